@@ -1,0 +1,54 @@
+# Two commands do everything on a fresh Debian/Ubuntu machine with Python 3.11:
+#   make lab    -- set up, then start JupyterLab on notebooks/   (LAB_ARGS="--no-browser --port 8888")
+#   make test   -- set up, then run the unit tests and every notebook under nbval
+# Set-up = .venv with the pinned packages, Graphviz's `dot`, the offline datasets; a second run
+# skips what is done.
+
+PYTHON  ?= python3.11
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed-stamp
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+export TF_CPP_MIN_LOG_LEVEL := 3
+
+.PHONY: lab test setup graphviz data notebooks lock clean
+
+lab: setup
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+
+test: setup
+	$(PY) -m pytest tests notebooks --nbval --nbval-current-env \
+		--sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900 $(PYTEST_ARGS)
+
+setup: $(STAMP) graphviz data
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (sudo apt-get install python3.11 python3.11-venv) or run make PYTHON=/path/to/python3.11"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+graphviz:
+	@sh scripts/ensure-graphviz.sh
+
+data: $(STAMP)
+	@$(PY) -m helpers.datasets
+
+# Re-execute every notebook top to bottom in a fresh kernel and save its outputs (for committing).
+notebooks: setup
+	$(PY) scripts/execute_notebooks.py notebooks/*.ipynb
+
+# Re-pin the dependencies after changing the top-level list below.
+LOCK_TOP := tensorflow-cpu==2.21.* keras jupyterlab matplotlib pydot nbval h5py pillow pytest nbclient nbformat
+lock:
+	rm -rf /tmp/course-lock-venv && $(PYTHON) -m venv /tmp/course-lock-venv
+	/tmp/course-lock-venv/bin/pip install --quiet $(LOCK_TOP)
+	{ head -3 requirements.lock; /tmp/course-lock-venv/bin/pip freeze --exclude-editable; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) data/generated

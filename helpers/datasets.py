@@ -1,0 +1,274 @@
+"""The course's two datasets, Happy House and SIGNS: the only door through which notebooks get data.
+
+Each loader returns what the course's ``load_dataset()`` returns::
+
+    X_train_orig  (m, 64, 64, 3) uint8      Y_train_orig  (1, m) int64
+    X_test_orig   (m_test, 64, 64, 3) uint8 Y_test_orig   (1, m_test) int64
+    classes       (n_classes,) int64
+
+Source, in this order:
+
+1. the real course files, if you put them in ``data/``: ``train_happy.h5`` + ``test_happy.h5`` or
+   ``train_signs.h5`` + ``test_signs.h5`` (keys ``train_set_x``, ``train_set_y`` in the train file;
+   ``test_set_x``, ``test_set_y``, ``list_classes`` in the test file);
+2. otherwise offline stand-ins drawn by ``helpers.render_happy`` / ``helpers.render_signs``, cached
+   in ``data/generated/`` in exactly the course's format. Nothing is ever downloaded, and your own
+   files in ``data/`` are never overwritten or deleted.
+
+From a shell, ``python -m helpers.datasets`` prepares both caches (``make`` does this for you).
+"""
+import hashlib
+import importlib
+import inspect
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+GENERATED = "generated"
+IMAGE_SHAPE = (64, 64, 3)
+
+
+class DatasetError(RuntimeError):
+    """A dataset file is missing, unreadable or not in the course's format."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one dataset is named, sized and generated."""
+
+    name: str          # "happy" or "signs": the files are train_<name>.h5 and test_<name>.h5
+    title: str         # what the loader prints
+    renderer: str      # module that draws the stand-ins: generate(n, seed) -> (X, y)
+    n_train: int
+    n_test: int
+    classes: tuple
+    train_seed: int
+    test_seed: int
+
+
+HAPPY = Spec("happy", "Happy House", "helpers.render_happy", 600, 150, (0, 1), 101, 102)
+SIGNS = Spec("signs", "SIGNS", "helpers.render_signs", 1080, 120, (0, 1, 2, 3, 4, 5), 201, 202)
+SPECS = {spec.name: spec for spec in (HAPPY, SIGNS)}
+
+
+def load_happy_dataset(data_dir=None, verbose=True):
+    """Load Happy House: 600 train / 150 test selfies, label 1 = smiling, 0 = not smiling.
+
+    data_dir -- folder holding the course files or the cache (default: the repository's data/)
+    verbose  -- print which source was used
+
+    Returns X_train_orig, Y_train_orig, X_test_orig, Y_test_orig, classes (shapes in the module doc).
+    """
+    return load_dataset(HAPPY, data_dir, verbose)
+
+
+def load_signs_dataset(data_dir=None, verbose=True):
+    """Load SIGNS: 1080 train / 120 test hand signs, label = number of raised fingers (0-5).
+
+    data_dir -- folder holding the course files or the cache (default: the repository's data/)
+    verbose  -- print which source was used
+
+    Returns X_train_orig, Y_train_orig, X_test_orig, Y_test_orig, classes (shapes in the module doc).
+    """
+    return load_dataset(SIGNS, data_dir, verbose)
+
+
+def load_dataset(spec, data_dir=None, verbose=True):
+    """Load one dataset described by ``spec`` (HAPPY or SIGNS); see the loaders above."""
+    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    train_path, test_path = course_files(spec, data_dir)
+    if train_path.exists() or test_path.exists():
+        source = "the course's files"
+        for path, partner in ((train_path, test_path), (test_path, train_path)):
+            if not partner.exists():
+                raise DatasetError(
+                    f"{path} is here but {partner} is missing. Put both course files in "
+                    f"{data_dir}/, or move {path.name} away to use the generated stand-ins."
+                )
+        owner = "course"
+    else:
+        train_path, test_path = prepare(spec, data_dir)
+        source = "generated stand-ins (helpers." + spec.renderer.split(".")[-1] + ")"
+        owner = "generated"
+    X_train, Y_train, classes_train = read_split(train_path, "train", spec, owner)
+    X_test, Y_test, classes = read_split(test_path, "test", spec, owner)
+    if classes is None:
+        classes = classes_train
+    if verbose:
+        print(f"{spec.title}: {source}: {shown(train_path, data_dir)}, {shown(test_path, data_dir)}")
+    return X_train, Y_train.reshape(1, -1), X_test, Y_test.reshape(1, -1), classes
+
+
+def shown(path, data_dir):
+    """``path`` as the learner sees it, starting at the data folder (no machine-specific prefix)."""
+    return str(Path(data_dir.name) / path.relative_to(data_dir))
+
+
+def course_files(spec, data_dir):
+    """Paths where a learner puts the real course files: data/train_<name>.h5, data/test_<name>.h5."""
+    return data_dir / f"train_{spec.name}.h5", data_dir / f"test_{spec.name}.h5"
+
+
+def generated_files(spec, data_dir):
+    """Paths of the cached stand-ins: data/generated/train_<name>.h5, data/generated/test_<name>.h5."""
+    folder = data_dir / GENERATED
+    return folder / f"train_{spec.name}.h5", folder / f"test_{spec.name}.h5"
+
+
+def fix_for(owner, path):
+    """The sentence that tells a learner how to repair a bad file."""
+    if owner == "course":
+        return (f"Replace {path.name} with a fresh copy of the course file, or move both course files "
+                f"out of {path.parent}/ to use the generated stand-ins.")
+    return f"Delete {path} and run again: it will be generated anew."
+
+
+def read_split(path, split, spec, owner):
+    """Read and validate one course-format file.
+
+    path  -- Path of the h5 file;  split -- "train" or "test"
+    Returns X (m, 64, 64, 3) uint8, y (m,) int64, classes (n,) int64 or None when the file has none.
+    Raises DatasetError naming the file, what is wrong and how to fix it.
+    """
+    x_key, y_key = f"{split}_set_x", f"{split}_set_y"
+    try:
+        with h5py.File(path, "r") as f:
+            missing = [key for key in (x_key, y_key) if key not in f]
+            if split == "test" and "list_classes" not in f:
+                missing.append("list_classes")
+            if missing:
+                raise DatasetError(
+                    f"{path}: missing key(s) {missing}; found {sorted(f.keys())}. A course {split} "
+                    f"file holds {x_key!r}, {y_key!r}" + (", 'list_classes'" if split == "test" else "")
+                    + ". " + fix_for(owner, path)
+                )
+            X = f[x_key][()]
+            y = f[y_key][()]
+            classes = f["list_classes"][()] if "list_classes" in f else None
+    except DatasetError:
+        raise
+    except (OSError, KeyError, ValueError) as exc:
+        raise DatasetError(
+            f"{path}: not a readable HDF5 file ({exc.__class__.__name__}: {exc}); it may be truncated "
+            f"or corrupt. " + fix_for(owner, path)
+        ) from None
+
+    problems = []
+    if X.ndim != 4 or X.shape[1:] != IMAGE_SHAPE:
+        problems.append(f"{x_key} has shape {X.shape}, expected (m, 64, 64, 3)")
+    if X.dtype != np.uint8:
+        problems.append(f"{x_key} has dtype {X.dtype}, expected uint8 (pixel values 0-255)")
+    if y.ndim == 2 and y.shape[0] == 1:
+        y = y[0]
+    if y.ndim != 1:
+        problems.append(f"{y_key} has shape {y.shape}, expected (m,)")
+    elif X.ndim == 4 and len(y) != len(X):
+        problems.append(f"{y_key} has {len(y)} labels for {len(X)} images")
+    if not np.issubdtype(y.dtype, np.integer):
+        problems.append(f"{y_key} has dtype {y.dtype}, expected int64 labels")
+    if classes is not None and (classes.ndim != 1 or not np.issubdtype(classes.dtype, np.integer)):
+        problems.append(f"list_classes has shape {classes.shape} and dtype {classes.dtype}, expected int64 (n,)")
+    if not problems:
+        known = classes if classes is not None else np.array(spec.classes)
+        unknown = sorted(set(np.unique(y).tolist()) - set(known.tolist()))
+        if unknown:
+            problems.append(f"{y_key} holds labels {unknown} that are not in the classes {known.tolist()}")
+    if problems:
+        raise DatasetError(f"{path}: " + "; ".join(problems) + ". " + fix_for(owner, path))
+    classes = classes.astype(np.int64) if classes is not None else None
+    return X, y.astype(np.int64), classes
+
+
+def generator_version(spec):
+    """A short hash of the renderer's source: a cache made by other code is regenerated."""
+    module = importlib.import_module(spec.renderer)
+    return hashlib.sha256(inspect.getsource(module).encode()).hexdigest()[:16]
+
+
+def is_current(path, version):
+    """True if ``path`` is a cache file written by this version of the renderer."""
+    try:
+        with h5py.File(path, "r") as f:
+            return f.attrs.get("generator_version") == version
+    except OSError:
+        return False
+
+
+def prepare(spec, data_dir=None, verbose=False):
+    """Make sure the generated stand-ins of ``spec`` exist and are current; return their two paths.
+
+    Files written by an older renderer are regenerated. Files are written atomically (temporary file
+    in the same folder, then rename), so a second kernel never reads half a file.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    train_path, test_path = generated_files(spec, data_dir)
+    version = generator_version(spec)
+    if all(path.exists() and is_current(path, version) for path in (train_path, test_path)):
+        return train_path, test_path
+    train_path.parent.mkdir(parents=True, exist_ok=True)
+    renderer = importlib.import_module(spec.renderer)
+    start = time.perf_counter()
+    for path, split, n, seed in ((train_path, "train", spec.n_train, spec.train_seed),
+                                 (test_path, "test", spec.n_test, spec.test_seed)):
+        X, y = renderer.generate(n, seed)
+        write_split(path, split, X, y, np.array(spec.classes, dtype=np.int64),
+                    {"generator": spec.renderer, "generator_version": version, "seed": seed})
+    if verbose:
+        print(f"{spec.title}: generated {spec.n_train} + {spec.n_test} images in "
+              f"{time.perf_counter() - start:.1f} s -> {train_path.parent}")
+    return train_path, test_path
+
+
+def write_split(path, split, X, y, classes, attrs):
+    """Write one split in the course's format, atomically (temporary file, then rename)."""
+    path = Path(path)
+    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        with h5py.File(tmp_name, "w", track_order=False) as f:
+            f.create_dataset(f"{split}_set_x", data=np.asarray(X, dtype=np.uint8), track_times=False)
+            f.create_dataset(f"{split}_set_y", data=np.asarray(y, dtype=np.int64), track_times=False)
+            f.create_dataset("list_classes", data=classes, track_times=False)
+            for key, value in attrs.items():
+                f.attrs[key] = value
+        os.replace(tmp_name, path)
+    except BaseException:
+        if os.path.exists(tmp_name):
+            os.remove(tmp_name)
+        raise
+
+
+def main(argv=None):
+    """``python -m helpers.datasets [DATA_DIR]``: prepare every stand-in cache that is needed."""
+    argv = sys.argv[1:] if argv is None else argv
+    data_dir = Path(argv[0]) if argv else DATA_DIR
+    for spec in SPECS.values():
+        train_path, test_path = course_files(spec, data_dir)
+        if train_path.exists() and test_path.exists():
+            print(f"{spec.title}: using the course's files in {data_dir}/")
+            continue
+        prepare(spec, data_dir, verbose=True)
+        print(f"{spec.title}: stand-ins ready in {shown(generated_files(spec, data_dir)[0].parent, data_dir)}/")
+
+
+def convert_to_one_hot(Y, C):
+    """The course's one-hot encoding: labels Y of shape (1, m) or (m,) -> array of shape (C, m).
+
+    Column j is all zeros except a 1 in row Y[j]. Use ``convert_to_one_hot(Y, C).T`` for Keras,
+    which wants one row per example: (m, C).
+    """
+    y = np.ravel(Y).astype(np.int64)
+    if y.size and (y.min() < 0 or y.max() >= C):
+        raise ValueError(f"labels must lie in 0..{C - 1} for C={C}; found {y.min()}..{y.max()}")
+    return np.eye(C, dtype=np.float32)[y].T
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Session set-up for every notebook: quiet logs, seeds, and the versions that matter.
+
+Usage, in the first code cell of a notebook, *before* importing Keras or TensorFlow::
+
+    from helpers.session import setup
+    setup(seed=0)
+"""
+import os
+import platform
+import random
+import sys
+import warnings
+
+# Must happen before TensorFlow is imported (it reads these once, at import time).
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+REQUIRED_PYTHON = (3, 11)
+EXPECTED_TENSORFLOW = "2.21"
+MIN_KERAS_MAJOR = 3
+
+
+def quiet_tensorflow():
+    """Silence TensorFlow's Python-side logging (C++ lines are silenced by TF_CPP_MIN_LOG_LEVEL)."""
+    import logging
+
+    import absl.logging
+
+    absl.logging.set_verbosity(absl.logging.ERROR)
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message=r".*`build\(\)` was called on layer.*")
+
+
+def seed_everything(seed):
+    """Seed Python's ``random``, NumPy and Keras/TensorFlow, and make TensorFlow ops deterministic.
+
+    seed -- int, the same seed gives the same weights, batches and training run on one machine.
+    """
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)  # seeds python, numpy and the backend in one call
+    tf.config.experimental.enable_op_determinism()
+
+
+def versions():
+    """Return a dict of the versions that matter for this course (Python as major.minor only)."""
+    import keras
+    import matplotlib
+    import numpy as np
+    import tensorflow as tf
+
+    return {
+        "Python": platform.python_version_tuple()[0] + "." + platform.python_version_tuple()[1],
+        "TensorFlow": tf.__version__,
+        "Keras": keras.__version__,
+        "NumPy": np.__version__,
+        "Matplotlib": matplotlib.__version__,
+    }
+
+
+def check_versions(found):
+    """Raise RuntimeError if Python or Keras is too old; warn if TensorFlow is not the tested one."""
+    if tuple(int(part) for part in found["Python"].split(".")) < REQUIRED_PYTHON:
+        raise RuntimeError(
+            f"This course needs Python {REQUIRED_PYTHON[0]}.{REQUIRED_PYTHON[1]}, found {found['Python']}. "
+            "Create the environment with `make lab` (or `conda env create -f environment.yml`)."
+        )
+    if int(found["Keras"].split(".")[0]) < MIN_KERAS_MAJOR:
+        raise RuntimeError(
+            f"This course is written for Keras 3, found Keras {found['Keras']}. "
+            "Install the pinned versions: pip install -r requirements.lock"
+        )
+    if not found["TensorFlow"].startswith(EXPECTED_TENSORFLOW):
+        warnings.warn(
+            f"The notebooks were tested with TensorFlow {EXPECTED_TENSORFLOW}, found {found['TensorFlow']}: "
+            "outputs may differ slightly.",
+            stacklevel=3,
+        )
+
+
+def setup(seed=0, verbose=True):
+    """Prepare a notebook session: quiet TensorFlow, seed everything, check and print versions.
+
+    seed    -- int, seed for Python, NumPy and Keras (default 0)
+    verbose -- bool, print one line with the versions and the seed
+
+    Returns the dict of versions.
+    """
+    if "tensorflow" in sys.modules and os.environ.get("TF_CPP_MIN_LOG_LEVEL") != "3":
+        warnings.warn(
+            "TensorFlow was imported before helpers.session.setup(); its C++ log lines may appear. "
+            "Restart the kernel and run the setup cell first.",
+            stacklevel=2,
+        )
+    quiet_tensorflow()
+    seed_everything(seed)
+    found = versions()
+    check_versions(found)
+    if verbose:
+        print(" | ".join(f"{name} {version}" for name, version in found.items()) + f" | seed {seed}")
+    return found

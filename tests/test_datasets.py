@@ -1,0 +1,210 @@
+"""Both data sources, determinism, atomic writes and every error path of helpers.datasets."""
+import dataclasses
+import multiprocessing
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+from helpers import datasets, render_happy, render_signs
+from helpers.datasets import HAPPY, SIGNS, DatasetError, load_dataset
+
+# Small versions of the real specs: same renderers and format, a few images only.
+SMALL_HAPPY = dataclasses.replace(HAPPY, n_train=8, n_test=4)
+SMALL_SIGNS = dataclasses.replace(SIGNS, n_train=12, n_test=6)
+
+
+def write_course_files(folder, name="signs", m_train=6, m_test=4, n_classes=6, **overrides):
+    """Write train_<name>.h5 / test_<name>.h5 in the course's format; overrides replace datasets."""
+    rng = np.random.default_rng(0)
+    content = {
+        "train": {"train_set_x": rng.integers(0, 256, (m_train, 64, 64, 3), dtype=np.uint8),
+                  "train_set_y": rng.integers(0, n_classes, m_train).astype(np.int64),
+                  "list_classes": np.arange(n_classes, dtype=np.int64)},
+        "test": {"test_set_x": rng.integers(0, 256, (m_test, 64, 64, 3), dtype=np.uint8),
+                 "test_set_y": rng.integers(0, n_classes, m_test).astype(np.int64),
+                 "list_classes": np.arange(n_classes, dtype=np.int64)},
+    }
+    for split, keys in content.items():
+        keys.update(overrides.get(split, {}))
+        with h5py.File(folder / f"{split}_{name}.h5", "w") as f:
+            for key, value in keys.items():
+                if value is not None:
+                    f.create_dataset(key, data=value)
+    return content
+
+
+# --- the two sources -------------------------------------------------------------------------
+
+def test_course_files_are_used_when_present(tmp_path, capsys):
+    content = write_course_files(tmp_path)
+    X_train, Y_train, X_test, Y_test, classes = load_dataset(SIGNS, tmp_path)
+    assert np.array_equal(X_train, content["train"]["train_set_x"])
+    assert Y_train.shape == (1, 6) and Y_train.dtype == np.int64
+    assert np.array_equal(Y_test[0], content["test"]["test_set_y"])
+    assert X_test.shape == (4, 64, 64, 3) and X_test.dtype == np.uint8
+    assert classes.tolist() == [0, 1, 2, 3, 4, 5] and classes.dtype == np.int64
+    assert "the course's files" in capsys.readouterr().out
+    assert not (tmp_path / "generated").exists(), "nothing may be generated when the course files exist"
+
+
+@pytest.mark.parametrize("spec", [SMALL_HAPPY, SMALL_SIGNS], ids=["happy", "signs"])
+def test_generated_standins_in_course_format(tmp_path, capsys, spec):
+    X_train, Y_train, X_test, Y_test, classes = load_dataset(spec, tmp_path)
+    assert "generated stand-ins" in capsys.readouterr().out
+    assert X_train.shape == (spec.n_train, 64, 64, 3) and X_train.dtype == np.uint8
+    assert Y_train.shape == (1, spec.n_train) and Y_train.dtype == np.int64
+    assert X_test.shape == (spec.n_test, 64, 64, 3) and Y_test.shape == (1, spec.n_test)
+    assert classes.tolist() == list(spec.classes)
+    with h5py.File(tmp_path / "generated" / f"train_{spec.name}.h5") as f:
+        assert f["train_set_x"].dtype == np.uint8 and f["train_set_y"].dtype == np.int64
+    with h5py.File(tmp_path / "generated" / f"test_{spec.name}.h5") as f:
+        assert {"test_set_x", "test_set_y", "list_classes"} <= set(f.keys())
+        assert f["list_classes"].dtype == np.int64
+
+
+def test_full_size_datasets_are_balanced(capsys):
+    """The real caches (prepared by `make`): sizes and class balance of the issue."""
+    _, Y_train, _, Y_test, classes = datasets.load_happy_dataset()
+    assert (Y_train.shape, Y_test.shape, classes.tolist()) == ((1, 600), (1, 150), [0, 1])
+    assert 0.4 <= Y_train.mean() <= 0.6 and 0.4 <= Y_test.mean() <= 0.6
+    _, Y_train, _, Y_test, classes = datasets.load_signs_dataset()
+    assert (Y_train.shape, Y_test.shape, classes.tolist()) == ((1, 1080), (1, 120), list(range(6)))
+    assert np.bincount(Y_train[0]).tolist() == [180] * 6
+    assert np.bincount(Y_test[0]).tolist() == [20] * 6
+
+
+# --- determinism -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("renderer", [render_happy, render_signs], ids=["happy", "signs"])
+def test_same_seed_same_bytes(renderer):
+    X1, y1 = renderer.generate(12, seed=7)
+    X2, y2 = renderer.generate(12, seed=7)
+    X3, _ = renderer.generate(12, seed=8)
+    assert X1.tobytes() == X2.tobytes() and y1.tobytes() == y2.tobytes()
+    assert X1.tobytes() != X3.tobytes()
+
+
+def test_cache_files_are_byte_identical(tmp_path):
+    datasets.prepare(SMALL_SIGNS, tmp_path / "a")
+    datasets.prepare(SMALL_SIGNS, tmp_path / "b")
+    for name in ("train_signs.h5", "test_signs.h5"):
+        assert (tmp_path / "a/generated" / name).read_bytes() == (tmp_path / "b/generated" / name).read_bytes()
+
+
+@pytest.mark.parametrize("renderer", [render_happy, render_signs], ids=["happy", "signs"])
+def test_images_are_soft(renderer):
+    X, _ = renderer.generate(12, seed=3)
+    # no pixel noise: neighbouring pixels differ little on average, like a downsampled photo
+    assert np.abs(np.diff(X.astype(int), axis=2)).mean() < 12
+
+
+def test_signs_have_no_clipped_pixels():
+    X, _ = render_signs.generate(12, seed=3)
+    assert X.min() > 0 and X.max() < 255, "SIGNS: soft diffuse light, no clipped pixels"
+
+
+# --- the cache -------------------------------------------------------------------------------
+
+def test_second_prepare_reuses_the_cache(tmp_path):
+    train, test = datasets.prepare(SMALL_HAPPY, tmp_path)
+    before = (train.stat().st_mtime_ns, test.stat().st_mtime_ns)
+    datasets.prepare(SMALL_HAPPY, tmp_path)
+    assert (train.stat().st_mtime_ns, test.stat().st_mtime_ns) == before
+
+
+def test_cache_of_other_generator_version_is_regenerated(tmp_path):
+    train, _ = datasets.prepare(SMALL_HAPPY, tmp_path)
+    with h5py.File(train, "a") as f:
+        f.attrs["generator_version"] = "older"
+    datasets.prepare(SMALL_HAPPY, tmp_path)
+    with h5py.File(train) as f:
+        assert f.attrs["generator_version"] == datasets.generator_version(SMALL_HAPPY)
+
+
+def test_failed_generation_leaves_no_partial_file(tmp_path, monkeypatch):
+    def broken(n, seed):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(render_happy, "generate", broken)
+    with pytest.raises(KeyboardInterrupt):
+        datasets.prepare(SMALL_HAPPY, tmp_path)
+    assert list((tmp_path / "generated").iterdir()) == []
+
+
+def _load_in_child(folder):
+    X_train, *_ = load_dataset(SMALL_SIGNS, Path(folder), verbose=False)
+    return int(X_train.sum())
+
+
+def test_two_processes_preparing_at_once_read_whole_files(tmp_path):
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        sums = pool.map(_load_in_child, [str(tmp_path)] * 4)
+    assert len(set(sums)) == 1
+    assert [p.name for p in (tmp_path / "generated").iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_course_files_are_never_modified(tmp_path):
+    write_course_files(tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    load_dataset(SIGNS, tmp_path, verbose=False)
+    datasets.main([str(tmp_path)])
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+def check_error(tmp_path, *fragments):
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(SIGNS, tmp_path, verbose=False)
+    message = str(caught.value)
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in: {message}"
+    return message
+
+
+def test_corrupt_file(tmp_path):
+    write_course_files(tmp_path)
+    (tmp_path / "train_signs.h5").write_bytes(b"this is not an HDF5 file" * 100)
+    message = check_error(tmp_path, str(tmp_path / "train_signs.h5"), "not a readable HDF5 file")
+    assert "fresh copy" in message
+
+
+def test_truncated_file(tmp_path):
+    write_course_files(tmp_path)
+    path = tmp_path / "test_signs.h5"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    check_error(tmp_path, str(path), "truncated or corrupt")
+
+
+def test_missing_key(tmp_path):
+    write_course_files(tmp_path, test={"list_classes": None})
+    check_error(tmp_path, str(tmp_path / "test_signs.h5"), "missing key(s) ['list_classes']")
+
+
+def test_wrong_shape(tmp_path):
+    write_course_files(tmp_path, train={"train_set_x": np.zeros((6, 32, 32, 3), np.uint8)})
+    check_error(tmp_path, "train_set_x has shape (6, 32, 32, 3), expected (m, 64, 64, 3)")
+
+
+def test_wrong_image_dtype(tmp_path):
+    write_course_files(tmp_path, test={"test_set_x": np.zeros((4, 64, 64, 3), np.float32)})
+    check_error(tmp_path, str(tmp_path / "test_signs.h5"), "dtype float32, expected uint8")
+
+
+def test_wrong_label_dtype_and_count(tmp_path):
+    write_course_files(tmp_path, train={"train_set_y": np.zeros(5, np.float64)})
+    check_error(tmp_path, "5 labels for 6 images", "expected int64 labels")
+
+
+def test_labels_outside_classes(tmp_path):
+    write_course_files(tmp_path, test={"test_set_y": np.array([0, 1, 2, 9])})
+    check_error(tmp_path, "labels [9]")
+
+
+def test_only_one_course_file(tmp_path):
+    write_course_files(tmp_path)
+    (tmp_path / "test_signs.h5").unlink()
+    check_error(tmp_path, "test_signs.h5 is missing")
+    assert not (tmp_path / "generated").exists()

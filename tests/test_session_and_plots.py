@@ -1,0 +1,65 @@
+"""helpers.session (quiet logs, seeds, versions) and helpers.plots.show_model's errors."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import helpers
+from helpers import plots, session
+
+
+def test_helpers_import_silences_tensorflow_cpp_logs():
+    code = "import helpers, os; print(os.environ['TF_CPP_MIN_LOG_LEVEL']); import tensorflow"
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "3"
+    assert done.stderr.strip() == "", f"TensorFlow wrote to stderr: {done.stderr[:500]}"
+
+
+def test_setup_seeds_and_prints_versions(capsys):
+    import keras
+
+    found = session.setup(seed=3)
+    line = capsys.readouterr().out
+    assert line.startswith("Python 3.11 | TensorFlow 2.21") and "seed 3" in line
+    assert found["Keras"].startswith("3.")
+    first = (np.random.rand(), keras.random.uniform((3,)).numpy().tolist())
+    session.setup(seed=3, verbose=False)
+    assert (np.random.rand(), keras.random.uniform((3,)).numpy().tolist()) == first
+
+
+def test_check_versions_rejects_keras_2():
+    with pytest.raises(RuntimeError, match="Keras 3"):
+        session.check_versions({"Python": "3.11", "Keras": "2.15.0", "TensorFlow": "2.15.0"})
+
+
+def tiny_model():
+    import keras
+
+    inputs = keras.Input((4,), name="x")
+    outputs = keras.layers.Dense(2, name="fc")(inputs)
+    return keras.Model(inputs, outputs, name="tiny")
+
+
+def test_show_model_returns_a_real_png(tmp_path):
+    image = plots.show_model(tiny_model(), to_file=tmp_path / "tiny.png")
+    assert image.data[:8] == b"\x89PNG\r\n\x1a\n" and len(image.data) > 1000
+
+
+def test_show_model_without_graphviz_raises_with_instructions(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` anywhere on the PATH
+    with pytest.raises(plots.GraphvizMissingError) as caught:
+        plots.show_model(tiny_model(), to_file=tmp_path / "tiny.png")
+    message = str(caught.value)
+    assert "Graphviz is missing" in message and "install" in message.lower()
+    assert plots.graphviz_install_hint() in message
+    assert not (tmp_path / "tiny.png").exists()
+
+
+def test_show_model_without_pydot_raises(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "pydot", None)  # `import pydot` now raises ImportError
+    with pytest.raises(plots.GraphvizMissingError, match="pydot is missing"):
+        plots.show_model(tiny_model(), to_file=tmp_path / "tiny.png")
