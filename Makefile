@@ -43,11 +43,11 @@ notebooks: setup
 	$(PY) scripts/execute_notebooks.py notebooks/*.ipynb
 
 # Re-pin the dependencies after changing the top-level list below.
-LOCK_TOP := tensorflow-cpu==2.21.* keras jupyterlab matplotlib pydot nbval h5py pillow pytest nbclient nbformat
+LOCK_TOP := tensorflow-cpu==2.21.* setuptools keras jupyterlab matplotlib pydot nbval h5py pillow pytest nbclient nbformat
 lock:
 	rm -rf /tmp/course-lock-venv && $(PYTHON) -m venv /tmp/course-lock-venv
 	/tmp/course-lock-venv/bin/pip install --quiet $(LOCK_TOP)
-	{ head -3 requirements.lock; /tmp/course-lock-venv/bin/pip freeze --exclude-editable; } > requirements.lock.new
+	{ head -3 requirements.lock; /tmp/course-lock-venv/bin/pip freeze --all --exclude-editable | grep -v "^pip=="; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
 clean:

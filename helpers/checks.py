@@ -169,8 +169,8 @@ def check_one_hot(convert_to_one_hot):
 
     Raises CheckFailed with a hint at the likely mistake; prints "All tests passed." otherwise.
     """
-    Y = np.array([[1, 0, 3, 1]])
-    expected = np.array([[0, 1, 0, 0], [1, 0, 0, 1], [0, 0, 0, 0], [0, 0, 1, 0]], dtype=np.float32)
+    Y = np.array([[1, 0, 3, 1, 2]])  # m = 5 examples, C = 4 classes: (C, m) and (m, C) differ
+    expected = np.array([[0, 1, 0, 0, 0], [1, 0, 0, 1, 0], [0, 0, 0, 0, 1], [0, 0, 1, 0, 0]], dtype=np.float32)
     got = convert_to_one_hot(Y, 4)
     if not isinstance(got, np.ndarray):
         raise CheckFailed(f"convert_to_one_hot returned a {type(got).__name__}, expected a NumPy array.")
