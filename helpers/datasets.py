@@ -238,6 +238,7 @@ def write_split(path, split, X, y, classes, attrs):
             f.create_dataset("list_classes", data=classes, track_times=False)
             for key, value in attrs.items():
                 f.attrs[key] = value
+        os.chmod(tmp_name, 0o644)  # mkstemp makes 0600 files; others may share the cache
         os.replace(tmp_name, path)
     except BaseException:
         if os.path.exists(tmp_name):
