@@ -185,3 +185,133 @@ def check_one_hot(convert_to_one_hot):
         raise CheckFailed(f"column {wrong} (example {wrong}, label {Y[0, wrong]}) is {got[:, wrong].tolist()}, "
                           f"expected {expected[:, wrong].tolist()}: a single 1 in row Y[{wrong}].")
     print("All tests passed.")
+
+
+# ---- ResNet block checks (notebooks 05-06) ----------------------------------------------------------
+
+
+def _ones_initializer(seed=0):
+    """The course's initializer convention, initializer(seed=0) -> Keras initializer, giving all-ones kernels."""
+    import keras
+
+    return keras.initializers.Constant(1)
+
+
+def _build_block(function, kind, hint, input_shape, *args, **kwargs):
+    """Model(X_input, function(X_input, ...)) after clear_session(); a failure becomes a CheckFailed with ``hint``."""
+    import keras
+
+    keras.backend.clear_session()
+    X_input = keras.Input(input_shape)
+    try:
+        X = function(X_input, *args, **kwargs)
+    except TypeError as error:
+        raise CheckFailed(f"Calling your {kind} failed: {error}. Keep the signature of the exercise: "
+                          f"{kind}(X, f, filters, ..., training=None, initializer=glorot_uniform, stage=None, "
+                          "block=None).") from None
+    except ValueError as error:
+        first_line = str(error).strip().splitlines()[0]
+        raise CheckFailed(f"Building your {kind} on an input of shape {_shape_text((None, *input_shape))} failed: "
+                          f"{first_line}\n{hint}") from None
+    if not isinstance(X, keras.KerasTensor):
+        raise CheckFailed(f"Your {kind} returned {type(X).__name__}, expected the tensor X: end with `return X`.")
+    return keras.Model(X_input, X)
+
+
+def _source(tensor):
+    """The layer that produced a symbolic tensor."""
+    return tensor._keras_history.operation
+
+
+def _check_shortcut(model, kind, shortcut_from_input):
+    """Check what Add() adds: the main path and the block's input (through a 1x1 CONV + BN if projected)."""
+    adds = [layer for layer in model.layers if type(layer).__name__ == "Add"]
+    if len(adds) != 1 or len(adds[0]._inbound_nodes[0].input_tensors) != 2:
+        return  # the layer-by-layer comparison names what is missing or extra
+    sources = [_source(tensor) for tensor in adds[0]._inbound_nodes[0].input_tensors]
+    names = [source.name for source in sources]
+    if shortcut_from_input:
+        if not any(type(source).__name__ == "InputLayer" for source in sources):
+            raise CheckFailed("Add() must add the main path and X_shortcut, the block's input saved before the "
+                              f"first CONV (X_shortcut = X); yours adds the outputs of {names}.")
+        return
+    for source in sources:  # the projection: InputLayer -> Conv2D -> BatchNormalization -> Add
+        if type(source).__name__ == "BatchNormalization":
+            conv = _source(source._inbound_nodes[0].input_tensors[0])
+            if type(conv).__name__ == "Conv2D" and conv.kernel_size == (1, 1):
+                fed_by = _source(conv._inbound_nodes[0].input_tensors[0])
+                if type(fed_by).__name__ == "InputLayer":
+                    return
+    raise CheckFailed(f"In your {kind}, Add() adds the outputs of {names}, and neither comes from the block's "
+                      "input through the shortcut's 1x1 CONV and BatchNormalization. Apply the shortcut's CONV to "
+                      "X_shortcut, the block's input saved before the main path (X_shortcut = X).")
+
+
+def _check_block(function, reference, kind, hint, input_shape, f, filters, shortcut_from_input, **kwargs):
+    """The checks shared by check_identity_block and check_convolutional_block (see them)."""
+    import keras
+
+    # 1. What is added: the main path and the shortcut (the block's input, or its 1x1 CONV + BN)
+    _check_shortcut(_build_block(function, kind, hint, input_shape, f, filters, **kwargs), kind, shortcut_from_input)
+
+    # 2. Layer by layer, against the reference (classes, settings, shapes, parameters, names)
+    for stage, name in ((None, None), (2, "a")):
+        mine = _build_block(function, kind, hint, input_shape, f, filters, stage=stage, block=name, **kwargs)
+        keras.backend.clear_session()
+        X_input = keras.Input(input_shape)
+        expected = keras.Model(X_input, reference(X_input, f, filters, stage=stage, block=name, **kwargs))
+        compare_models(mine, expected, compare_names=stage is not None)
+
+    # 3. training reaches every BatchNormalization
+    model = _build_block(function, kind, hint, input_shape, f, filters, training=False, **kwargs)
+    for layer in model.layers:
+        if type(layer).__name__ == "BatchNormalization":
+            got = layer._inbound_nodes[0].arguments.kwargs.get("training", "missing")
+            if got is not False:
+                raise CheckFailed(f"{layer.name} was called with training={got!r} when your {kind} got "
+                                  "training=False: pass it on, X = BatchNormalization(axis=3)(X, training=training).")
+
+    # 4. Values, on eager arrays, with all-ones kernels: the numbers of the course's test
+    X = np.concatenate([np.full((1, *input_shape[:2], input_shape[2]), v, dtype=np.float32) for v in (-1, 1, 3)])
+    for training in (False, True):
+        got = np.asarray(function(X, f, filters, training=training, initializer=_ones_initializer, **kwargs))
+        want = np.asarray(reference(X, f, filters, training=training, initializer=_ones_initializer, **kwargs))
+        if not np.allclose(got, want, rtol=1e-5, atol=1e-5):
+            raise CheckFailed(
+                f"With all-ones kernels and training={training}, your {kind} gives {got[1, 0, 0, 0]:.5f} for the "
+                f"image of ones where the reference gives {want[1, 0, 0, 0]:.5f}. Use "
+                "kernel_initializer=initializer(seed=0) in every Conv2D and pass training=training to every "
+                "BatchNormalization.")
+
+
+def check_identity_block(identity_block):
+    """Check a learner's ``identity_block(X, f, filters, training=None, initializer=..., stage=None, block=None)``.
+
+    Compares it with helpers.models.identity_block: layer by layer (padding, strides, filters, a missing
+    BatchNormalization, a ReLU before the addition, the course's names), what Add() adds, that
+    ``training`` reaches every BatchNormalization, and the values it computes with all-ones kernels.
+    Raises CheckFailed with a hint at the likely mistake; prints "All tests passed." otherwise.
+    """
+    from helpers.models import identity_block as reference
+
+    hint = ("The main path must keep n_H, n_W and end with F3 = n_C channels, so that it can be added to the "
+            "input: the middle CONV uses padding='same', every CONV strides=(1, 1), the last CONV F3 filters.")
+    _check_block(identity_block, reference, "identity_block", hint, (4, 4, 3), 3, [2, 4, 3],
+                 shortcut_from_input=True)
+    print("All tests passed.")
+
+
+def check_convolutional_block(convolutional_block):
+    """Check a learner's ``convolutional_block(X, f, filters, s=2, training=None, initializer=..., stage=None,
+    block=None)`` against helpers.models.convolutional_block, as ``check_identity_block`` does, and that the
+    shortcut's 1x1 CONV + BatchNormalization is applied to the block's input.
+    """
+    from helpers.models import convolutional_block as reference
+
+    hint = ("The main path and the shortcut must have the same shape: the first CONV of the main path and the "
+            "shortcut's CONV both use strides=(s, s), the middle CONV uses padding='same', and the last CONV "
+            "and the shortcut's CONV both have F3 filters.")
+    for s in (2, 1):
+        _check_block(convolutional_block, reference, "convolutional_block", hint, (4, 4, 3), 3, [2, 4, 6],
+                     shortcut_from_input=False, s=s)
+    print("All tests passed.")

@@ -50,3 +50,189 @@ def HappyModelSequential(input_shape=(64, 64, 3)):
         Flatten(),
         Dense(1, activation="sigmoid", name="fc"),
     ], name="HappyModel")
+
+
+# ---- ResNet blocks and ResNet50 (notebooks 05-07) ----
+
+from keras.layers import GlobalAveragePooling2D  # noqa: E402  (only the 224x224 variant of ResNet50 uses it)
+
+
+def _block_names(stage, block):
+    """The course's layer-name bases for one block, e.g. stage=2, block='a' -> ('res2a_branch', 'bn2a_branch').
+
+    Returns (None, None) when stage and block are both None (Keras then picks the names).
+    Raises ValueError when only one of them is given.
+    """
+    if stage is None and block is None:
+        return None, None
+    if stage is None or block is None:
+        raise ValueError(f"Give both stage and block (e.g. stage=2, block='a') or neither; got stage={stage!r}, "
+                         f"block={block!r}.")
+    return "res" + str(stage) + str(block) + "_branch", "bn" + str(stage) + str(block) + "_branch"
+
+
+def _name(base, suffix):
+    return None if base is None else base + suffix
+
+
+def _three_filters(filters, function):
+    try:
+        F1, F2, F3 = (int(F) for F in filters)
+    except (TypeError, ValueError):
+        raise ValueError(f"{function}: filters must be three numbers [F1, F2, F3], got {filters!r}.") from None
+    return F1, F2, F3
+
+
+def identity_block(X, f, filters, training=None, initializer=glorot_uniform, stage=None, block=None):
+    """The identity block: a 3-layer main path whose output is added to the block's input, then ReLU.
+
+    Main path: CONV 1x1 (F1, 'valid') -> BN -> RELU -> CONV fxf (F2, 'same') -> BN -> RELU -> CONV 1x1 (F3,
+    'valid') -> BN.  Then X = RELU(main path + X_shortcut), where X_shortcut is the block's input unchanged.
+
+    X           -- input of shape (m, n_H, n_W, n_C): a symbolic Keras tensor or an eager array (NumPy or
+                   tensor); n_C must equal F3, because the shortcut is added as it is
+    f           -- int, height and width of the middle CONV's window
+    filters     -- [F1, F2, F3], the number of filters of the three CONV layers of the main path
+    training    -- passed to every BatchNormalization: True uses the batch's statistics, False the moving
+                   averages, None (default) follows the model (batch statistics in fit, moving averages in
+                   predict and evaluate)
+    initializer -- callable such that initializer(seed=0) returns a Keras initializer for the kernels
+                   (default glorot_uniform, as in the course)
+    stage, block -- int and str naming the layers as the course does (stage=2, block='b' ->
+                   'res2b_branch2a', 'bn2b_branch2a', ...); leave both None for Keras' own names
+
+    Returns X -- output of shape (m, n_H, n_W, F3), same kind as the input (symbolic or eager).
+    """
+    conv_name_base, bn_name_base = _block_names(stage, block)
+    F1, F2, F3 = _three_filters(filters, "identity_block")
+
+    # Save the input value: it is added back to the main path at the end.
+    X_shortcut = X
+
+    # First component of the main path
+    X = Conv2D(filters=F1, kernel_size=1, strides=(1, 1), padding="valid", name=_name(conv_name_base, "2a"),
+               kernel_initializer=initializer(seed=0))(X)
+    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2a"))(X, training=training)
+    X = Activation("relu")(X)
+
+    # Second component: 'same' keeps n_H and n_W, so the addition below is possible
+    X = Conv2D(filters=F2, kernel_size=(f, f), strides=(1, 1), padding="same", name=_name(conv_name_base, "2b"),
+               kernel_initializer=initializer(seed=0))(X)
+    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2b"))(X, training=training)
+    X = Activation("relu")(X)
+
+    # Third component: no ReLU before the addition
+    X = Conv2D(filters=F3, kernel_size=1, strides=(1, 1), padding="valid", name=_name(conv_name_base, "2c"),
+               kernel_initializer=initializer(seed=0))(X)
+    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2c"))(X, training=training)
+
+    # Final step: add the shortcut to the main path, then ReLU
+    X = Add()([X, X_shortcut])
+    X = Activation("relu")(X)
+    return X
+
+
+def convolutional_block(X, f, filters, s=2, training=None, initializer=glorot_uniform, stage=None, block=None):
+    """The convolutional block: an identity block whose shortcut is a 1x1 CONV (stride s) + BN.
+
+    Use it where the shape changes: the main path's first 1x1 CONV has stride s (n_H, n_W -> n_H/s, n_W/s)
+    and its last CONV gives F3 channels, so the shortcut needs the same stride and F3 filters to match.
+
+    X           -- input of shape (m, n_H_prev, n_W_prev, n_C_prev), symbolic or eager (any n_C_prev)
+    f           -- int, height and width of the middle CONV's window
+    filters     -- [F1, F2, F3], the number of filters of the main path's CONV layers
+    s           -- int, the stride of the first main-path CONV and of the shortcut CONV
+    training, initializer, stage, block -- as in ``identity_block``; the shortcut's layers are named
+                   'res2a_branch1' and 'bn2a_branch1'
+
+    Returns X -- output of shape (m, ceil(n_H_prev / s), ceil(n_W_prev / s), F3).
+    """
+    conv_name_base, bn_name_base = _block_names(stage, block)
+    F1, F2, F3 = _three_filters(filters, "convolutional_block")
+    if int(s) != s or s < 1:
+        raise ValueError(f"convolutional_block: s must be a positive integer stride, got {s!r}.")
+
+    X_shortcut = X
+
+    # Main path: the first 1x1 CONV carries the stride
+    X = Conv2D(filters=F1, kernel_size=1, strides=(s, s), padding="valid", name=_name(conv_name_base, "2a"),
+               kernel_initializer=initializer(seed=0))(X)
+    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2a"))(X, training=training)
+    X = Activation("relu")(X)
+
+    X = Conv2D(filters=F2, kernel_size=(f, f), strides=(1, 1), padding="same", name=_name(conv_name_base, "2b"),
+               kernel_initializer=initializer(seed=0))(X)
+    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2b"))(X, training=training)
+    X = Activation("relu")(X)
+
+    X = Conv2D(filters=F3, kernel_size=1, strides=(1, 1), padding="valid", name=_name(conv_name_base, "2c"),
+               kernel_initializer=initializer(seed=0))(X)
+    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2c"))(X, training=training)
+
+    # Shortcut path: a 1x1 CONV with stride s and F3 filters, then BN, so its shape matches the main path
+    X_shortcut = Conv2D(filters=F3, kernel_size=1, strides=(s, s), padding="valid", name=_name(conv_name_base, "1"),
+                        kernel_initializer=initializer(seed=0))(X_shortcut)
+    X_shortcut = BatchNormalization(axis=3, name=_name(bn_name_base, "1"))(X_shortcut, training=training)
+
+    X = Add()([X, X_shortcut])
+    X = Activation("relu")(X)
+    return X
+
+
+def ResNet50(input_shape=(64, 64, 3), classes=6, training=None, global_pooling=False):
+    """The course's ResNet50:
+    ZEROPAD -> CONV 7x7/2 -> BN -> RELU -> MAXPOOL 3x3/2 -> CONVBLOCK -> IDBLOCK*2 -> CONVBLOCK -> IDBLOCK*3
+    -> CONVBLOCK -> IDBLOCK*5 -> CONVBLOCK -> IDBLOCK*2 -> AVGPOOL 2x2 -> FLATTEN -> DENSE(classes, softmax).
+
+    input_shape    -- (n_H, n_W, n_C) of one image, e.g. X_train.shape[1:]
+    classes        -- int, number of classes (the last layer is named 'fc' + str(classes))
+    training       -- passed to every BatchNormalization (None: follow the model)
+    global_pooling -- False (the course): AveragePooling2D((2, 2)) + Flatten. True: GlobalAveragePooling2D,
+                      as keras.applications.ResNet50(include_top=True) uses for 224x224 images
+    Returns a keras Model named 'ResNet50': 23,600,006 parameters for (64, 64, 3) and 6 classes;
+    with global_pooling=True, (224, 224, 3) and 1000 classes: 25,636,712, like keras.applications.ResNet50.
+    """
+    X_input = Input(input_shape)
+
+    # Zero-padding: 3 pixels on each side, so the 7x7 CONV sees the border
+    X = ZeroPadding2D((3, 3))(X_input)
+
+    # Stage 1
+    X = Conv2D(64, (7, 7), strides=(2, 2), name="conv1", kernel_initializer=glorot_uniform(seed=0))(X)
+    X = BatchNormalization(axis=3, name="bn_conv1")(X, training=training)
+    X = Activation("relu")(X)
+    X = MaxPooling2D((3, 3), strides=(2, 2))(X)
+
+    # Stage 2
+    X = convolutional_block(X, f=3, filters=[64, 64, 256], s=1, training=training, stage=2, block="a")
+    X = identity_block(X, 3, [64, 64, 256], training=training, stage=2, block="b")
+    X = identity_block(X, 3, [64, 64, 256], training=training, stage=2, block="c")
+
+    # Stage 3 (the course and the paper: F3 = 512)
+    X = convolutional_block(X, f=3, filters=[128, 128, 512], s=2, training=training, stage=3, block="a")
+    X = identity_block(X, 3, [128, 128, 512], training=training, stage=3, block="b")
+    X = identity_block(X, 3, [128, 128, 512], training=training, stage=3, block="c")
+    X = identity_block(X, 3, [128, 128, 512], training=training, stage=3, block="d")
+
+    # Stage 4
+    X = convolutional_block(X, f=3, filters=[256, 256, 1024], s=2, training=training, stage=4, block="a")
+    X = identity_block(X, 3, [256, 256, 1024], training=training, stage=4, block="b")
+    X = identity_block(X, 3, [256, 256, 1024], training=training, stage=4, block="c")
+    X = identity_block(X, 3, [256, 256, 1024], training=training, stage=4, block="d")
+    X = identity_block(X, 3, [256, 256, 1024], training=training, stage=4, block="e")
+    X = identity_block(X, 3, [256, 256, 1024], training=training, stage=4, block="f")
+
+    # Stage 5
+    X = convolutional_block(X, f=3, filters=[512, 512, 2048], s=2, training=training, stage=5, block="a")
+    X = identity_block(X, 3, [512, 512, 2048], training=training, stage=5, block="b")
+    X = identity_block(X, 3, [512, 512, 2048], training=training, stage=5, block="c")
+
+    # Average pooling and the output layer
+    if global_pooling:
+        X = GlobalAveragePooling2D(name="avg_pool")(X)
+    else:
+        X = AveragePooling2D(pool_size=(2, 2), name="avg_pool")(X)
+        X = Flatten()(X)
+    X = Dense(classes, activation="softmax", name="fc" + str(classes), kernel_initializer=glorot_uniform(seed=0))(X)
+
+    return Model(inputs=X_input, outputs=X, name="ResNet50")

@@ -176,13 +176,55 @@ def show_prediction(image, probability, class_names=("not smiling", "smiling"), 
     left.imshow(image)
     left.set_title(f"input ({image.shape[0]}x{image.shape[1]})", fontsize=10)
     left.axis("off")
-    right.barh([0], [p], height=0.5, color="tab:green" if p >= threshold else "tab:red")
-    right.axvline(threshold, color="black", linestyle="--", linewidth=1, label=f"threshold {threshold:g}")
+    right.barh([0], [p], height=0.6, color="tab:green" if p >= threshold else "tab:red")
+    right.axvline(threshold, color="black", linestyle="--", linewidth=1)
+    right.text(threshold, 0.72, f" threshold {threshold:g}", fontsize=8, va="center")
     right.set_xlim(0, 1)
+    right.set_ylim(-1, 1)
     right.set_yticks([])
     right.set_xlabel(f"predicted probability of '{class_names[1]}'")
     right.set_title(f"p = {p:.2f}: {decision}", fontsize=10)
-    right.legend(loc="lower right", fontsize=8)
     fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+# ---- Notebook 07 (ResNet50): a very tall diagram, whole, in columns --------------------------------
+
+
+def show_tall_image(path, n_columns=6, title=None, column_width=2.2):
+    """Show a very tall image (a plot_model diagram of a deep network) whole, cut into side-by-side columns.
+
+    path         -- the PNG file, e.g. what ``show_model(model, to_file=...)`` wrote
+    n_columns    -- how many pieces to cut it into; read them left to right, each from top to bottom
+    column_width -- width of each column in inches
+    Each cut is moved to the nearby row with the least ink, so that it falls between two boxes.
+    Returns the matplotlib Figure.
+    """
+    from PIL import Image
+
+    with Image.open(path) as opened:
+        image = np.asarray(opened.convert("L"))
+    height, width = image.shape
+    ink = (image < 128).sum(axis=1)
+    step = height / n_columns
+    window = int(step / 8)
+    cuts = [0]
+    for k in range(1, n_columns):
+        target = int(k * step)
+        low, high = max(cuts[-1] + 1, target - window), min(height - 1, target + window)
+        cuts.append(low + int(np.argmin(ink[low:high])))
+    cuts.append(height)
+    tallest = max(b - a for a, b in zip(cuts, cuts[1:]))
+    fig, axes = plt.subplots(1, n_columns, figsize=(column_width * n_columns,
+                                                    column_width * tallest / width + (0.5 if title else 0)))
+    for index, (ax, top, bottom) in enumerate(zip(np.ravel(axes), cuts, cuts[1:])):
+        piece = np.full((tallest, width), 255, dtype=np.uint8)
+        piece[:bottom - top] = image[top:bottom]
+        ax.imshow(piece, cmap="gray", vmin=0, vmax=255, interpolation="lanczos")
+        ax.set_title(f"part {index + 1} of {n_columns}", fontsize=9)
+        ax.axis("off")
+    if title:
+        fig.suptitle(title)
     fig.tight_layout()
     return fig
