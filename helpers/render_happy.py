@@ -35,8 +35,8 @@ MOUTH_X = (0.44, 0.47)   # the mouth anchors the face: like the course's photos,
 MOUTH_Y = (0.49, 0.52)   # alike, and the HappyModel (one 2x2 pooling) can only find a smile near one place
 TILT_SD = 5.0
 LOOKING_AWAY = 0.2       # share of the not-smiling people whose head is turned away
-TOOTHY = 0.85            # share of the smiles that show teeth (the others are closed-mouth smiles)
-NEAR_SMILE = 0.2         # share of the not-smiling mouths that curl up a little (hard negatives)
+TOOTHY = 0.92            # share of the smiles that show teeth (the others are closed-mouth smiles)
+NEAR_SMILE = 0.1         # share of the not-smiling mouths that curl up a little (hard negatives)
 _GLARE = [max(0, v - 190) * 4 for v in range(256)] * 3                # how much of a pixel glares
 _GRID = (np.mgrid[0:CANVAS, 0:CANVAS] / CANVAS).astype(np.float32)  # (y, x) of every pixel, in [0, 1)
 
