@@ -19,8 +19,11 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 lab: setup
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
+# Two pytest workers (pytest-xdist), each running whole files: a notebook's cells stay in order in one
+# kernel. Notebook 07 (ResNet50 training, the longest by far) is named first so that one worker starts
+# it at once while the other runs everything else. PYTEST_ARGS="-n 0" runs it all in one process.
 test: setup
-	$(PY) -m pytest tests notebooks --nbval --nbval-current-env \
+	$(PY) -m pytest -n 2 --dist loadfile notebooks/07_resnet50.ipynb tests notebooks --nbval --nbval-current-env \
 		--sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900 $(PYTEST_ARGS)
 
 setup: $(STAMP) graphviz data
@@ -43,7 +46,7 @@ notebooks: setup
 	$(PY) scripts/execute_notebooks.py notebooks/*.ipynb
 
 # Re-pin the dependencies after changing the top-level list below.
-LOCK_TOP := tensorflow-cpu==2.21.* setuptools keras jupyterlab matplotlib pydot nbval h5py pillow pytest nbclient nbformat
+LOCK_TOP := tensorflow-cpu==2.21.* setuptools keras jupyterlab matplotlib pydot nbval h5py pillow pytest pytest-xdist nbclient nbformat
 lock:
 	rm -rf /tmp/course-lock-venv && $(PYTHON) -m venv /tmp/course-lock-venv
 	/tmp/course-lock-venv/bin/pip install --quiet $(LOCK_TOP)

@@ -20,8 +20,35 @@ EXPECTED_TENSORFLOW = "2.21"
 MIN_KERAS_MAJOR = 3
 
 
+def import_tensorflow_quietly():
+    """Import TensorFlow with the process's C-level stderr (file descriptor 2) sent to /dev/null.
+
+    TF_CPP_MIN_LOG_LEVEL silences most C++ log lines, but not the few TensorFlow writes through absl
+    before absl's logging is initialised (since TF 2.17): with oneDNN on -- the default on CPUs with
+    AVX-512, or with TF_ENABLE_ONEDNN_OPTS=1 -- importing TensorFlow prints "All log messages before
+    absl::InitializeLog() ..." and "oneDNN custom operations are on ..." with a timestamp. Jupyter
+    shows C-level stderr in the cell's output, so a notebook would change with the machine and the
+    time. Python warnings and exceptions are not affected (they go through sys.stderr).
+    Returns the tensorflow module.
+    """
+    if "tensorflow" in sys.modules:
+        return sys.modules["tensorflow"]
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+    return tensorflow
+
+
 def quiet_tensorflow():
-    """Silence TensorFlow's Python-side logging (C++ lines are silenced by TF_CPP_MIN_LOG_LEVEL)."""
+    """Silence TensorFlow's Python-side logging (C++ lines: TF_CPP_MIN_LOG_LEVEL and a quiet import)."""
+    import_tensorflow_quietly()
     import logging
 
     import absl.logging

@@ -29,8 +29,27 @@ def execute(path):
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
     nbformat.write(nb, path)
     print(f"{path}: executed in {time.perf_counter() - start:.0f} s")
+
+
+def coalesce_streams(outputs):
+    """Merge consecutive stdout (or stderr) outputs into one, as nbval does before comparing.
+
+    How a print is split into stream messages depends on timing; merged, the stored notebook is the
+    same from run to run.
+    """
+    merged = []
+    for output in outputs:
+        if (output.output_type == "stream" and merged and merged[-1].output_type == "stream"
+                and merged[-1].name == output.name):
+            merged[-1].text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 if __name__ == "__main__":

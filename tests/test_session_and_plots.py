@@ -13,10 +13,36 @@ from helpers import plots, session
 def test_helpers_import_silences_tensorflow_cpp_logs():
     code = "import helpers, os; print(os.environ['TF_CPP_MIN_LOG_LEVEL']); import tensorflow"
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    # oneDNN off: its notice ignores TF_CPP_MIN_LOG_LEVEL (setup() handles it, tested below), and another
+    # test may have turned it on in this process (notebook 07's first cell does).
+    env["TF_ENABLE_ONEDNN_OPTS"] = "0"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "3"
     assert done.stderr.strip() == "", f"TensorFlow wrote to stderr: {done.stderr[:500]}"
+
+
+@pytest.mark.parametrize("onednn", ["0", "1"])
+def test_setup_keeps_stderr_empty_with_onednn_on_or_off(onednn):
+    # With oneDNN on (the default on AVX-512 CPUs; notebook 07 turns it on), TensorFlow's import writes
+    # absl lines that ignore TF_CPP_MIN_LOG_LEVEL; setup() must keep them out of the notebook.
+    code = "from helpers.session import setup; setup(0, verbose=False); import keras; keras.ops.ones((2, 2))"
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    env["TF_ENABLE_ONEDNN_OPTS"] = onednn
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "", f"TensorFlow wrote to stderr: {done.stderr[:500]}"
+
+
+def test_import_tensorflow_quietly_restores_stderr():
+    # After the quiet import, file descriptor 2 must be the process's stderr again: an error printed at
+    # the C level afterwards still reaches it.
+    code = ("import os; os.environ['TF_ENABLE_ONEDNN_OPTS'] = '1'\n"
+            "from helpers.session import import_tensorflow_quietly; import_tensorflow_quietly()\n"
+            "os.write(2, b'still visible')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "still visible"
 
 
 def test_setup_seeds_and_prints_versions(capsys):
