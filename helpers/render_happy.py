@@ -11,8 +11,10 @@ a Lanczos filter, so edges are soft like a downsampled phone photo. Every random
 
 The label is carried by the mouth and the muscles around it (a wide, upturned mouth, often open with
 a band of teeth, raised cheeks and narrowed eyes) -- never by the background, the person or the light.
-Some examples are hard on purpose: closed-mouth near-smiles labelled 0, closed-mouth smiles labelled 1,
-and people looking away (turned heads) labelled 0.
+Some examples are hard on purpose: closed-mouth near-smiles and open mouths without teeth labelled 0,
+a few closed-mouth smiles labelled 1, and people looking away (turned heads) labelled 0. The shares
+below were tuned with scripts/measure_happy_difficulty.py so that the course's HappyModel is below 0.97
+test accuracy after 1 epoch and reaches 0.95 within 40 epochs, as on the course's photos.
 """
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -35,8 +37,9 @@ MOUTH_X = (0.44, 0.47)   # the mouth anchors the face: like the course's photos,
 MOUTH_Y = (0.49, 0.52)   # alike, and the HappyModel (one 2x2 pooling) can only find a smile near one place
 TILT_SD = 5.0
 LOOKING_AWAY = 0.2       # share of the not-smiling people whose head is turned away
-TOOTHY = 0.92            # share of the smiles that show teeth (the others are closed-mouth smiles)
-NEAR_SMILE = 0.1         # share of the not-smiling mouths that curl up a little (hard negatives)
+TOOTHY = 0.99            # share of the smiles that show teeth (the others are closed-mouth smiles)
+NEAR_SMILE = 0.04        # share of the not-smiling mouths that curl up a little (hard negatives)
+OPEN_NO_TEETH = 0.08     # share of the not-smiling mouths that are open without showing teeth (talking)
 _GLARE = [max(0, v - 190) * 4 for v in range(256)] * 3                # how much of a pixel glares
 _GRID = (np.mgrid[0:CANVAS, 0:CANVAS] / CANVAS).astype(np.float32)  # (y, x) of every pixel, in [0, 1)
 
@@ -200,7 +203,7 @@ def _expression(rng, smiling):
     kind = rng.random()
     if kind < NEAR_SMILE:
         return rng.uniform(0.1, 0.3), 0.0
-    if kind < NEAR_SMILE + 0.12:
+    if kind < NEAR_SMILE + OPEN_NO_TEETH:
         return rng.uniform(-0.2, 0.1), rng.uniform(0.25, 0.5)
     return rng.uniform(-0.4, 0.1), 0.0
 

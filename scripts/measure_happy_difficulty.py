@@ -48,7 +48,7 @@ def write_preview(path, X, y, rows=4, cols=8):
     import matplotlib.pyplot as plt
     figure, axes = plt.subplots(rows, cols, figsize=(cols * 1.28 + 0.2, rows * 1.5 + 0.5), dpi=100)
     for i, axis in enumerate(axes.flat):
-        axis.imshow(X[i], interpolation="bilinear")
+        axis.imshow(X[i], interpolation="nearest")
         axis.set_title("smiling (1)" if y[i] else "not smiling (0)", fontsize=8)
         axis.axis("off")
     figure.suptitle("Generated Happy House stand-ins (helpers.render_happy, seed 101)", fontsize=10)
