@@ -1,0 +1,78 @@
+"""Your own photo as a model input: any PNG or JPEG file -> a (1, 64, 64, 3) array in [0, 1].
+
+The course's "Test with your own image" cell uses ``keras.utils.load_img(path, target_size=(64, 64))``,
+which stretches any photo to 64x64. ``load_own_image`` does the same job with Pillow, with the care a
+phone photo needs:
+
+- the EXIF orientation is applied, so a portrait photo does not arrive lying on its side;
+- the photo is cut to a centred square before it is shrunk (``crop=True``), so a face is not squashed;
+- transparent (RGBA), greyscale and palette images become RGB (transparent parts become white);
+- a missing file, a file that is not an image, or a damaged image raises an error naming the file.
+"""
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+EXPECTED = "a PNG or JPEG photo (any size; colour, greyscale or with transparency)"
+
+
+def load_own_image(path, size=(64, 64), crop=True):
+    """Read an image file and return it as a batch of one image, ready for ``model.predict``.
+
+    path -- str or Path of a PNG or JPEG file (other formats Pillow reads work too); a relative path
+            starts in the current folder, which in Jupyter is the notebook's folder
+    size -- (n_H, n_W) of the model's input images, default (64, 64)
+    crop -- True (default): cut the centred square (more exactly, the centred part with the aspect ratio
+            of ``size``) before shrinking; False: stretch the whole photo, like keras.utils.load_img
+
+    Returns a float32 array of shape (1, n_H, n_W, 3) with values in [0, 1] (pixels divided by 255,
+    like X_train).
+    Raises FileNotFoundError if there is no such file; ValueError if ``path`` is a folder, is not an
+    image, or is an image that cannot be decoded (truncated or damaged), or if ``size`` is not two
+    positive ints.
+    """
+    if (not isinstance(size, (tuple, list)) or len(size) != 2
+            or not all(isinstance(n, (int, np.integer)) and n > 0 for n in size)):
+        raise ValueError(f"size must be (n_H, n_W), two positive ints such as (64, 64); got {size!r}.")
+    n_H, n_W = (int(n) for n in size)
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path}: no such file. Expected {EXPECTED}. Check the file name and its folder: a relative "
+            "path starts in the notebook's folder (for example images/my_image.jpg)."
+        )
+    if path.is_dir():
+        raise ValueError(f"{path}: is a folder, not an image file. Expected {EXPECTED}.")
+    try:
+        with Image.open(path) as opened:
+            opened.load()  # Pillow reads lazily: decode now, so a truncated file fails here
+            image = _to_rgb(ImageOps.exif_transpose(opened))
+    except UnidentifiedImageError:
+        raise ValueError(
+            f"{path}: is not an image file Pillow can read. Expected {EXPECTED}. "
+            "If it is a photo in another format (HEIC, RAW, ...), export it as JPEG or PNG first."
+        ) from None
+    except (OSError, SyntaxError, ValueError) as exc:  # truncated or damaged image data
+        raise ValueError(
+            f"{path}: the image could not be decoded ({exc}); the file may be truncated or damaged. "
+            "Check that it opens in an image viewer, or save it again as PNG or JPEG."
+        ) from None
+    if crop:
+        image = ImageOps.fit(image, (n_W, n_H), method=Image.LANCZOS, centering=(0.5, 0.5))
+    else:
+        image = image.resize((n_W, n_H), Image.LANCZOS)
+    return (np.asarray(image, dtype=np.float32) / 255.0)[np.newaxis]
+
+
+def _to_rgb(image):
+    """Any Pillow image -> an RGB image (8 bits per channel); transparent pixels become white."""
+    if image.mode in ("I", "F") or image.mode.startswith("I;16"):  # 16- or 32-bit greyscale
+        values = np.asarray(image, dtype=np.float64)
+        scale = 65535.0 if values.max() > 255 else 255.0
+        image = Image.fromarray(np.clip(values / scale * 255.0, 0, 255).round().astype(np.uint8), "L")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return image.convert("RGB")
