@@ -204,7 +204,10 @@ def show_tall_image(path, n_columns=6, title=None, column_width=2.2):
     from PIL import Image
 
     with Image.open(path) as opened:
-        image = np.asarray(opened.convert("L"))
+        gray = opened.convert("L")
+        scale = min(1.0, 2 * 100 * column_width / gray.width)  # about 2 pixels per screen pixel at 100 dpi
+        gray = gray.resize((max(1, round(gray.width * scale)), max(1, round(gray.height * scale))), Image.LANCZOS)
+        image = np.asarray(gray)
     height, width = image.shape
     ink = (image < 128).sum(axis=1)
     step = height / n_columns
@@ -221,10 +224,134 @@ def show_tall_image(path, n_columns=6, title=None, column_width=2.2):
     for index, (ax, top, bottom) in enumerate(zip(np.ravel(axes), cuts, cuts[1:])):
         piece = np.full((tallest, width), 255, dtype=np.uint8)
         piece[:bottom - top] = image[top:bottom]
-        ax.imshow(piece, cmap="gray", vmin=0, vmax=255, interpolation="lanczos")
+        ax.imshow(piece, cmap="gray", vmin=0, vmax=255, interpolation="antialiased")
         ax.set_title(f"part {index + 1} of {n_columns}", fontsize=9)
         ax.axis("off")
     if title:
         fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+# ---- Notebooks 03 (why ResNets) and 04 (BatchNorm and initialisation) -------------------------------
+
+
+def plot_activation_histograms(activations, title, n_cols=5, bins=50, value_range=(0.0, 1.0)):
+    """One small histogram per layer of a deep network's activations, in depth order.
+
+    activations -- list of arrays, the output of layer 1, 2, ... (any shape; all values are pooled)
+    value_range -- (low, high) of the x axis, shared by every panel (0-1 for a sigmoid)
+    Each panel's title gives the layer and the range holding 98% of its values (1st to 99th percentile).
+    Returns the matplotlib Figure.
+    """
+    n_rows = int(np.ceil(len(activations) / n_cols))
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(2.3 * n_cols, 1.7 * n_rows + 0.8), sharex=True)
+    for ax in np.ravel(axes)[len(activations):]:
+        ax.axis("off")
+    for index, (ax, values) in enumerate(zip(np.ravel(axes), activations)):
+        values = np.ravel(np.asarray(values))
+        low, high = np.percentile(values, [1, 99])
+        ax.hist(values, bins=bins, range=value_range, color="tab:blue")
+        ax.axvspan(low, high, color="tab:orange", alpha=0.15)
+        ax.set_title(f"layer {index + 1}: {low:.2f}-{high:.2f}", fontsize=9)
+        ax.set_yticks([])
+        ax.set_xlim(*value_range)
+    fig.supxlabel("activation value (shaded: 1st to 99th percentile)")
+    fig.supylabel("count")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_layer_norms(panels, title, xlabel="layer (1 = nearest the input)"):
+    """Log-scale line plots of one number per layer (gradient norms, spreads), one panel per quantity.
+
+    panels -- dict: panel title -> (y-axis label, dict: case name -> 1-D array, one value per layer)
+    Cases keep their colour across panels. Returns the matplotlib Figure.
+    """
+    fig, axes = plt.subplots(1, len(panels), figsize=(6.2 * len(panels), 4.4), squeeze=False)
+    colours = {}
+    for ax, (panel_title, (ylabel, cases)) in zip(axes[0], panels.items()):
+        for name, values in cases.items():
+            values = np.asarray(values, dtype=float)
+            colour = colours.setdefault(name, f"C{len(colours)}")
+            ax.semilogy(np.arange(1, len(values) + 1), values, marker=".", label=name, color=colour)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_title(panel_title)
+        ax.grid(alpha=0.3, which="both")
+    axes[0][-1].legend(fontsize=8, loc="best")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_degradation(losses, title):
+    """Training loss per epoch of plain and residual networks side by side (He et al. 2016, figure 4).
+
+    losses -- dict: (kind, depth) -> list of losses per epoch, kind "plain" or "residual"
+    Left panel plain, right panel residual, same y axis; the colour encodes the depth.
+    Returns the matplotlib Figure.
+    """
+    depths = sorted({depth for _, depth in losses})
+    colours = {depth: plt.cm.viridis(i / max(1, len(depths) - 1) * 0.85) for i, depth in enumerate(depths)}
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+    for ax, kind in zip(axes, ("plain", "residual")):
+        for depth in depths:
+            if (kind, depth) in losses:
+                values = losses[(kind, depth)]
+                ax.plot(np.arange(1, len(values) + 1), values, marker=".", color=colours[depth],
+                        linewidth=1 + depth / max(depths) * 1.5, label=f"{kind}-{depth}")
+        ax.set_xlabel("epoch")
+        ax.set_title(f"{kind} networks")
+        ax.grid(alpha=0.3)
+        ax.legend()
+    axes[0].set_ylabel("training loss (cross-entropy)")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_image_rows(rows, title, size=1.5):
+    """Show images in rows, one row per version of the same images, each stretched to the full range.
+
+    rows -- dict: row label -> array (n, n_H, n_W, 3) of any value range; every row has the same n
+    Each image is rescaled on its own to [0, 1] (min to max) for display. Returns the matplotlib Figure.
+    """
+    labels = list(rows)
+    n = len(rows[labels[0]])
+    fig, axes = plt.subplots(len(labels), n, figsize=(size * n + 1.2, size * len(labels) + 0.5), squeeze=False)
+    for row, label in enumerate(labels):
+        for col in range(n):
+            image = np.asarray(rows[label][col], dtype=float)
+            image = (image - image.min()) / max(image.max() - image.min(), 1e-12)
+            ax = axes[row, col]
+            ax.imshow(image)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[row, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_histograms_with_theory(samples, densities, title, xlabel="weight value", bins=80):
+    """Histograms of drawn values (as densities) with a theoretical density curve on top, one panel each.
+
+    samples   -- dict: panel title -> array of values
+    densities -- dict: panel title -> callable pdf(x) (the same keys as ``samples``)
+    Returns the matplotlib Figure.
+    """
+    fig, axes = plt.subplots(1, len(samples), figsize=(5.2 * len(samples), 3.6), sharex=True, squeeze=False)
+    for ax, (name, values) in zip(axes[0], samples.items()):
+        values = np.ravel(np.asarray(values))
+        ax.hist(values, bins=bins, density=True, color="tab:blue", alpha=0.6, label="drawn")
+        x = np.linspace(values.min() * 1.15, values.max() * 1.15, 400)
+        ax.plot(x, densities[name](x), color="black", linewidth=1.5, label="theory")
+        ax.set_title(name)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("density")
+        ax.legend(fontsize=8)
+    fig.suptitle(title)
     fig.tight_layout()
     return fig
