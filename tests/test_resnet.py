@@ -1,0 +1,403 @@
+"""ResNet blocks and ResNet50 (notebooks 05-07): values derived by hand, parameter counts, lesson code.
+
+Hand derivations use all-ones kernels and zero biases, so a 1x1 CONV with F filters puts in every one
+of its F output channels the sum of its input channels, and a CONV fxf puts the sum over its window.
+BatchNormalization (gamma = 1, beta = 0, epsilon = 1e-3) computes (x - mean) / sqrt(var + eps):
+- training=False uses the moving averages; a fresh layer has mean 0 and var 1, so it multiplies by
+  c = 1 / sqrt(1.001);
+- training=True uses the batch's mean and (biased) variance per channel, over examples, rows and columns.
+"""
+import math
+
+import numpy as np
+import pytest
+
+from notebook_code import lesson_namespace
+
+EPS = 1e-3  # Keras' BatchNormalization epsilon (the course keeps the default)
+c = 1 / math.sqrt(1 + EPS)  # a fresh BatchNormalization with training=False multiplies by c
+
+
+def n(d):
+    """BatchNormalization (training=True) of a batch of two equal-size groups at -d and +d around their mean.
+
+    Mean 0, biased variance d**2, so the groups become -/+ d / sqrt(d**2 + eps): about -/+ 1, whatever d is.
+    """
+    return d / math.sqrt(d * d + EPS)
+
+
+@pytest.fixture(scope="module")
+def keras():
+    from helpers.session import setup
+
+    setup(seed=0, verbose=False)
+    import keras
+
+    return keras
+
+
+def ones(seed=0):
+    """The course's calling convention: initializer(seed=0) returns a Keras initializer (here all ones)."""
+    import keras
+
+    return keras.initializers.Constant(1)
+
+
+def uniform_batch(*values, size=4):
+    """A batch with one (size, size, 3) image per value, every pixel and channel equal to that value."""
+    return np.concatenate([np.full((1, size, size, 3), v, dtype=np.float32) for v in values])
+
+
+@pytest.fixture(scope="module")
+def blocks(keras):
+    """The reference blocks and the lesson blocks of notebooks 05 and 06, side by side."""
+    from helpers import models
+
+    lesson05 = lesson_namespace("05_identity_block.ipynb", "identity_block")
+    lesson06 = lesson_namespace("06_convolutional_block.ipynb", "convolutional_block")
+    return {"reference": (models.identity_block, models.convolutional_block),
+            "lesson": (lesson05["identity_block"], lesson06["convolutional_block"])}
+
+
+IMPLEMENTATIONS = ["reference", "lesson"]
+
+
+# ---- identity block: eager arrays, all-ones kernels -------------------------------------------------
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+def test_identity_block_training_false_by_hand(blocks, implementation):
+    identity_block = blocks[implementation][0]
+    X = uniform_batch(-1, 1, 3)  # the course's test input: three 4x4x3 images of -1, 1 and 3
+    A = identity_block(X, f=2, filters=[4, 4, 3], initializer=ones, training=False)
+    assert tuple(A.shape) == (3, 4, 4, 3)
+    A = np.asarray(A)
+    # An image of value x > 0:
+    #   CONV 1x1 (4 filters): 3 channels summed -> 3x;  BN -> 3x c;  ReLU keeps it.
+    #   CONV 2x2 'same' (4 filters): TensorFlow pads one row below and one column to the right, so
+    #     rows/columns 0-2 see 2x2 pixels x 4 channels = 16 terms -> 48x c,
+    #     the last row or column sees 2 pixels x 4 = 8 terms -> 24x c, the corner 4 terms -> 12x c;
+    #     BN -> times c; ReLU.
+    #   CONV 1x1 (3 filters): 4 channels summed -> 192x c^2, 96x c^2, 48x c^2;  BN -> times c.
+    #   Add the shortcut x, ReLU: 192x c^3 + x inside, 96x c^3 + x on the edges, 48x c^3 + x in the corner.
+    # An image of value -1: the first ReLU gives 0, the main path stays 0, and ReLU(0 + (-1)) = 0.
+    c3 = c ** 3
+    for index, x in ((1, 1.0), (2, 3.0)):
+        expected = np.full((4, 4), 192 * x * c3 + x)
+        expected[3, :3] = expected[:3, 3] = 96 * x * c3 + x
+        expected[3, 3] = 48 * x * c3 + x
+        for channel in range(3):
+            np.testing.assert_allclose(A[index, :, :, channel], expected, rtol=1e-6)
+    np.testing.assert_array_equal(A[0], 0.0)
+    assert A[1, 0, 0, 0] == pytest.approx(192.71237, abs=1e-4)  # the course's expected value
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+@pytest.mark.parametrize("k", [1.0, 3.0])
+def test_identity_block_training_true_by_hand(blocks, implementation, k):
+    identity_block = blocks[implementation][0]
+    # Two images, of -k and +k; f=1 keeps every pixel equal, so each BN sees two groups of equal size.
+    X = uniform_batch(-k, k)
+    A = np.asarray(identity_block(X, f=1, filters=[4, 4, 3], initializer=ones, training=True))
+    #   CONV 1x1: -3k, +3k.  BN (batch mean 0, variance 9k^2): -n(3k), +n(3k).  ReLU: 0, a1 = n(3k).
+    #   CONV 1x1 (f=1, 4 channels summed): 0, 4 a1 -> mean 2 a1, half-distance 2 a1.  BN, ReLU: 0, a2 = n(2 a1).
+    #   CONV 1x1: 0, 4 a2.  BN: -a3, +a3 with a3 = n(2 a2), about 1.
+    #   Add the shortcut and ReLU: ReLU(-a3 - k) = 0 and a3 + k.
+    # In training mode the main path's output is about -/+1 however large k is: BN removed the scale.
+    a3 = n(2 * n(2 * n(3 * k)))
+    np.testing.assert_allclose(A[0], 0.0)
+    np.testing.assert_allclose(A[1], np.full((4, 4, 3), k + a3), rtol=1e-5)
+    assert A[1, 0, 0, 0] == pytest.approx(k + 0.999875, abs=1e-5)
+
+
+# ---- convolutional block: eager arrays, all-ones kernels ------------------------------------------
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+def test_convolutional_block_training_false_by_hand(blocks, implementation):
+    convolutional_block = blocks[implementation][1]
+    X = uniform_batch(-1, 1, 3)
+    A = convolutional_block(X, f=2, filters=[2, 4, 6], s=2, initializer=ones, training=False)
+    assert tuple(A.shape) == (3, 2, 2, 6)  # stride 2 halves 4x4; F3 = 6 channels
+    A = np.asarray(A)
+    # An image of value x > 0:
+    #   CONV 1x1 stride 2 (2 filters): 2x2 pixels of 3x;  BN -> 3x c;  ReLU.
+    #   CONV 2x2 'same' (4 filters) on 2x2: pixel (0, 0) sees 4 pixels x 2 channels = 8 terms -> 24x c,
+    #     (0, 1) and (1, 0) see 4 terms -> 12x c, (1, 1) sees 2 terms -> 6x c;  BN -> times c;  ReLU.
+    #   CONV 1x1 (6 filters): 4 channels summed -> 96x c^2, 48x c^2, 24x c^2;  BN -> times c.
+    #   Shortcut: CONV 1x1 stride 2 (6 filters): 3x;  BN -> 3x c.
+    #   Add, ReLU: 96x c^3 + 3x c, 48x c^3 + 3x c, 24x c^3 + 3x c.
+    # An image of -1: main path 0 (first ReLU), shortcut -3c, ReLU -> 0.
+    for index, x in ((1, 1.0), (2, 3.0)):
+        expected = np.array([[96, 48], [48, 24]]) * x * c ** 3 + 3 * x * c
+        for channel in range(6):
+            np.testing.assert_allclose(A[index, :, :, channel], expected, rtol=1e-6)
+    np.testing.assert_array_equal(A[0], 0.0)
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+def test_convolutional_block_training_true_by_hand(blocks, implementation):
+    convolutional_block = blocks[implementation][1]
+    X = uniform_batch(-1, 1)
+    A = np.asarray(convolutional_block(X, f=1, filters=[2, 4, 6], s=2, initializer=ones, training=True))
+    assert A.shape == (2, 2, 2, 6)
+    #   Main path: CONV 1x1/2 (2 filters): -3, +3.  BN, ReLU: 0, a1 = n(3).
+    #     CONV 1x1 (4 filters, 2 channels summed): 0, 2 a1 -> half-distance a1.  BN, ReLU: 0, a2 = n(a1).
+    #     CONV 1x1 (6 filters, 4 channels summed): 0, 4 a2 -> half-distance 2 a2.  BN: -/+ n(2 a2).
+    #   Shortcut: CONV 1x1/2 (6 filters, 3 channels summed): -3, +3.  BN: -/+ n(3).
+    #   Add, ReLU: 0 and n(2 a2) + n(3), about 2.
+    expected = n(2 * n(n(3))) + n(3)
+    np.testing.assert_allclose(A[0], 0.0)
+    np.testing.assert_allclose(A[1], np.full((2, 2, 6), expected), rtol=1e-5)
+    assert expected == pytest.approx(1.99982, abs=1e-5)
+
+
+# ---- inside a model: chosen BatchNormalization statistics ------------------------------------------
+
+
+def set_batchnorm(model, mean, variance, gamma=1.0, beta=0.0):
+    """Give every BatchNormalization layer of ``model`` these statistics and parameters."""
+    for layer in model.layers:
+        if type(layer).__name__ == "BatchNormalization":
+            size = layer.gamma.shape[0]
+            layer.set_weights([np.full(size, gamma), np.full(size, beta), np.full(size, mean),
+                               np.full(size, variance)])
+
+
+def block_model(keras, make_block, input_shape, *args, **kwargs):
+    """Model(X_input, make_block(X_input, *args, **kwargs)), built after clear_session()."""
+    keras.backend.clear_session()
+    X_input = keras.Input(input_shape)
+    return keras.Model(X_input, make_block(X_input, *args, **kwargs))
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+def test_identity_block_with_known_statistics_in_a_model(keras, blocks, implementation):
+    identity_block = blocks[implementation][0]
+    model = block_model(keras, identity_block, (4, 4, 3), 2, [4, 4, 3], initializer=ones)
+    # moving mean 1 and moving variance 1 - eps: with training=False, BN(x) = (x - 1) / sqrt(1) = x - 1.
+    set_batchnorm(model, mean=1.0, variance=1 - EPS)
+    X = uniform_batch(1)
+    #   CONV 1x1: 3 -> BN: 2 -> ReLU: 2.
+    #   CONV 2x2 'same': 16 terms x 2 = 32 inside, 8 x 2 = 16 on the edges, 4 x 2 = 8 in the corner; BN: 31, 15, 7.
+    #   CONV 1x1: 4 channels summed: 124, 60, 28;  BN: 123, 59, 27.  Add the shortcut 1, ReLU: 124, 60, 28.
+    expected = np.full((4, 4), 124.0)
+    expected[3, :3] = expected[:3, 3] = 60.0
+    expected[3, 3] = 28.0
+    predicted = model.predict(X, verbose=0)  # predict runs the model with training=False
+    for channel in range(3):
+        np.testing.assert_allclose(predicted[0, :, :, channel], expected, rtol=1e-5)
+    # training=True: one image of equal pixels has, in every channel of every layer, zero variance:
+    # every BN outputs beta = 0, the main path is 0, and the block returns ReLU(0 + x) = x = 1.
+    np.testing.assert_allclose(np.asarray(model(X, training=True)), 1.0, atol=1e-6)
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+def test_convolutional_block_with_known_statistics_in_a_model(keras, blocks, implementation):
+    convolutional_block = blocks[implementation][1]
+    model = block_model(keras, convolutional_block, (4, 4, 3), 2, [2, 4, 6], s=2, initializer=ones)
+    set_batchnorm(model, mean=1.0, variance=1 - EPS)  # BN(x) = x - 1 with training=False
+    #   Main path: CONV 1x1/2: 3 -> BN: 2 -> ReLU 2.  CONV 2x2 'same' on 2x2 (2 channels): 8 terms x 2 = 16,
+    #     4 x 2 = 8, 2 x 2 = 4;  BN: 15, 7, 3.  CONV 1x1 (4 channels): 60, 28, 12;  BN: 59, 27, 11.
+    #   Shortcut: CONV 1x1/2: 3 -> BN: 2.   Add, ReLU: 61, 29, 13.
+    predicted = model.predict(uniform_batch(1), verbose=0)
+    for channel in range(6):
+        np.testing.assert_allclose(predicted[0, :, :, channel], [[61, 29], [29, 13]], rtol=1e-5)
+
+
+def test_training_argument_reaches_every_batchnorm(keras):
+    """training=True baked in at build time: a plain model(X) call uses the batch's statistics."""
+    from helpers import models
+
+    X = uniform_batch(-1, 1)
+    results = {}
+    for training in (None, True, False):
+        model = block_model(keras, models.identity_block, (4, 4, 3), 1, [4, 4, 3], initializer=ones,
+                            training=training)
+        calls = [node.arguments.kwargs.get("training") for layer in model.layers
+                 if type(layer).__name__ == "BatchNormalization" for node in layer._inbound_nodes]
+        assert calls == [training] * 3
+        results[training] = np.asarray(model(X))[1, 0, 0, 0]
+    # None and False: a plain call uses the fresh moving averages (BN multiplies by c). For the image of 1,
+    # with f=1 every pixel is alike: CONV 3 -> 3c, CONV (4 channels) 12c -> 12c^2, CONV 48c^2 -> 48c^3,
+    # plus the shortcut 1. True: the batch's statistics, as in test_identity_block_training_true_by_hand.
+    assert results[None] == pytest.approx(48 * c ** 3 + 1, rel=1e-6)
+    assert results[False] == pytest.approx(results[None], rel=1e-6)
+    assert results[True] == pytest.approx(1 + n(2 * n(2 * n(3))), rel=1e-5)
+
+
+def test_block_names_follow_the_course(keras):
+    from helpers import models
+
+    model = block_model(keras, models.convolutional_block, (8, 8, 3), 3, [4, 4, 8], s=2, stage=3, block="a")
+    named = [layer.name for layer in model.layers if type(layer).__name__ in ("Conv2D", "BatchNormalization")]
+    assert sorted(named) == sorted(["res3a_branch2a", "bn3a_branch2a", "res3a_branch2b", "bn3a_branch2b",
+                                    "res3a_branch2c", "bn3a_branch2c", "res3a_branch1", "bn3a_branch1"])
+    model = block_model(keras, models.identity_block, (8, 8, 8), 3, [4, 4, 8], stage=3, block="b")
+    named = [layer.name for layer in model.layers if type(layer).__name__ in ("Conv2D", "BatchNormalization")]
+    assert named == ["res3b_branch2a", "bn3b_branch2a", "res3b_branch2b", "bn3b_branch2b",
+                     "res3b_branch2c", "bn3b_branch2c"]
+    with pytest.raises(ValueError, match="both stage and block"):
+        models.identity_block(keras.Input((8, 8, 8)), 3, [4, 4, 8], stage=3)
+    with pytest.raises(ValueError, match=r"filters must be three numbers \[F1, F2, F3\]"):
+        models.identity_block(keras.Input((8, 8, 8)), 3, [4, 8])
+
+
+def test_identity_block_needs_F3_equal_to_the_input_channels(keras):
+    from helpers import models
+
+    with pytest.raises(ValueError):
+        models.identity_block(keras.Input((8, 8, 3)), 3, [4, 4, 8])
+
+
+# ---- ResNet50 ---------------------------------------------------------------------------------------
+
+
+def test_resnet50_parameters_and_stage_shapes(keras):
+    from helpers import models
+    from helpers.checks import count_params, layer_table
+
+    keras.backend.clear_session()
+    model = models.ResNet50(input_shape=(64, 64, 3), classes=6)
+    assert model.name == "ResNet50"
+    assert model.count_params() == 23_600_006
+    assert count_params(model.trainable_weights) == 23_546_886
+    assert count_params(model.non_trainable_weights) == 53_120  # moving mean and variance of 53 BN layers
+    rows = {row["name"]: row for row in layer_table(model)}
+    assert rows["conv1"]["output_shape"] == (None, 32, 32, 64)  # (64 + 2*3 - 7) // 2 + 1 = 32
+    assert rows["conv1"]["params"] == 7 * 7 * 3 * 64 + 64
+    after_block = {"bn2c_branch2c": (15, 15, 256), "bn3d_branch2c": (8, 8, 512),
+                   "bn4f_branch2c": (4, 4, 1024), "bn5c_branch2c": (2, 2, 2048)}
+    for name, shape in after_block.items():
+        assert rows[name]["output_shape"] == (None, *shape), name
+    assert rows["avg_pool"]["output_shape"] == (None, 1, 1, 2048)
+    assert rows["fc6"]["params"] == 2048 * 6 + 6 and rows["fc6"]["settings"]["activation"] == "softmax"
+    classes = [row["class"] for row in layer_table(model)]
+    assert classes.count("Conv2D") == 53 and classes.count("BatchNormalization") == 53
+    assert classes.count("Add") == 16  # 3 + 4 + 6 + 3 blocks
+
+
+def test_resnet50_at_224_with_global_pooling_matches_keras_applications(keras):
+    from helpers import models
+
+    keras.backend.clear_session()
+    ours = models.ResNet50(input_shape=(224, 224, 3), classes=1000, global_pooling=True)
+    theirs = keras.applications.ResNet50(weights=None)
+    assert ours.count_params() == theirs.count_params() == 25_636_712
+    assert (sorted(tuple(w.shape) for w in ours.weights) == sorted(tuple(w.shape) for w in theirs.weights))
+
+
+# ---- the notebooks' lesson code against helpers.models ------------------------------------------------
+
+
+def assert_same_tables(mine, reference):
+    from helpers.checks import compare_models, layer_table
+
+    assert layer_table(mine) == layer_table(reference)
+    return compare_models(mine, reference)
+
+
+@pytest.mark.parametrize("stage, block", [(None, None), (2, "b")])
+def test_notebook_identity_block_has_the_reference_layer_table(keras, blocks, stage, block):
+    tables = [block_model(keras, make, (15, 15, 256), 3, [64, 64, 256], stage=stage, block=block)
+              for make in (blocks["lesson"][0], blocks["reference"][0])]
+    assert assert_same_tables(*tables) == 11  # Input, 3 x (CONV, BN), 2 ReLU, Add, ReLU
+
+
+@pytest.mark.parametrize("stage, block, s", [(None, None, 2), (3, "a", 2), (2, "a", 1)])
+def test_notebook_convolutional_block_has_the_reference_layer_table(keras, blocks, stage, block, s):
+    tables = [block_model(keras, make, (15, 15, 256), 3, [128, 128, 512], s=s, stage=stage, block=block)
+              for make in (blocks["lesson"][1], blocks["reference"][1])]
+    assert assert_same_tables(*tables) == 13  # ... plus the shortcut's CONV and BN
+
+
+def test_notebook_resnet50_has_the_reference_layer_table(keras):
+    from helpers import models
+
+    lesson = lesson_namespace("07_resnet50.ipynb", "ResNet50")
+    keras.backend.clear_session()
+    mine = lesson["ResNet50"](input_shape=(64, 64, 3), classes=6)
+    keras.backend.clear_session()
+    reference = models.ResNet50(input_shape=(64, 64, 3), classes=6)
+    assert assert_same_tables(mine, reference) == len(reference.layers) == 177
+    assert mine.count_params() == 23_600_006
+
+
+# ---- the learner checks of notebooks 05-06, and the tall-diagram figure of notebook 07 ---------------
+
+
+def slipped_identity_block(X, f, filters, training=None, initializer=None, stage=None, block=None, slip=None):
+    """An identity block with one slip a learner might make."""
+    from keras.initializers import glorot_uniform
+    from keras.layers import Activation, Add, BatchNormalization, Conv2D
+
+    initializer = initializer or glorot_uniform
+    F1, F2, F3 = filters
+    conv, bn = (None, None) if stage is None else (f"res{stage}{block}_branch", f"bn{stage}{block}_branch")
+    name = lambda base, part: None if base is None else base + part  # noqa: E731  (the course's names)
+    X_shortcut = X
+    X = Conv2D(F1, 1, kernel_initializer=initializer(seed=0), name=name(conv, "2a"))(X)
+    X = BatchNormalization(axis=3, name=name(bn, "2a"))(X, training=training if slip != "training not passed" else None)
+    X = Activation("relu")(X)
+    X = Conv2D(F2, f, padding="same", kernel_initializer=initializer(seed=0), name=name(conv, "2b"))(X)
+    X = BatchNormalization(axis=3, name=name(bn, "2b"))(X, training=training)
+    X = Activation("relu")(X)
+    X = Conv2D(F3, 1, name=name(conv, "2c"),
+               kernel_initializer=initializer(seed=0) if slip != "fixed initializer" else glorot_uniform(seed=0))(X)
+    X = BatchNormalization(axis=3, name=name(bn, "2c"))(X, training=training)
+    X = Add()([X, X] if slip == "adds X twice" else [X, X_shortcut])
+    X = Activation("relu")(X)
+    return X
+
+
+def test_check_identity_block_passes_the_reference(keras, capsys):
+    from helpers import models
+    from helpers.checks import check_identity_block
+
+    check_identity_block(models.identity_block)
+    assert capsys.readouterr().out == "All tests passed.\n"
+
+
+@pytest.mark.parametrize("slip, message", [
+    ("adds X twice", r"Add\(\) must add the main path and X_shortcut"),
+    ("training not passed", r"was called with training=None when your identity_block got training=False"),
+    ("fixed initializer", r"With all-ones kernels and training=False.*kernel_initializer=initializer\(seed=0\)"),
+])
+def test_check_identity_block_names_the_slip(keras, slip, message):
+    import functools
+
+    from helpers.checks import CheckFailed, check_identity_block
+
+    with pytest.raises(CheckFailed, match=message):
+        check_identity_block(functools.partial(slipped_identity_block, slip=slip))
+
+
+def test_check_convolutional_block_passes_the_reference_and_catches_an_identity_shortcut(keras, capsys):
+    from helpers import models
+    from helpers.checks import CheckFailed, check_convolutional_block
+
+    check_convolutional_block(models.convolutional_block)
+    assert capsys.readouterr().out == "All tests passed.\n"
+    with pytest.raises(CheckFailed, match="Building your convolutional_block .* failed: "):
+        check_convolutional_block(lambda X, f, filters, s=2, **kwargs: models.identity_block(X, f, filters, **kwargs))
+
+
+def test_show_tall_image_cuts_between_boxes(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from PIL import Image
+
+    from helpers.plots import show_tall_image
+
+    image = np.full((1200, 100), 255, dtype=np.uint8)
+    for top in range(0, 1200, 100):  # twelve black "boxes" of 60 rows, with 40 white rows between them
+        image[top + 20:top + 80, 10:90] = 0
+    Image.fromarray(image).save(tmp_path / "tall.png")
+    fig = show_tall_image(tmp_path / "tall.png", n_columns=3, title="boxes", column_width=1.0)
+    assert [ax.get_title() for ax in fig.axes] == ["part 1 of 3", "part 2 of 3", "part 3 of 3"]
+    assert fig._suptitle.get_text() == "boxes"
+    for ax in fig.axes:  # no piece starts or ends inside a box: the first and last rows are white
+        piece = ax.get_images()[0].get_array()
+        assert piece[0].min() > 128
+    matplotlib.pyplot.close(fig)
