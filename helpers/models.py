@@ -83,6 +83,31 @@ def _three_filters(filters, function):
     return F1, F2, F3
 
 
+def _main_path(X, f, filters, s, training, initializer, conv_name_base, bn_name_base):
+    """The bottleneck main path shared by both blocks, without the final ReLU.
+
+    CONV 1x1 (F1, stride s, 'valid') -> BN -> RELU -> CONV fxf (F2, 'same') -> BN -> RELU -> CONV 1x1 (F3,
+    'valid') -> BN. The identity block uses s = 1; the convolutional block puts its stride here.
+    """
+    F1, F2, F3 = filters
+    # First component: the 1x1 CONV shrinks the channels to F1 (and carries the stride s)
+    X = Conv2D(filters=F1, kernel_size=1, strides=(s, s), padding="valid", name=_name(conv_name_base, "2a"),
+               kernel_initializer=initializer(seed=0))(X)
+    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2a"))(X, training=training)
+    X = Activation("relu")(X)
+
+    # Second component: 'same' keeps n_H and n_W, so the addition after the main path is possible
+    X = Conv2D(filters=F2, kernel_size=(f, f), strides=(1, 1), padding="same", name=_name(conv_name_base, "2b"),
+               kernel_initializer=initializer(seed=0))(X)
+    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2b"))(X, training=training)
+    X = Activation("relu")(X)
+
+    # Third component: back to F3 channels; no ReLU before the addition
+    X = Conv2D(filters=F3, kernel_size=1, strides=(1, 1), padding="valid", name=_name(conv_name_base, "2c"),
+               kernel_initializer=initializer(seed=0))(X)
+    return BatchNormalization(axis=3, name=_name(bn_name_base, "2c"))(X, training=training)
+
+
 def identity_block(X, f, filters, training=None, initializer=glorot_uniform, stage=None, block=None):
     """The identity block: a 3-layer main path whose output is added to the block's input, then ReLU.
 
@@ -108,23 +133,7 @@ def identity_block(X, f, filters, training=None, initializer=glorot_uniform, sta
 
     # Save the input value: it is added back to the main path at the end.
     X_shortcut = X
-
-    # First component of the main path
-    X = Conv2D(filters=F1, kernel_size=1, strides=(1, 1), padding="valid", name=_name(conv_name_base, "2a"),
-               kernel_initializer=initializer(seed=0))(X)
-    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2a"))(X, training=training)
-    X = Activation("relu")(X)
-
-    # Second component: 'same' keeps n_H and n_W, so the addition below is possible
-    X = Conv2D(filters=F2, kernel_size=(f, f), strides=(1, 1), padding="same", name=_name(conv_name_base, "2b"),
-               kernel_initializer=initializer(seed=0))(X)
-    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2b"))(X, training=training)
-    X = Activation("relu")(X)
-
-    # Third component: no ReLU before the addition
-    X = Conv2D(filters=F3, kernel_size=1, strides=(1, 1), padding="valid", name=_name(conv_name_base, "2c"),
-               kernel_initializer=initializer(seed=0))(X)
-    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2c"))(X, training=training)
+    X = _main_path(X, f, (F1, F2, F3), 1, training, initializer, conv_name_base, bn_name_base)
 
     # Final step: add the shortcut to the main path, then ReLU
     X = Add()([X, X_shortcut])
@@ -154,20 +163,8 @@ def convolutional_block(X, f, filters, s=2, training=None, initializer=glorot_un
 
     X_shortcut = X
 
-    # Main path: the first 1x1 CONV carries the stride
-    X = Conv2D(filters=F1, kernel_size=1, strides=(s, s), padding="valid", name=_name(conv_name_base, "2a"),
-               kernel_initializer=initializer(seed=0))(X)
-    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2a"))(X, training=training)
-    X = Activation("relu")(X)
-
-    X = Conv2D(filters=F2, kernel_size=(f, f), strides=(1, 1), padding="same", name=_name(conv_name_base, "2b"),
-               kernel_initializer=initializer(seed=0))(X)
-    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2b"))(X, training=training)
-    X = Activation("relu")(X)
-
-    X = Conv2D(filters=F3, kernel_size=1, strides=(1, 1), padding="valid", name=_name(conv_name_base, "2c"),
-               kernel_initializer=initializer(seed=0))(X)
-    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2c"))(X, training=training)
+    # Main path: the same three components as the identity block; the first 1x1 CONV carries the stride
+    X = _main_path(X, f, (F1, F2, F3), s, training, initializer, conv_name_base, bn_name_base)
 
     # Shortcut path: a 1x1 CONV with stride s and F3 filters, then BN, so its shape matches the main path
     X_shortcut = Conv2D(filters=F3, kernel_size=1, strides=(s, s), padding="valid", name=_name(conv_name_base, "1"),
