@@ -12,8 +12,6 @@ LAB_ARGS ?=
 PYTEST_ARGS ?=
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-export TF_CPP_MIN_LOG_LEVEL := 3
-
 .PHONY: lab test setup graphviz data notebooks lock clean
 
 lab: setup

@@ -4,6 +4,9 @@
 with its class, output shape, parameter count and the settings a learner can get wrong (padding,
 strides, activation, initializer, ...). ``compare_models(learner, reference)`` raises a
 ``CheckFailed`` that points at the first layer that differs and how.
+
+Every check prints one line saying what it verified when all is well, and otherwise raises
+``CheckFailed`` with a message that says what was expected, what was found and what to do.
 """
 import numpy as np
 
@@ -34,7 +37,65 @@ HINTS = {
 
 
 class CheckFailed(AssertionError):
-    """A learner's model differs from the reference; the message says where and how."""
+    """A learner's code (or a result) is not what was expected; the message says where and how."""
+
+
+def _a(word):
+    """'a' or 'an' before ``word``: an Activation, a BatchNormalization."""
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
+def expect(condition, fact, otherwise):
+    """Print ``fact`` when ``condition`` holds; otherwise raise CheckFailed(``otherwise``).
+
+    condition -- bool, what the lesson expects to be true (e.g. a measured accuracy above a target)
+    fact      -- the sentence to print when it holds, saying what was verified
+    otherwise -- the message when it does not: what was found, and what to do
+    """
+    if not condition:
+        raise CheckFailed(otherwise)
+    print(fact)
+
+
+def check_accuracy(accuracy, at_least, what, hint):
+    """Check that ``accuracy`` (a number in [0, 1]) is at least ``at_least``; print one stable line.
+
+    what -- the measurement in words, e.g. "HappyModel's test accuracy after 30 epochs"
+    hint -- what to try when it is too low
+    """
+    expect(float(accuracy) >= at_least, f"{what}: at least {at_least:.2f}.",
+           f"{what} is {float(accuracy):.3f}, below the expected {at_least:.2f}. {hint}")
+
+
+def check_param_counts(model, by_hand):
+    """Compare parameter counts computed by hand with the model's, layer by layer, and print both.
+
+    model   -- a built Keras model
+    by_hand -- dict: layer name -> the number of parameters you computed; layers not named must have 0
+    Also checks that the non-trainable count is the 2 x C moving means and variances of the
+    BatchNormalization layers. Raises CheckFailed naming the first layer whose count differs.
+    """
+    for layer in model.layers:
+        if layer.name not in by_hand and layer.count_params():
+            raise CheckFailed(f"{layer.name} ({type(layer).__name__}) has {layer.count_params():,} parameters, but "
+                              f"by_hand has no entry for it. Add {layer.name!r} with its formula.")
+    names = {layer.name for layer in model.layers}
+    for name, expected in by_hand.items():
+        if name not in names:
+            raise CheckFailed(f"by_hand names {name!r}, but the model has no such layer: check the layer names.")
+        found = model.get_layer(name).count_params()
+        if found != expected:
+            raise CheckFailed(f"{name}: your formula gives {expected:,}, the layer has {found:,} parameters. "
+                              "Conv2D: (f*f*C_prev + 1)*C; BatchNormalization: 4*C; Dense: (n_in + 1)*n_out.")
+        print(f"{name:<12} by hand {expected:>8,}   in the model {found:>8,}")
+    total = sum(by_hand.values())
+    non_trainable = count_params(model.non_trainable_weights)
+    moving = sum(2 * layer.moving_mean.shape[0] for layer in model.layers if type(layer).__name__ == "BatchNormalization")
+    if non_trainable != moving:
+        raise CheckFailed(f"The model has {non_trainable:,} non-trainable parameters, but its BatchNormalization "
+                          f"layers' moving means and variances make {moving:,}: is a layer frozen (trainable=False)?")
+    print(f"Total {total:,} = trainable {total - non_trainable:,} + non-trainable {non_trainable:,} "
+          "(the moving means and variances)")
 
 
 def _describe(value):
@@ -137,7 +198,7 @@ def compare_models(learner, reference, compare_names=True):
                 hint = " The ReLU comes after the addition, not before it."
             elif want["class"] == "Activation":
                 hint = " Did you forget an activation?"
-            raise CheckFailed(f"{where}: is a {got['class']}, expected a {want['class']} "
+            raise CheckFailed(f"{where}: is {_a(got['class'])}, expected {_a(want['class'])} "
                               f"(reference layer {want['name']!r}).{hint}")
         for key, value in want["settings"].items():
             if got["settings"].get(key) != value:
@@ -153,7 +214,7 @@ def compare_models(learner, reference, compare_names=True):
                               "and padding of this layer and the ones before it.")
         if got["params"] != want["params"]:
             raise CheckFailed(f"{where}: has {got['params']:,} parameters, expected {want['params']:,}.")
-        if compare_names and got["name"] != want["name"]:
+        if compare_names and got["name"] != want["name"] and got["class"] != "InputLayer":
             raise CheckFailed(f"{where}: is named {got['name']!r}, expected {want['name']!r}. "
                               "Give the layer the course's name with name=...")
     if len(mine) != len(ref):
@@ -162,6 +223,76 @@ def compare_models(learner, reference, compare_names=True):
         raise CheckFailed(f"Your model has {len(mine)} layers, the reference {len(ref)}: yours {who} "
                           f"layer {len(shorter)} ({extra['name']}, {extra['class']}) at the end.")
     return len(ref)
+
+
+def _build_model(make_model, input_shape, name, **kwargs):
+    """make_model(input_shape, **kwargs) after clear_session(); a failure becomes a CheckFailed naming it."""
+    import keras
+
+    keras.backend.clear_session()
+    try:
+        model = make_model(input_shape, **kwargs)
+    except NotImplementedError:
+        raise CheckFailed(f"{name} is not written yet: replace `raise NotImplementedError()` with your code.") from None
+    except (TypeError, ValueError) as error:
+        first_line = str(error).strip().splitlines()[0]
+        raise CheckFailed(f"Building your {name}({tuple(input_shape)}) failed: {first_line}") from None
+    if not isinstance(model, keras.Model):
+        raise CheckFailed(f"{name} returned {type(model).__name__}, expected a keras Model: end with "
+                          f"`model = Model(inputs=X_input, outputs=X, name='{name}')` and `return model`.")
+    return model
+
+
+def check_model(make_model, reference, name, input_shape=(64, 64, 3), **kwargs):
+    """Build the learner's model and the reference, and compare them layer by layer (``compare_models``).
+
+    make_model -- the learner's function, make_model(input_shape, **kwargs) -> keras Model
+    reference  -- the reference function from helpers.models
+    name       -- the name the model must have, e.g. "HappyModel"
+    Both are built right after ``keras.backend.clear_session()``, so that unnamed layers get the same names;
+    the session is cleared again afterwards, so the learner's next model gets the usual names.
+    Raises CheckFailed at the first difference; prints one line and returns the learner's model otherwise.
+    """
+    import keras
+
+    try:
+        learner = _build_model(make_model, input_shape, name, **kwargs)
+        keras.backend.clear_session()
+        expected = reference(input_shape, **kwargs)
+        n_layers = compare_models(learner, expected)
+        if learner.name != name:
+            raise CheckFailed(f"Your model is named {learner.name!r}: pass name='{name}' to Model(...).")
+    finally:
+        keras.backend.clear_session()
+    print(f"{name} matches the reference: {n_layers} layers, {learner.count_params():,} parameters")
+    return learner
+
+
+def check_happy_model(HappyModel):
+    """Check notebook 02's ``HappyModel(input_shape)`` against helpers.models.HappyModel."""
+    from helpers.models import HappyModel as reference
+
+    check_model(HappyModel, reference, "HappyModel")
+
+
+def check_tiny_signs_model(TinySignsModel, n_params_by_hand):
+    """Check notebook 01's exercise: ``TinySignsModel(input_shape)`` and its parameter count by hand."""
+    from helpers.models import TinySignsModel as reference
+
+    model = check_model(TinySignsModel, reference, "TinySignsModel")
+    if n_params_by_hand != model.count_params():
+        raise CheckFailed(f"n_params_by_hand is {n_params_by_hand:,}, the model has {model.count_params():,}. "
+                          "Check each layer: conv1 (f*f*C_prev + 1)*C, bn1 4*C, fc (n_in + 1)*n_out, and "
+                          "the output shapes of conv1 and max_pool that give n_in.")
+    print(f"n_params_by_hand = {n_params_by_hand:,}: right "
+          f"({count_params(model.non_trainable_weights)} of them non-trainable)")
+
+
+def check_resnet50(ResNet50):
+    """Check notebook 07's ``ResNet50(input_shape, classes)`` against helpers.models.ResNet50 (64x64x3, 6 classes)."""
+    from helpers.models import ResNet50 as reference
+
+    check_model(ResNet50, reference, "ResNet50", classes=6)
 
 
 def check_one_hot(convert_to_one_hot):
@@ -185,6 +316,86 @@ def check_one_hot(convert_to_one_hot):
         raise CheckFailed(f"column {wrong} (example {wrong}, label {Y[0, wrong]}) is {got[:, wrong].tolist()}, "
                           f"expected {expected[:, wrong].tolist()}: a single 1 in row Y[{wrong}].")
     print("All tests passed.")
+
+
+# ---- BatchNormalization exercises (notebook 04) ----------------------------------------------------
+
+
+def check_batchnorm_param_counts(batchnorm_param_counts):
+    """Check ``batchnorm_param_counts(input_shape, axis) -> (trainable, non_trainable)`` against Keras' layer.
+
+    Five cases: the channel axis as 3 and -1, an image row (axis=1), a ResNet feature map, a vector.
+    Raises CheckFailed with a hint at the likely mistake; prints one line otherwise.
+    """
+    from keras.layers import BatchNormalization
+
+    cases = [((64, 64, 8), 3), ((64, 64, 8), -1), ((64, 32, 8), 1), ((15, 15, 256), 3), ((10,), 1)]
+    for input_shape, axis in cases:
+        layer = BatchNormalization(axis=axis)
+        layer.build((None,) + input_shape)
+        expected = (count_params(layer.trainable_weights), count_params(layer.non_trainable_weights))
+        try:
+            got = tuple(batchnorm_param_counts(input_shape, axis))
+        except NotImplementedError:
+            raise CheckFailed("batchnorm_param_counts is not written yet: replace `raise NotImplementedError()` "
+                              "with your code.") from None
+        except IndexError:
+            raise CheckFailed(f"batchnorm_param_counts({input_shape}, axis={axis}) raised IndexError. axis counts "
+                              "the batch dimension: axis 3 of a batch (m, 64, 64, 8) is input_shape[2].") from None
+        if got != expected:
+            hint = "Each of gamma, beta, moving mean and moving variance has one value per index along axis."
+            if got == (expected[0] // 2, expected[1] // 2):
+                hint = "Trainable means gamma AND beta; non-trainable means moving mean AND moving variance."
+            elif len(got) == 2 and got[0] == got[1] and got[0] // 2 in input_shape:
+                hint = ("axis counts the batch dimension: axis 3 of a batch (m, 64, 64, 8) is input_shape[2], "
+                        "axis -1 is input_shape[-1].")
+            raise CheckFailed(f"batchnorm_param_counts({input_shape}, axis={axis}) returned {got}, "
+                              f"expected {expected}. {hint}")
+    print(f"batchnorm_param_counts: all {len(cases)} cases match Keras.")
+
+
+def check_batchnorm_forward(batchnorm_forward):
+    """Check ``batchnorm_forward(Z, gamma, beta, epsilon)`` against BatchNormalization(axis=3) in training mode.
+
+    Recognises four slips (unbiased variance, statistics over every axis, epsilon outside the square root,
+    gamma and beta left out) and names the one it sees. Prints one line when the function is right.
+    """
+    from keras.layers import BatchNormalization
+    from keras.ops import convert_to_numpy
+
+    rng = np.random.default_rng(1)
+    Z = rng.normal(loc=3.0, scale=2.0, size=(4, 5, 5, 3)) * np.array([1.0, 0.1, 10.0])
+    gamma, beta = np.array([1.5, 0.5, 2.0]), np.array([0.1, -1.0, 3.0])
+    layer = BatchNormalization(axis=3, epsilon=1e-3)
+    layer.build(Z.shape)
+    layer.gamma.assign(gamma)
+    layer.beta.assign(beta)
+    expected = convert_to_numpy(layer(Z.astype("float32"), training=True))
+    try:
+        got = np.asarray(batchnorm_forward(Z, gamma, beta, 1e-3))
+    except NotImplementedError:
+        raise CheckFailed("batchnorm_forward is not written yet: replace `raise NotImplementedError()` with your "
+                          "code.") from None
+    if got.shape != Z.shape:
+        raise CheckFailed(f"batchnorm_forward returned shape {got.shape}, expected {Z.shape}: the output has the "
+                          "shape of Z. Did you keep the axis of the mean with keepdims, or reduce over all axes?")
+    if np.allclose(got, expected, atol=1e-4):
+        print("batchnorm_forward matches Keras' BatchNormalization(axis=3) in training mode.")
+        return
+    mu, n = Z.mean(axis=(0, 1, 2)), Z[..., 0].size
+    likely = {
+        "Use the biased variance (np.var with its default ddof=0), as Keras does.":
+            gamma * (Z - mu) / np.sqrt(Z.var(axis=(0, 1, 2)) * n / (n - 1) + 1e-3) + beta,
+        "Take the mean and variance over axes (0, 1, 2) only: one per channel.":
+            gamma * (Z - Z.mean()) / np.sqrt(Z.var() + 1e-3) + beta,
+        "Put epsilon inside the square root: sqrt(var + epsilon).":
+            gamma * (Z - mu) / (np.sqrt(Z.var(axis=(0, 1, 2))) + 1e-3) + beta,
+        "Scale by gamma and shift by beta after normalising.":
+            (Z - mu) / np.sqrt(Z.var(axis=(0, 1, 2)) + 1e-3),
+    }
+    hint = next((text for text, wrong in likely.items() if np.allclose(got, wrong, atol=1e-4)),
+                "Normalise per channel: (Z - mean) / sqrt(var + epsilon), then gamma * ... + beta.")
+    raise CheckFailed(f"batchnorm_forward differs from Keras by up to {np.abs(got - expected).max():.3g}. {hint}")
 
 
 # ---- ResNet block checks (notebooks 05-06) ----------------------------------------------------------

@@ -1,60 +1,54 @@
 """Reference models and ResNet blocks, built with the Keras functional API.
 
-Notebooks teach these in plain sight; later notebooks import them from here. Tests check that each
-notebook's lesson code and the reference below have identical layer tables.
+These are the answers to the graded exercises: the notebooks' checks compare a learner's model with
+them, and later notebooks import them (notebook 07 builds ResNet50 from the blocks of 05 and 06).
 """
-import keras
 from keras.initializers import glorot_uniform
 from keras.layers import (Activation, Add, AveragePooling2D, BatchNormalization, Conv2D, Dense, Flatten,
-                          Input, MaxPooling2D, ZeroPadding2D)
+                          GlobalAveragePooling2D, Input, MaxPooling2D, ZeroPadding2D)
 from keras.models import Model
 
-# ---- HappyModel (notebook 02) ---------------------------------------------------------------
+# ---- HappyModel (notebook 02) and TinySignsModel (notebook 01) ---------------------------------------
+
+
+def _one_block_cnn(input_shape, pad, filters, kernel, stride, index, units, activation, name):
+    """The shape both small models share: ZEROPAD(pad) -> CONV(filters, kernel x kernel, stride) named 'conv<index>'
+    -> BN(axis=3) named 'bn<index>' -> RELU -> MAXPOOL 2x2 named 'max_pool' -> FLATTEN -> DENSE(units, activation)
+    named 'fc'. Returns a keras Model named ``name``."""
+    X_input = Input(input_shape)
+    X = ZeroPadding2D((pad, pad))(X_input)
+    X = Conv2D(filters, (kernel, kernel), strides=(stride, stride), name=f"conv{index}")(X)
+    X = BatchNormalization(axis=3, name=f"bn{index}")(X)
+    X = Activation("relu")(X)
+    X = MaxPooling2D((2, 2), name="max_pool")(X)
+    X = Flatten()(X)
+    X = Dense(units, activation=activation, name="fc")(X)
+    return Model(inputs=X_input, outputs=X, name=name)
 
 
 def HappyModel(input_shape=(64, 64, 3)):
-    """The course's HappyModel: ZEROPAD -> CONV(32, 7x7) -> BN -> RELU -> MAXPOOL -> FLATTEN -> DENSE(sigmoid).
+    """The course's HappyModel: ZEROPAD(3) -> CONV(32, 7x7, stride 1) -> BN -> RELU -> MAXPOOL -> FLATTEN ->
+    DENSE(1, sigmoid).
 
     input_shape -- (n_H, n_W, n_C) of one image, without the batch dimension, e.g. X_train.shape[1:]
     Returns a keras Model named 'HappyModel' (37,633 parameters for 64x64x3 inputs).
     """
-    X_input = Input(input_shape)
-    X = ZeroPadding2D((3, 3))(X_input)
-    X = Conv2D(32, (7, 7), strides=(1, 1), name="conv0")(X)
-    X = BatchNormalization(axis=3, name="bn0")(X)
-    X = Activation("relu")(X)
-    X = MaxPooling2D((2, 2), name="max_pool")(X)
-    X = Flatten()(X)
-    X = Dense(1, activation="sigmoid", name="fc")(X)
-    return Model(inputs=X_input, outputs=X, name="HappyModel")
+    return _one_block_cnn(input_shape, pad=3, filters=32, kernel=7, stride=1, index=0, units=1,
+                          activation="sigmoid", name="HappyModel")
 
 
-def HappyModelSequential(input_shape=(64, 64, 3)):
-    """HappyModel written with keras.Sequential, the form of the course's newer notebooks.
+def TinySignsModel(input_shape=(64, 64, 3)):
+    """The model of notebook 01's exercise: ZEROPAD(1) -> CONV(16, 3x3, stride 2) -> BN -> RELU -> MAXPOOL ->
+    FLATTEN -> DENSE(6, softmax).
 
-    Same layers, settings and names as ``HappyModel`` (so ``layer_table`` gives the same rows, except
-    that a Sequential model does not list its Input as a layer). The course's newer version writes
-    ``ReLU()`` and names the pooling layer 'max_pool0'; here it is ``Activation('relu')`` and
-    'max_pool', as in the notes, so that the two tables can be compared row by row.
-
-    input_shape -- (n_H, n_W, n_C) of one image, without the batch dimension
-    Returns a keras Sequential model named 'HappyModel' (37,633 parameters for 64x64x3 inputs).
+    input_shape -- (n_H, n_W, n_C) of one image, e.g. X_train.shape[1:]
+    Returns a keras Model named 'TinySignsModel' (25,094 parameters for 64x64x3 inputs).
     """
-    return keras.Sequential([
-        Input(input_shape),
-        ZeroPadding2D((3, 3)),
-        Conv2D(32, (7, 7), strides=(1, 1), name="conv0"),
-        BatchNormalization(axis=3, name="bn0"),
-        Activation("relu"),
-        MaxPooling2D((2, 2), name="max_pool"),
-        Flatten(),
-        Dense(1, activation="sigmoid", name="fc"),
-    ], name="HappyModel")
+    return _one_block_cnn(input_shape, pad=1, filters=16, kernel=3, stride=2, index=1, units=6,
+                          activation="softmax", name="TinySignsModel")
 
 
 # ---- ResNet blocks and ResNet50 (notebooks 05-07) ----
-
-from keras.layers import GlobalAveragePooling2D  # noqa: E402  (only the 224x224 variant of ResNet50 uses it)
 
 
 def _block_names(stage, block):
@@ -176,7 +170,16 @@ def convolutional_block(X, f, filters, s=2, training=None, initializer=glorot_un
     return X
 
 
-def ResNet50(input_shape=(64, 64, 3), classes=6, training=None, global_pooling=False):
+# ResNet50's four stages of bottleneck blocks: (stage, filters [F1, F2, F3], number of blocks, stride s of the
+# first block). Each stage is one convolutional block followed by identity blocks with the same filters.
+STAGES = [(2, [64, 64, 256], 3, 1),
+          (3, [128, 128, 512], 4, 2),
+          (4, [256, 256, 1024], 6, 2),
+          (5, [512, 512, 2048], 3, 2)]
+
+
+def ResNet50(input_shape=(64, 64, 3), classes=6, training=None, stages=STAGES, global_pooling=False,
+             pad_before_max_pool=False):
     """The course's ResNet50:
     ZEROPAD -> CONV 7x7/2 -> BN -> RELU -> MAXPOOL 3x3/2 -> CONVBLOCK -> IDBLOCK*2 -> CONVBLOCK -> IDBLOCK*3
     -> CONVBLOCK -> IDBLOCK*5 -> CONVBLOCK -> IDBLOCK*2 -> AVGPOOL 2x2 -> FLATTEN -> DENSE(classes, softmax).
@@ -184,8 +187,10 @@ def ResNet50(input_shape=(64, 64, 3), classes=6, training=None, global_pooling=F
     input_shape    -- (n_H, n_W, n_C) of one image, e.g. X_train.shape[1:]
     classes        -- int, number of classes (the last layer is named 'fc' + str(classes))
     training       -- passed to every BatchNormalization (None: follow the model)
+    stages         -- the stage table, [(stage, [F1, F2, F3], number of blocks, s), ...]; default STAGES
     global_pooling -- False (the course): AveragePooling2D((2, 2)) + Flatten. True: GlobalAveragePooling2D,
                       as keras.applications.ResNet50(include_top=True) uses for 224x224 images
+    pad_before_max_pool -- True adds ZeroPadding2D((1, 1)) before the max-pooling, as keras.applications does
     Returns a keras Model named 'ResNet50': 23,600,006 parameters for (64, 64, 3) and 6 classes;
     with global_pooling=True, (224, 224, 3) and 1000 classes: 25,636,712, like keras.applications.ResNet50.
     """
@@ -198,31 +203,15 @@ def ResNet50(input_shape=(64, 64, 3), classes=6, training=None, global_pooling=F
     X = Conv2D(64, (7, 7), strides=(2, 2), name="conv1", kernel_initializer=glorot_uniform(seed=0))(X)
     X = BatchNormalization(axis=3, name="bn_conv1")(X, training=training)
     X = Activation("relu")(X)
+    if pad_before_max_pool:
+        X = ZeroPadding2D((1, 1))(X)
     X = MaxPooling2D((3, 3), strides=(2, 2))(X)
 
-    # Stage 2
-    X = convolutional_block(X, f=3, filters=[64, 64, 256], s=1, training=training, stage=2, block="a")
-    X = identity_block(X, 3, [64, 64, 256], training=training, stage=2, block="b")
-    X = identity_block(X, 3, [64, 64, 256], training=training, stage=2, block="c")
-
-    # Stage 3 (the course and the paper: F3 = 512)
-    X = convolutional_block(X, f=3, filters=[128, 128, 512], s=2, training=training, stage=3, block="a")
-    X = identity_block(X, 3, [128, 128, 512], training=training, stage=3, block="b")
-    X = identity_block(X, 3, [128, 128, 512], training=training, stage=3, block="c")
-    X = identity_block(X, 3, [128, 128, 512], training=training, stage=3, block="d")
-
-    # Stage 4
-    X = convolutional_block(X, f=3, filters=[256, 256, 1024], s=2, training=training, stage=4, block="a")
-    X = identity_block(X, 3, [256, 256, 1024], training=training, stage=4, block="b")
-    X = identity_block(X, 3, [256, 256, 1024], training=training, stage=4, block="c")
-    X = identity_block(X, 3, [256, 256, 1024], training=training, stage=4, block="d")
-    X = identity_block(X, 3, [256, 256, 1024], training=training, stage=4, block="e")
-    X = identity_block(X, 3, [256, 256, 1024], training=training, stage=4, block="f")
-
-    # Stage 5
-    X = convolutional_block(X, f=3, filters=[512, 512, 2048], s=2, training=training, stage=5, block="a")
-    X = identity_block(X, 3, [512, 512, 2048], training=training, stage=5, block="b")
-    X = identity_block(X, 3, [512, 512, 2048], training=training, stage=5, block="c")
+    # Stages 2 to 5: a convolutional block, then identity blocks 'b', 'c', ...
+    for stage, filters, n_blocks, s in stages:
+        X = convolutional_block(X, f=3, filters=filters, s=s, training=training, stage=stage, block="a")
+        for block in "bcdef"[:n_blocks - 1]:
+            X = identity_block(X, 3, filters, training=training, stage=stage, block=block)
 
     # Average pooling and the output layer
     if global_pooling:

@@ -1,10 +1,20 @@
-"""Every picture the notebooks draw: image grids, learning curves and model diagrams."""
+"""Every picture the notebooks draw: image grids, learning curves, confusion matrices and model diagrams.
+
+Figures of photos (image grids) are shown as JPEG in Jupyter, a fifth of the bytes of a PNG at the same
+size; line plots and diagrams stay PNG, whose sharp edges JPEG would blur. Files go to ``output/``
+(``helpers.session.output_path``).
+"""
+import io
 import platform
+import re
 import shutil
 from pathlib import Path
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 class GraphvizMissingError(RuntimeError):
@@ -52,23 +62,58 @@ def show_model(model, to_file=None, show_shapes=True, show_layer_names=True, wid
     """Draw ``model`` with keras.utils.plot_model and return the image for inline display.
 
     model     -- a built Keras model
-    to_file   -- where to write the PNG (default: "<model.name>.png" in the current folder)
+    to_file   -- where to write the PNG (default: output/<model.name>.png)
     width     -- display width in pixels (None: natural size); the file keeps full resolution
     dpi       -- resolution of the PNG; other keyword arguments go to plot_model (rankdir, expand_nested, ...)
 
+    The PNG is stored with a palette of at most 64 colours (a diagram has few), a third of the bytes.
     Returns an IPython.display.Image. Raises GraphvizMissingError when pydot or Graphviz is missing
-    (plot_model itself only prints a line and returns None inside a notebook).
+    (plot_model itself only prints a line and returns None inside a notebook), or when no PNG came out.
     """
     import keras
     from IPython.display import Image
 
+    from helpers.session import output_path
+
     check_graphviz()
-    to_file = Path(to_file if to_file is not None else f"{model.name}.png")
+    to_file = Path(to_file) if to_file is not None else output_path(f"{model.name}.png")
     keras.utils.plot_model(model, to_file=str(to_file), show_shapes=show_shapes,
                            show_layer_names=show_layer_names, dpi=dpi, **kwargs)
-    if not to_file.exists() or to_file.stat().st_size == 0:
-        raise GraphvizMissingError(f"plot_model wrote no diagram to {to_file}; check that `dot -V` works.")
+    _require_png(to_file)
+    _shrink_png(to_file)
     return Image(filename=str(to_file), width=width)
+
+
+def _require_png(path):
+    """Raise GraphvizMissingError unless ``path`` holds a PNG image."""
+    path = Path(path)
+    if not path.exists() or path.read_bytes()[:8] != PNG_SIGNATURE:
+        raise GraphvizMissingError(f"No PNG diagram was written to {path}; check that `dot -V` works in a terminal "
+                                   f"and that Graphviz can write PNG files. Install it with: {graphviz_install_hint()}")
+
+
+def _shrink_png(path, colours=64):
+    """Rewrite a diagram's PNG with an adaptive palette of ``colours`` colours (white background kept)."""
+    from PIL import Image as PILImage
+
+    with PILImage.open(path) as opened:
+        rgb = opened.convert("RGBA")
+        flat = PILImage.new("RGB", rgb.size, (255, 255, 255))
+        flat.paste(rgb, mask=rgb.getchannel("A"))
+    flat.quantize(colours, method=PILImage.Quantize.MEDIANCUT).save(path, optimize=True)
+
+
+def _show_photos(fig, quality=85):
+    """In Jupyter, display a figure of photos as a JPEG and close it; elsewhere leave it alone. Returns fig."""
+    if "inline" not in matplotlib.get_backend():
+        return fig
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="jpeg", dpi=fig.dpi, bbox_inches="tight", pil_kwargs={"quality": quality})
+    plt.close(fig)
+    display(Image(data=buffer.getvalue(), format="jpeg"))
+    return fig
 
 
 def show_images(X, labels=None, class_names=None, n_rows=2, n_cols=8, title=None, size=1.4, indices=None):
@@ -95,7 +140,7 @@ def show_images(X, labels=None, class_names=None, n_rows=2, n_cols=8, title=None
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return _show_photos(fig)
 
 
 def show_images_by_class(X, Y, classes, per_class=8, class_names=None, title=None, size=1.2):
@@ -122,7 +167,7 @@ def show_images_by_class(X, Y, classes, per_class=8, class_names=None, title=Non
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return _show_photos(fig)
 
 
 def plot_history(history, metrics=("loss", "accuracy"), title="Learning curves"):
@@ -152,6 +197,16 @@ def plot_history(history, metrics=("loss", "accuracy"), title="Learning curves")
 # ---- Notebook 02 (HappyModel): one image and the model's probability --------------------------
 
 
+def _one_image(image):
+    """A batch of one image or one image -> the image (n_H, n_W, 3); ValueError for any other shape."""
+    image = np.asarray(image)
+    if image.ndim == 4 and image.shape[0] == 1:
+        image = image[0]
+    if image.ndim != 3 or image.shape[-1] != 3:
+        raise ValueError(f"image must have shape (1, n_H, n_W, 3) or (n_H, n_W, 3), got {image.shape}.")
+    return image
+
+
 def show_prediction(image, probability, class_names=("not smiling", "smiling"), threshold=0.5,
                     title="The model's prediction"):
     """Show one image beside the model's predicted probability of class 1, as a bar from 0 to 1.
@@ -162,11 +217,7 @@ def show_prediction(image, probability, class_names=("not smiling", "smiling"), 
     threshold   -- probabilities at or above it are read as class 1
     Returns the matplotlib Figure.
     """
-    image = np.asarray(image)
-    if image.ndim == 4 and image.shape[0] == 1:
-        image = image[0]
-    if image.ndim != 3 or image.shape[-1] != 3:
-        raise ValueError(f"image must have shape (1, n_H, n_W, 3) or (n_H, n_W, 3), got {image.shape}.")
+    image = _one_image(image)
     values = np.ravel(probability)
     if values.size != 1 or not 0.0 <= float(values[0]) <= 1.0:
         raise ValueError(f"probability must be one number in [0, 1] (a sigmoid output), got {probability!r}.")
@@ -185,50 +236,6 @@ def show_prediction(image, probability, class_names=("not smiling", "smiling"), 
     right.set_xlabel(f"predicted probability of '{class_names[1]}'")
     right.set_title(f"p = {p:.2f}: {decision}", fontsize=10)
     fig.suptitle(title)
-    fig.tight_layout()
-    return fig
-
-
-# ---- Notebook 07 (ResNet50): a very tall diagram, whole, in columns --------------------------------
-
-
-def show_tall_image(path, n_columns=6, title=None, column_width=2.2):
-    """Show a very tall image (a plot_model diagram of a deep network) whole, cut into side-by-side columns.
-
-    path         -- the PNG file, e.g. what ``show_model(model, to_file=...)`` wrote
-    n_columns    -- how many pieces to cut it into; read them left to right, each from top to bottom
-    column_width -- width of each column in inches
-    Each cut is moved to the nearby row with the least ink, so that it falls between two boxes.
-    Returns the matplotlib Figure.
-    """
-    from PIL import Image
-
-    with Image.open(path) as opened:
-        gray = opened.convert("L")
-        scale = min(1.0, 2 * 100 * column_width / gray.width)  # about 2 pixels per screen pixel at 100 dpi
-        gray = gray.resize((max(1, round(gray.width * scale)), max(1, round(gray.height * scale))), Image.LANCZOS)
-        image = np.asarray(gray)
-    height, width = image.shape
-    ink = (image < 128).sum(axis=1)
-    step = height / n_columns
-    window = int(step / 8)
-    cuts = [0]
-    for k in range(1, n_columns):
-        target = int(k * step)
-        low, high = max(cuts[-1] + 1, target - window), min(height - 1, target + window)
-        cuts.append(low + int(np.argmin(ink[low:high])))
-    cuts.append(height)
-    tallest = max(b - a for a, b in zip(cuts, cuts[1:]))
-    fig, axes = plt.subplots(1, n_columns, figsize=(column_width * n_columns,
-                                                    column_width * tallest / width + (0.5 if title else 0)))
-    for index, (ax, top, bottom) in enumerate(zip(np.ravel(axes), cuts, cuts[1:])):
-        piece = np.full((tallest, width), 255, dtype=np.uint8)
-        piece[:bottom - top] = image[top:bottom]
-        ax.imshow(piece, cmap="gray", vmin=0, vmax=255, interpolation="antialiased")
-        ax.set_title(f"part {index + 1} of {n_columns}", fontsize=9)
-        ax.axis("off")
-    if title:
-        fig.suptitle(title)
     fig.tight_layout()
     return fig
 
@@ -332,7 +339,7 @@ def show_image_rows(rows, title, size=1.5):
         axes[row, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return _show_photos(fig)
 
 
 def plot_histograms_with_theory(samples, densities, title, xlabel="weight value", bins=80):
@@ -355,3 +362,144 @@ def plot_histograms_with_theory(samples, densities, title, xlabel="weight value"
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+# ---- Notebook 07 (ResNet50): evaluation and the block-level overview ------------------------------
+
+
+def plot_confusion_matrix(true, predicted, class_names, title="Confusion matrix", xlabel="predicted class",
+                          ylabel="true class"):
+    """Count, for each true class (row), how often each class was predicted (column); draw it as a grid.
+
+    true, predicted -- arrays of m integer labels in range(len(class_names))
+    class_names     -- the tick label of every class
+    Returns the matplotlib Figure; the matrix itself is ``fig.confusion``, shape (C, C).
+    """
+    true, predicted = np.ravel(true).astype(int), np.ravel(predicted).astype(int)
+    if true.shape != predicted.shape:
+        raise ValueError(f"true and predicted must hold one label per example: got {true.size} and {predicted.size}.")
+    n = len(class_names)
+    confusion = np.zeros((n, n), dtype=int)
+    np.add.at(confusion, (true, predicted), 1)
+    fig, ax = plt.subplots(figsize=(1.0 + 0.6 * n, 0.6 + 0.6 * n))
+    image = ax.imshow(confusion, cmap="Blues")
+    for t in range(n):
+        for p in range(n):
+            ax.text(p, t, confusion[t, p], ha="center", va="center",
+                    color="white" if confusion[t, p] > confusion.max() / 2 else "black")
+    ax.set_xticks(range(n), class_names)
+    ax.set_yticks(range(n), class_names)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(f"{title}, {true.size} images", fontsize=10)
+    fig.colorbar(image, ax=ax, label="number of images")
+    fig.tight_layout()
+    fig.confusion = confusion
+    return fig
+
+
+def show_class_probabilities(image, probabilities, class_names, title, xlabel="class", caption=None):
+    """Show one image beside the model's predicted probability of every class, as bars.
+
+    image         -- (1, n_H, n_W, 3) or (n_H, n_W, 3), float in [0, 1] or uint8 (what the model saw)
+    probabilities -- one probability per class (a softmax output), shape (C,) or (1, C)
+    caption       -- text above the image (e.g. its file name)
+    Returns the matplotlib Figure.
+    """
+    image = _one_image(image)
+    probabilities = np.ravel(probabilities)
+    if probabilities.size != len(class_names):
+        raise ValueError(f"probabilities has {probabilities.size} values for {len(class_names)} classes.")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3), gridspec_kw={"width_ratios": [1, 1.8]})
+    left.imshow(image)
+    left.set_title(caption or f"input ({image.shape[0]}x{image.shape[1]})", fontsize=10)
+    left.axis("off")
+    right.bar(range(probabilities.size), probabilities, color="tab:blue")
+    right.set_xticks(range(probabilities.size), class_names)
+    right.set_ylim(0, 1)
+    right.set_xlabel(xlabel)
+    right.set_ylabel("predicted probability")
+    best = int(np.argmax(probabilities))
+    right.set_title(f"prediction: {class_names[best]} (p = {probabilities[best]:.2f})", fontsize=10)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def _block_of(name):
+    """'res3b_branch2a' or 'bn3b_branch1' -> '3b'; any other name -> None."""
+    match = re.fullmatch(r"(?:res|bn)(\d)([a-z])_branch\w+", name)
+    return match.group(1) + match.group(2) if match else None
+
+
+def _shape_text(shape):
+    return " x ".join(str(d) for d in shape[1:])
+
+
+def block_overview(model):
+    """Group the layers of a ResNet with the course's layer names into its parts, in order.
+
+    Returns a list of dicts: "name" (e.g. "stage 1", "block 2a", "output"), "kind" ("stem", "convolutional",
+    "identity", "head"), "layers" (their names) and "output_shape" (of the part's last layer). A layer without
+    a block name (a ReLU, an Add) belongs to the block before it; layers from 'avg_pool' on form the head.
+    """
+    parts = [{"name": "stage 1", "kind": "stem", "layers": []}]
+    for layer in model.layers:
+        block = _block_of(layer.name)
+        if layer.name == "avg_pool":
+            parts.append({"name": "output", "kind": "head", "layers": []})
+        elif block is not None and parts[-1]["name"] != f"block {block}":
+            parts.append({"name": f"block {block}", "kind": "identity", "layers": []})
+        parts[-1]["layers"].append(layer.name)
+        parts[-1]["output_shape"] = tuple(layer.output.shape)
+        if layer.name.endswith("_branch1"):
+            parts[-1]["kind"] = "convolutional"
+    return parts
+
+
+def show_block_overview(model, to_file=None, width=None, dpi=80):
+    """Draw a ResNet one box per part (stem, each block, head) with its output shape: a map of the network.
+
+    model -- a ResNet built with the course's layer names (res2a_branch2a, bn2a_branch1, avg_pool, ...)
+    to_file -- where to write the PNG (default: output/<model.name>_overview.png)
+    Convolutional blocks (with a projection shortcut) are drawn orange, identity blocks white.
+    Returns an IPython.display.Image. Raises GraphvizMissingError when Graphviz is missing.
+    """
+    import pydot
+    from IPython.display import Image
+
+    from helpers.session import output_path
+
+    check_graphviz()
+    parts = block_overview(model)
+    if len(parts) < 3:
+        raise ValueError(f"Model {model.name!r} has no layers named like the course's ResNet blocks "
+                         "(res2a_branch2a, bn2a_branch2a, ...): give the blocks stage= and block=.")
+    graph = pydot.Dot(graph_type="digraph", rankdir="TB", dpi=dpi, nodesep="0.2", ranksep="0.15")
+    graph.set_node_defaults(shape="box", style="rounded,filled", fontname="Helvetica", fontsize="11",
+                            fillcolor="white", width="4.2", height="0.3")
+    graph.add_node(pydot.Node("input", label=f"input  {_shape_text(model.inputs[0].shape)}", fillcolor="#e8e8e8"))
+    previous = "input"
+    for index, part in enumerate(parts):
+        n_weighted = sum(1 for name in part["layers"] if model.get_layer(name).count_params())
+        if part["kind"] == "stem":
+            label, colour = f"stage 1: conv1, bn_conv1, ReLU, max-pool  ->  {_shape_text(part['output_shape'])}", "#e8e8e8"
+        elif part["kind"] == "head":
+            label, colour = f"{', '.join(part['layers'])}  ->  {_shape_text(part['output_shape'])}", "#e8e8e8"
+        else:
+            block = part["name"].split()[-1]
+            filters = [model.get_layer(f"res{block}_branch2{c}").filters for c in "abc"]
+            stride = model.get_layer(f"res{block}_branch2a").strides[0]
+            label = (f"{part['name']}: {part['kind']} block {filters}"
+                     + (f", s={stride}" if part["kind"] == "convolutional" else "")
+                     + f"  ->  {_shape_text(part['output_shape'])}")
+            colour = "#fdd9a8" if part["kind"] == "convolutional" else "white"
+        node = f"part{index}"
+        graph.add_node(pydot.Node(node, label=label, fillcolor=colour, tooltip=f"{n_weighted} layers with weights"))
+        graph.add_edge(pydot.Edge(previous, node, arrowsize="0.6"))
+        previous = node
+    to_file = Path(to_file) if to_file is not None else output_path(f"{model.name}_overview.png")
+    to_file.write_bytes(graph.create_png())
+    _require_png(to_file)
+    _shrink_png(to_file)
+    return Image(filename=str(to_file), width=width)

@@ -4,16 +4,18 @@ Usage, in the first code cell of a notebook, *before* importing Keras or TensorF
 
     from helpers.session import setup
     setup(seed=0)
+
+Files a notebook writes (diagrams, saved models, example photos) go to ``output_path(name)``: the
+git-ignored folder ``output/`` beside the notebook, never beside the lessons themselves.
 """
 import os
 import platform
 import random
 import sys
 import warnings
+from pathlib import Path
 
-# Must happen before TensorFlow is imported (it reads these once, at import time).
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+# Importing helpers.session first imports the helpers package, which sets TensorFlow's environment.
 
 REQUIRED_PYTHON = (3, 11)
 EXPECTED_TENSORFLOW = "2.21"
@@ -130,3 +132,19 @@ def setup(seed=0, verbose=True):
     if verbose:
         print(" | ".join(f"{name} {version}" for name, version in found.items()) + f" | seed {seed}")
     return found
+
+
+OUTPUT_FOLDER = "output"
+
+
+def output_path(name):
+    """Where a notebook writes the file ``name``: ``output/<name>`` in the current folder, created if needed.
+
+    In Jupyter the current folder is the notebook's, so every file a notebook writes lands in one
+    folder beside it (git-ignored), and the lessons' folder holds only the lessons.
+    name -- a file name such as "HappyModel.png"
+    Returns a pathlib.Path.
+    """
+    folder = Path(OUTPUT_FOLDER)
+    folder.mkdir(exist_ok=True)
+    return folder / name

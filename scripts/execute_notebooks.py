@@ -5,15 +5,12 @@
 This is how the committed notebooks are produced (``make notebooks``): execution counts run 1..N,
 the kernelspec is python3, and no timing metadata is stored, so nbval can compare every output.
 """
-import os
 import sys
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 

@@ -8,14 +8,11 @@ do what it does for a real photo: decode, crop to a square and shrink.
     .venv/bin/python scripts/make_example_image.py
 """
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import numpy as np
+from PIL import Image
 
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from helpers import render_happy  # noqa: E402
+from helpers import render_happy
 
 SEED = 2026
 OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "notebooks", "images", "my_image.jpg")

@@ -13,32 +13,11 @@ The machine may be shared, so run it under the training lock:
 """
 import argparse
 import os
-import sys
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from helpers import render_happy  # noqa: E402
-
-
-def happy_model():
-    """The course's HappyModel: 64x64x3 -> ZeroPad(3) -> Conv 7x7x32 -> BN -> ReLU -> MaxPool 2 -> Dense(1)."""
-    import keras
-    from keras import layers
-    return keras.Sequential([
-        keras.Input(shape=(64, 64, 3)),
-        layers.ZeroPadding2D(padding=(3, 3)),
-        layers.Conv2D(32, (7, 7), strides=(1, 1), name="conv0"),
-        layers.BatchNormalization(axis=3, name="bn0"),
-        layers.ReLU(),
-        layers.MaxPooling2D((2, 2), name="max_pool0"),
-        layers.Flatten(),
-        layers.Dense(1, activation="sigmoid", name="fc"),
-    ], name="HappyModel")
+from helpers import render_happy
 
 
 def write_preview(path, X, y, rows=4, cols=8):
@@ -73,9 +52,11 @@ def main():
         write_preview(args.preview, X_train, y_train)
 
     import keras
+
+    from helpers.models import HappyModel
     for seed in args.seeds:
         keras.utils.set_random_seed(seed)
-        model = happy_model()
+        model = HappyModel()
         model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
         start = time.perf_counter()
         history = model.fit(X_train / 255.0, y_train, epochs=args.epochs, batch_size=32, verbose=0,

@@ -7,24 +7,19 @@ keras.applications.ResNet50 from scratch (Adam 1e-3, batch 32), which should rea
 
 The machine is shared and small: run it under the training lock, e.g.
 
-    TF_CPP_MIN_LOG_LEVEL=3 flock /tmp/train.lock .venv/bin/python scripts/measure_signs_difficulty.py --resnet
+    flock /tmp/train.lock .venv/bin/python scripts/measure_signs_difficulty.py --resnet
 """
 import argparse
-import os
-import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import helpers  # noqa: F401  (first: it sets TensorFlow's environment before Keras imports TensorFlow)
+import keras
+import numpy as np
+from keras import layers
+from PIL import Image, ImageDraw, ImageFont
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-from keras import layers  # noqa: E402
-from PIL import Image, ImageDraw, ImageFont  # noqa: E402
-
-from helpers.render_signs import generate  # noqa: E402
+from helpers.render_signs import generate
 
 
 def small_cnn():

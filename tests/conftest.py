@@ -1,3 +1,3 @@
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# helpers sets TensorFlow's environment (quiet C++ logs, backend, oneDNN) when it is imported: before any test
+# imports TensorFlow or Keras.
+import helpers  # noqa: F401

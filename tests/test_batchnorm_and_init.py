@@ -1,11 +1,10 @@
-"""helpers.experiments (notebook 03) and the lesson code of notebooks 03 and 04 (BatchNorm and initialisation)."""
+"""helpers.experiments (notebook 03), the BatchNormalization checks and helpers.training (notebooks 04, 07)."""
 import matplotlib
 import numpy as np
 import pytest
 
-from helpers import experiments, plots  # helpers first: it silences TensorFlow before Keras loads it
-from helpers.checks import CheckFailed, compare_models, count_params
-from notebook_code import lesson_namespace
+from helpers import experiments, plots, training  # helpers first: it silences TensorFlow before Keras loads it
+from helpers.checks import CheckFailed, check_batchnorm_forward, check_batchnorm_param_counts
 
 import keras  # noqa: E402
 
@@ -24,115 +23,101 @@ def test_downsample_averages_blocks_of_pixels():
         experiments.downsample(X, factor=3)
 
 
-@pytest.mark.parametrize("depth", [8, 20])
-def test_plain_and_residual_networks_have_the_depth_and_the_same_parameters(depth):
-    plain = experiments.plain_or_residual_cnn(depth, residual=False, input_shape=(16, 16, 3))
-    residual = experiments.plain_or_residual_cnn(depth, residual=True, input_shape=(16, 16, 3))
-    weighted = [layer for layer in plain.layers if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense))]
-    assert len(weighted) == depth
-    assert plain.count_params() == residual.count_params()
-    n_blocks = (depth - 2) // 2
-    assert sum(isinstance(layer, keras.layers.Add) for layer in residual.layers) == n_blocks
-    assert not any(isinstance(layer, keras.layers.Add) for layer in plain.layers)
-    assert residual.output.shape == (None, 6) and plain.name == f"plain{depth}"
-
-
-def test_plain_or_residual_cnn_rejects_a_depth_it_cannot_build():
-    with pytest.raises(ValueError, match="depth=9"):
-        experiments.plain_or_residual_cnn(9, residual=True)
-
-
 def test_dense_stack_layout():
     stack = experiments.dense_stack(3, 8, "relu", "he_normal", batch_norm=True)
     assert [kind for kind, _ in stack] == ["dense", "bn", "act"] * 3 + ["logits"]
     assert all(not layer.use_bias for kind, layer in stack if kind == "dense")  # BN's beta replaces the bias
 
 
-def test_layer_gradients_show_a_vanishing_sigmoid_and_a_level_he_relu():
-    rng = np.random.default_rng(0)
-    X, Y = rng.normal(size=(32, 20)).astype(np.float32), rng.integers(0, 6, size=32)
-    keras.utils.set_random_seed(0)
-    sigmoid = experiments.layer_gradients(
-        experiments.dense_stack(10, 32, "sigmoid", keras.initializers.RandomNormal(stddev=0.05)), X, Y)
-    keras.utils.set_random_seed(0)
-    he = experiments.layer_gradients(experiments.dense_stack(10, 32, "relu", "he_normal"), X, Y)
-    assert len(sigmoid["kernel"]) == 11 and len(sigmoid["activation"]) == 10
-    assert sigmoid["kernel"][0] / sigmoid["kernel"][-1] < 1e-6
-    assert 0.1 < he["kernel"][1] / he["kernel"][9] < 10
-    assert np.all(sigmoid["kernel"] > 0), "float64 norms must not underflow to zero"
+# ---- notebook 04's exercise checks ------------------------------------------------------------------
 
 
-# ---- notebook 03's lesson code against helpers.experiments ---------------------------------------
-
-
-def test_notebook03_basic_block_matches_helpers():
-    lesson = lesson_namespace("03_why_resnets.ipynb", "basic_block")
-    for residual in (True, False):
-        keras.backend.clear_session()
-        X_input = keras.Input((8, 8, 16))
-        mine = keras.Model(X_input, lesson["basic_block"](X_input, 16, 1, residual=residual))
-        keras.backend.clear_session()
-        X_input = keras.Input((8, 8, 16))
-        reference = keras.Model(X_input, experiments.basic_block(X_input, 16, 1, residual=residual))
-        assert compare_models(mine, reference) == len(reference.layers)
-
-
-def test_notebook03_gradient_norms_match_helpers():
-    lesson = lesson_namespace("03_why_resnets.ipynb", "forward", "gradient_norms")
-    rng = np.random.default_rng(1)
-    X, Y = rng.normal(size=(16, 12)).astype(np.float32), rng.integers(0, 6, size=16)
-    keras.utils.set_random_seed(0)
-    stack = experiments.dense_stack(5, 16, "relu", "glorot_uniform", batch_norm=True)
-    loss, kernels, activations = lesson["gradient_norms"](stack, X, Y)
-    reference = experiments.layer_gradients(stack, X, Y)
-    assert loss == pytest.approx(reference["loss"], rel=1e-6)
-    np.testing.assert_allclose(kernels, reference["kernel"], rtol=1e-5)
-    np.testing.assert_allclose(activations, reference["activation"], rtol=1e-5)
-
-
-# ---- notebook 04's exercises ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("shape, epsilon", [((4, 5, 5, 3), 1e-3), ((2, 3, 7, 8), 1e-5)])
-def test_notebook04_batchnorm_forward_matches_keras_in_training_mode(shape, epsilon):
-    lesson = lesson_namespace("04_batchnorm_and_init.ipynb", "batchnorm_forward")
-    rng = np.random.default_rng(2)
-    Z = (rng.normal(loc=2.0, size=shape) * rng.uniform(0.1, 5.0, size=shape[-1])).astype(np.float32)
-    gamma, beta = rng.uniform(0.5, 2.0, size=shape[-1]), rng.normal(size=shape[-1])
+def keras_batchnorm_forward(Z, gamma, beta, epsilon=1e-3):
+    """BatchNormalization(axis=3) in training mode, computed by Keras itself: what the check must accept."""
     layer = keras.layers.BatchNormalization(axis=3, epsilon=epsilon)
-    layer.build(shape)
+    layer.build(Z.shape)
     layer.gamma.assign(gamma)
     layer.beta.assign(beta)
-    expected = keras.ops.convert_to_numpy(layer(Z, training=True))
-    np.testing.assert_allclose(lesson["batchnorm_forward"](Z.astype(np.float64), gamma, beta, epsilon), expected,
-                               atol=1e-4)
-    inference = keras.ops.convert_to_numpy(layer(Z, training=False))  # moving statistics: not the same thing
-    assert not np.allclose(inference, expected, atol=1e-2)
+    return keras.ops.convert_to_numpy(layer(Z.astype("float32"), training=True))
 
 
-def test_notebook04_batchnorm_param_counts_match_keras():
-    lesson = lesson_namespace("04_batchnorm_and_init.ipynb", "batchnorm_param_counts")
-    for input_shape, axis in [((64, 64, 8), 3), ((64, 64, 8), 1), ((32, 16, 5), -1), ((7,), 1)]:
-        layer = keras.layers.BatchNormalization(axis=axis)
-        layer.build((None,) + input_shape)
-        expected = (count_params(layer.trainable_weights), count_params(layer.non_trainable_weights))
-        assert lesson["batchnorm_param_counts"](input_shape, axis) == expected
+def test_check_batchnorm_forward_accepts_keras_and_names_each_slip(capsys):
+    check_batchnorm_forward(keras_batchnorm_forward)
+    assert capsys.readouterr().out == "batchnorm_forward matches Keras' BatchNormalization(axis=3) in training mode.\n"
+    axes = (0, 1, 2)
+    slips = {
+        "biased variance": lambda Z, g, b, e: g * (Z - Z.mean(axis=axes)) / np.sqrt(Z.var(axis=axes, ddof=1) + e) + b,
+        r"axes \(0, 1, 2\) only": lambda Z, g, b, e: g * (Z - Z.mean()) / np.sqrt(Z.var() + e) + b,
+        "epsilon inside the square root": lambda Z, g, b, e: g * (Z - Z.mean(axis=axes)) / (Z.std(axis=axes) + e) + b,
+        "Scale by gamma and shift by beta": lambda Z, g, b, e: (Z - Z.mean(axis=axes)) / np.sqrt(Z.var(axis=axes) + e),
+        "returned shape": lambda Z, g, b, e: Z.mean(axis=axes),
+    }
+    for message, slip in slips.items():
+        with pytest.raises(CheckFailed, match=message):
+            check_batchnorm_forward(slip)
+    with pytest.raises(CheckFailed, match="not written yet"):
+        check_batchnorm_forward(lambda Z, g, b, e: (_ for _ in ()).throw(NotImplementedError()))
 
 
-def test_notebook04_check_names_the_likely_mistake():
-    lesson = lesson_namespace("04_batchnorm_and_init.ipynb", "batchnorm_forward", "check_batchnorm_forward")
-    check = lesson["check_batchnorm_forward"]
+def test_check_batchnorm_param_counts_accepts_the_rule_and_names_each_slip(capsys):
+    check_batchnorm_param_counts(lambda shape, axis: (2 * ((None,) + tuple(shape))[axis],) * 2)
+    assert capsys.readouterr().out == "batchnorm_param_counts: all 5 cases match Keras.\n"
+    with pytest.raises(CheckFailed, match="Trainable means gamma AND beta"):
+        check_batchnorm_param_counts(lambda shape, axis: (((None,) + tuple(shape))[axis],) * 2)
+    with pytest.raises(CheckFailed, match="axis counts the batch dimension"):
+        check_batchnorm_param_counts(lambda shape, axis: (2 * shape[axis],) * 2)  # IndexError for axis=3
 
-    def unbiased(Z, gamma, beta, epsilon=1e-3):
-        return gamma * (Z - Z.mean(axis=(0, 1, 2))) / np.sqrt(Z.var(axis=(0, 1, 2), ddof=1) + epsilon) + beta
 
-    def all_axes(Z, gamma, beta, epsilon=1e-3):
-        return gamma * (Z - Z.mean()) / np.sqrt(Z.var() + epsilon) + beta
+# ---- helpers.training: the moving averages brought up to date ---------------------------------------
 
-    with pytest.raises(CheckFailed, match="biased variance"):
-        check(unbiased)
-    with pytest.raises(CheckFailed, match=r"axes \(0, 1, 2\)"):
-        check(all_axes)
+
+def small_bn_model():
+    keras.utils.set_random_seed(0)
+    X_input = keras.Input((6, 6, 2))
+    X = keras.layers.Conv2D(3, 3, padding="same", name="conv")(X_input)
+    X = keras.layers.BatchNormalization(axis=3, name="bn")(X)
+    X = keras.layers.Flatten()(X)
+    return keras.Model(X_input, keras.layers.Dense(2, activation="softmax", name="fc")(X))
+
+
+def test_recompute_batchnorm_statistics_sets_the_statistics_of_the_data_and_keeps_the_weights():
+    model = small_bn_model()
+    X = np.random.default_rng(0).normal(2.0, 3.0, size=(40, 6, 6, 2)).astype(np.float32)
+    weights = [w.numpy().copy() for w in model.trainable_weights]
+    assert training.recompute_batchnorm_statistics(model, X) == 1
+    Z = keras.ops.convert_to_numpy(model.get_layer("conv")(X))
+    bn = model.get_layer("bn")
+    np.testing.assert_allclose(bn.moving_mean.numpy(), Z.mean(axis=(0, 1, 2)), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(bn.moving_variance.numpy(), Z.var(axis=(0, 1, 2)), rtol=1e-3)
+    assert bn.momentum == 0.99
+    assert all(np.array_equal(a, w.numpy()) for a, w in zip(weights, model.trainable_weights))
+    # In batches, the per-batch statistics are averaged: the mean is exact, the variance a little lower.
+    training.recompute_batchnorm_statistics(model, X, batch_size=10)
+    np.testing.assert_allclose(bn.moving_mean.numpy(), Z.mean(axis=(0, 1, 2)), rtol=1e-4, atol=1e-5)
+    assert np.all(bn.moving_variance.numpy() <= Z.var(axis=(0, 1, 2)) * 1.0001)
+
+
+def test_recompute_batchnorm_statistics_refuses_what_it_cannot_do():
+    with pytest.raises(ValueError, match="has no BatchNormalization layer"):
+        training.recompute_batchnorm_statistics(keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)]),
+                                                np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="X is empty"):
+        training.recompute_batchnorm_statistics(small_bn_model(), np.zeros((0, 6, 6, 2)))
+
+
+def test_callback_records_test_metrics_measured_with_recomputed_statistics():
+    model = small_bn_model()
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(32, 6, 6, 2)).astype(np.float32)
+    Y = (X.mean(axis=(1, 2, 3)) > 0).astype(int)
+    callback = training.BatchNormStatisticsCallback(X, validation=(X[:16], Y[:16]))
+    history = model.fit(X, Y, epochs=2, batch_size=8, callbacks=[callback], verbose=0)
+    assert len(history.history["val_accuracy"]) == len(history.history["val_loss"]) == 2
+    # The last point of the curve is what evaluate now says: the statistics were recomputed after the last epoch.
+    loss, accuracy = model.evaluate(X[:16], Y[:16], verbose=0)
+    assert history.history["val_loss"][-1] == pytest.approx(loss, rel=1e-5)
+    assert history.history["val_accuracy"][-1] == pytest.approx(accuracy)
 
 
 # ---- the plots of notebooks 03 and 04 -------------------------------------------------------------

@@ -1,11 +1,11 @@
-"""HappyModel (notebook 02): lesson code vs reference, the layer table and its checks, own images."""
+"""HappyModel (notebooks 01-02): the reference, the layer table and the checks, own images."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
 
-from notebook_code import NOTEBOOKS, lesson_namespace
-
-NOTEBOOK = "02_happy_model.ipynb"
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 @pytest.fixture(scope="module")
@@ -46,20 +46,7 @@ def happy_variant(keras, zero_pad=3, conv_padding="valid", filters=32, batch_nor
     return keras.Model(inputs=X_input, outputs=X, name="HappyModel")
 
 
-# ---- the notebook's lesson code against helpers.models ------------------------------------------
-
-
-def test_notebook_happymodel_has_the_reference_layer_table(keras):
-    from helpers import models
-    from helpers.checks import compare_models, layer_table
-
-    lesson = lesson_namespace(NOTEBOOK, "HappyModel")
-    mine = build(keras, lesson["HappyModel"], (64, 64, 3))
-    reference = build(keras, models.HappyModel, (64, 64, 3))
-    assert layer_table(mine) == layer_table(reference)
-    assert compare_models(mine, reference) == 8
-    assert mine.name == reference.name == "HappyModel"
-    assert mine.count_params() == 37_633
+# ---- the reference and the layer table --------------------------------------------------------------
 
 
 def test_reference_happymodel_parameters_and_settings(keras):
@@ -84,21 +71,24 @@ def test_reference_happymodel_parameters_and_settings(keras):
     assert count_params(model.non_trainable_weights) == 64
 
 
-def test_sequential_form_has_the_functional_layer_table(keras):
+def sequential_twin(keras, model, input_shape):
+    """A Sequential model with fresh copies of ``model``'s layers (same settings and names), on ``input_shape``."""
+    return keras.Sequential([keras.Input(input_shape)]
+                            + [type(layer).from_config(layer.get_config()) for layer in model.layers[1:]],
+                            name=model.name)
+
+
+def test_a_sequential_model_and_its_functional_twin_compare_equal(keras):
     from helpers import models
     from helpers.checks import compare_models, layer_table
 
-    lesson = lesson_namespace(NOTEBOOK, "HappyModelSequential")
     functional = build(keras, models.HappyModel, (64, 64, 3))
-    for make in (lesson["HappyModelSequential"], models.HappyModelSequential):
-        sequential = build(keras, make, (64, 64, 3))
-        assert isinstance(sequential, keras.Sequential)
-        # A Sequential model does not list its Input as a layer; every other row is identical.
-        assert layer_table(sequential) == layer_table(functional, input_layer=False)
-        assert len(layer_table(functional)) == len(layer_table(sequential)) + 1
-        assert compare_models(sequential, functional) == 7
-        assert compare_models(functional, sequential) == 7
-        assert sequential.count_params() == functional.count_params() == 37_633
+    sequential = sequential_twin(keras, functional, (64, 64, 3))
+    # A Sequential model does not list its Input as a layer; every other row is identical.
+    assert layer_table(sequential) == layer_table(functional, input_layer=False)
+    assert len(layer_table(functional)) == len(layer_table(sequential)) + 1
+    assert compare_models(sequential, functional) == 7
+    assert compare_models(functional, sequential) == 7
 
 
 def test_sequential_with_a_wrong_input_shape_is_named(keras):
@@ -106,7 +96,7 @@ def test_sequential_with_a_wrong_input_shape_is_named(keras):
     from helpers.checks import CheckFailed, compare_models
 
     functional = build(keras, models.HappyModel, (64, 64, 3))
-    sequential = build(keras, models.HappyModelSequential, (32, 32, 3))
+    sequential = sequential_twin(keras, functional, (32, 32, 3))
     with pytest.raises(CheckFailed, match=r"input shape is \(None, 32, 32, 3\), expected \(None, 64, 64, 3\)"):
         compare_models(sequential, functional)
 
@@ -128,7 +118,7 @@ def reference(keras):
      r"^Layer 1 \(zero_padding2d, ZeroPadding2D\): padding is \(\(2, 2\), \(2, 2\)\), expected "
      r"\(\(3, 3\), \(3, 3\)\)\. ZeroPadding2D\(\(p, p\)\) adds p rows"),
     ({"batch_norm": False},
-     r"^Layer 3 \(activation, Activation\): is a Activation, expected a BatchNormalization "
+     r"^Layer 3 \(activation, Activation\): is an Activation, expected a BatchNormalization "
      r"\(reference layer 'bn0'\)\. Did you forget a BatchNormalization\?"),
     ({"conv_name": "conv1"},
      r"^Layer 2 \(conv1, Conv2D\): is named 'conv1', expected 'conv0'\. Give the layer the course's name"),
@@ -181,6 +171,97 @@ def test_format_layer_table_is_stable_text(keras, reference):
     assert "conv0 (Conv2D)" in text and "(None, 64, 64, 32)" in text and "4,736" in text
     assert text.splitlines()[-1] == "Total params: 37,633  (trainable 37,569, non-trainable 64)"
     assert format_layer_table(build(keras, models.HappyModel)) == text
+
+
+# ---- the model checks of notebooks 01 and 02 ---------------------------------------------------------
+
+
+def test_check_happy_model_passes_the_reference_and_leaves_a_clean_session(keras, capsys):
+    from helpers import models
+    from helpers.checks import check_happy_model
+
+    check_happy_model(models.HappyModel)
+    assert capsys.readouterr().out == "HappyModel matches the reference: 8 layers, 37,633 parameters\n"
+    assert models.HappyModel().layers[1].name == "zero_padding2d"  # the next model gets the usual names
+
+
+@pytest.mark.parametrize("slip, message", [
+    ({"conv_padding": "same"}, r"^Layer 2 \(conv0, Conv2D\): padding is 'same', expected 'valid'"),
+    ({"batch_norm": False}, r"is an Activation, expected a BatchNormalization"),
+])
+def test_check_happy_model_names_the_slip(keras, slip, message):
+    from helpers.checks import CheckFailed, check_happy_model
+
+    with pytest.raises(CheckFailed, match=message):
+        check_happy_model(lambda input_shape: happy_variant(keras, **slip))
+
+
+@pytest.mark.parametrize("make, message", [
+    ("unwritten", r"HappyModel is not written yet: replace `raise NotImplementedError\(\)`"),
+    ("no model", r"HappyModel returned NoneType, expected a keras Model"),
+    ("bad layer", r"Building your HappyModel\(\(64, 64, 3\)\) failed: "),
+    ("wrong name", r"Your model is named 'happy': pass name='HappyModel'"),
+])
+def test_check_happy_model_explains_what_is_missing(keras, make, message):
+    from helpers import models
+    from helpers.checks import CheckFailed, check_happy_model
+
+    def unwritten(input_shape):
+        raise NotImplementedError()
+
+    def wrong_name(input_shape):
+        model = models.HappyModel(input_shape)
+        return keras.Model(model.inputs, model.outputs, name="happy")
+
+    makers = {"unwritten": unwritten, "no model": lambda input_shape: None,
+              "bad layer": lambda input_shape: keras.layers.Conv2D(32, (7, 7), padding="nonsense"),
+              "wrong name": wrong_name}
+    with pytest.raises(CheckFailed, match=message):
+        check_happy_model(makers[make])
+
+
+def test_check_tiny_signs_model_checks_the_count_by_hand(keras, capsys):
+    from helpers import models
+    from helpers.checks import CheckFailed, check_tiny_signs_model
+
+    right = (3 * 3 * 3 + 1) * 16 + 4 * 16 + (16 * 16 * 16 + 1) * 6
+    check_tiny_signs_model(models.TinySignsModel, right)
+    assert capsys.readouterr().out.splitlines() == [
+        "TinySignsModel matches the reference: 8 layers, 25,094 parameters",
+        "n_params_by_hand = 25,094: right (32 of them non-trainable)"]
+    with pytest.raises(CheckFailed, match=r"n_params_by_hand is 25,062, the model has 25,094\. Check each layer"):
+        check_tiny_signs_model(models.TinySignsModel, right - 2 * 16)  # forgot the moving mean and variance
+
+
+def test_check_param_counts_prints_both_counts_and_names_a_wrong_formula(keras, capsys):
+    from helpers import models
+    from helpers.checks import CheckFailed, check_param_counts
+
+    model = build(keras, models.HappyModel, (64, 64, 3))
+    check_param_counts(model, {"conv0": 4_736, "bn0": 128, "fc": 32_769})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "conv0        by hand    4,736   in the model    4,736"
+    assert lines[-1].startswith("Total 37,633 = trainable 37,569 + non-trainable 64")
+    with pytest.raises(CheckFailed, match=r"^conv0: your formula gives 4,704, the layer has 4,736 parameters"):
+        check_param_counts(model, {"conv0": 7 * 7 * 3 * 32, "bn0": 128, "fc": 32_769})  # forgot the biases
+    with pytest.raises(CheckFailed, match=r"^fc \(Dense\) has 32,769 parameters, but by_hand has no entry"):
+        check_param_counts(model, {"conv0": 4_736, "bn0": 128})
+    with pytest.raises(CheckFailed, match=r"by_hand names 'conv1', but the model has no such layer"):
+        check_param_counts(model, {"conv0": 4_736, "bn0": 128, "fc": 32_769, "conv1": 0})
+
+
+def test_expect_and_check_accuracy_print_a_fact_or_raise_with_what_to_do(capsys):
+    from helpers.checks import CheckFailed, check_accuracy, expect
+
+    expect(2 > 1, "two is more than one.", "never")
+    check_accuracy(0.975, at_least=0.95, what="ResNet50's test accuracy", hint="Train longer.")
+    assert capsys.readouterr().out.splitlines() == ["two is more than one.",
+                                                    "ResNet50's test accuracy: at least 0.95."]
+    with pytest.raises(CheckFailed, match="^it is not$"):
+        expect(False, "never printed", "it is not")
+    with pytest.raises(CheckFailed, match=r"^acc is 0\.900, below the expected 0\.95\. Train longer\.$"):
+        check_accuracy(0.9, at_least=0.95, what="acc", hint="Train longer.")
+    assert capsys.readouterr().out == ""
 
 
 # ---- helpers.images.load_own_image -------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""ResNet blocks and ResNet50 (notebooks 05-07): values derived by hand, parameter counts, lesson code.
+"""ResNet blocks and ResNet50 (notebooks 05-07): values derived by hand, parameter counts, checks, figures.
 
 Hand derivations use all-ones kernels and zero biases, so a 1x1 CONV with F filters puts in every one
 of its F output channels the sum of its input channels, and a CONV fxf puts the sum over its window.
@@ -11,8 +11,6 @@ import math
 
 import numpy as np
 import pytest
-
-from notebook_code import lesson_namespace
 
 EPS = 1e-3  # Keras' BatchNormalization epsilon (the course keeps the default)
 c = 1 / math.sqrt(1 + EPS)  # a fresh BatchNormalization with training=False multiplies by c
@@ -50,16 +48,13 @@ def uniform_batch(*values, size=4):
 
 @pytest.fixture(scope="module")
 def blocks(keras):
-    """The reference blocks and the lesson blocks of notebooks 05 and 06, side by side."""
+    """The reference blocks of notebooks 05 and 06 (each notebook's check compares the learner's with them)."""
     from helpers import models
 
-    lesson05 = lesson_namespace("05_identity_block.ipynb", "identity_block")
-    lesson06 = lesson_namespace("06_convolutional_block.ipynb", "convolutional_block")
-    return {"reference": (models.identity_block, models.convolutional_block),
-            "lesson": (lesson05["identity_block"], lesson06["convolutional_block"])}
+    return {"reference": (models.identity_block, models.convolutional_block)}
 
 
-IMPLEMENTATIONS = ["reference", "lesson"]
+IMPLEMENTATIONS = ["reference"]
 
 
 # ---- identity block: eager arrays, all-ones kernels -------------------------------------------------
@@ -287,43 +282,7 @@ def test_resnet50_at_224_with_global_pooling_matches_keras_applications(keras):
     assert (sorted(tuple(w.shape) for w in ours.weights) == sorted(tuple(w.shape) for w in theirs.weights))
 
 
-# ---- the notebooks' lesson code against helpers.models ------------------------------------------------
-
-
-def assert_same_tables(mine, reference):
-    from helpers.checks import compare_models, layer_table
-
-    assert layer_table(mine) == layer_table(reference)
-    return compare_models(mine, reference)
-
-
-@pytest.mark.parametrize("stage, block", [(None, None), (2, "b")])
-def test_notebook_identity_block_has_the_reference_layer_table(keras, blocks, stage, block):
-    tables = [block_model(keras, make, (15, 15, 256), 3, [64, 64, 256], stage=stage, block=block)
-              for make in (blocks["lesson"][0], blocks["reference"][0])]
-    assert assert_same_tables(*tables) == 11  # Input, 3 x (CONV, BN), 2 ReLU, Add, ReLU
-
-
-@pytest.mark.parametrize("stage, block, s", [(None, None, 2), (3, "a", 2), (2, "a", 1)])
-def test_notebook_convolutional_block_has_the_reference_layer_table(keras, blocks, stage, block, s):
-    tables = [block_model(keras, make, (15, 15, 256), 3, [128, 128, 512], s=s, stage=stage, block=block)
-              for make in (blocks["lesson"][1], blocks["reference"][1])]
-    assert assert_same_tables(*tables) == 13  # ... plus the shortcut's CONV and BN
-
-
-def test_notebook_resnet50_has_the_reference_layer_table(keras):
-    from helpers import models
-
-    lesson = lesson_namespace("07_resnet50.ipynb", "ResNet50")
-    keras.backend.clear_session()
-    mine = lesson["ResNet50"](input_shape=(64, 64, 3), classes=6)
-    keras.backend.clear_session()
-    reference = models.ResNet50(input_shape=(64, 64, 3), classes=6)
-    assert assert_same_tables(mine, reference) == len(reference.layers) == 177
-    assert mine.count_params() == 23_600_006
-
-
-# ---- the learner checks of notebooks 05-06, and the tall-diagram figure of notebook 07 ---------------
+# ---- the learner checks of notebooks 05-07 ---------------------------------------------------------------
 
 
 def slipped_identity_block(X, f, filters, training=None, initializer=None, stage=None, block=None, slip=None):
@@ -382,22 +341,88 @@ def test_check_convolutional_block_passes_the_reference_and_catches_an_identity_
         check_convolutional_block(lambda X, f, filters, s=2, **kwargs: models.identity_block(X, f, filters, **kwargs))
 
 
-def test_show_tall_image_cuts_between_boxes(tmp_path):
+def test_check_resnet50_passes_the_reference_and_names_a_missing_block(keras, capsys):
+    from helpers import models
+    from helpers.checks import CheckFailed, check_resnet50
+
+    check_resnet50(models.ResNet50)
+    assert capsys.readouterr().out == "ResNet50 matches the reference: 177 layers, 23,600,006 parameters\n"
+    short_stage_4 = [row if row[0] != 4 else (4, row[1], 5, row[3]) for row in models.STAGES]
+    with pytest.raises(CheckFailed, match=r"^Layer 132 \(res5a_branch2a, Conv2D\): filters is 512, expected 256\."):
+        check_resnet50(lambda input_shape, classes: models.ResNet50(input_shape, classes, stages=short_stage_4))
+
+
+def test_resnet50_stage_table_and_keras_applications_switches(keras):
+    from helpers import models
+
+    notes = [row if row[0] != 3 else (3, [128, 128, 256], 4, 2) for row in models.STAGES]
+    assert models.ResNet50(stages=notes).count_params() == 23_600_006 - 628_992
+    padded = models.ResNet50(input_shape=(224, 224, 3), pad_before_max_pool=True)
+    assert padded.get_layer("bn2a_branch2a").output.shape[1:3] == (56, 56)
+    assert models.ResNet50(input_shape=(224, 224, 3)).get_layer("bn2a_branch2a").output.shape[1:3] == (55, 55)
+
+
+# ---- notebook 07's figures: the block map, the confusion matrix, the class probabilities --------------
+
+
+def test_block_overview_groups_resnet50_into_stem_sixteen_blocks_and_head(keras):
+    from helpers import models
+    from helpers.plots import block_overview
+
+    parts = block_overview(models.ResNet50())
+    assert [part["name"] for part in parts][:4] == ["stage 1", "block 2a", "block 2b", "block 2c"]
+    assert [part["kind"] for part in parts].count("convolutional") == 4
+    assert [part["kind"] for part in parts].count("identity") == 12
+    assert parts[-1]["name"] == "output" and parts[-1]["kind"] == "head"
+    assert parts[-1]["layers"][0] == "avg_pool" and parts[-1]["layers"][-1] == "fc6" and len(parts[-1]["layers"]) == 3
+    assert sum(len(part["layers"]) for part in parts) == 177
+    assert parts[0]["output_shape"] == (None, 15, 15, 64) and parts[-2]["output_shape"] == (None, 2, 2, 2048)
+
+
+def test_show_block_overview_draws_a_png_and_refuses_a_model_without_blocks(keras, tmp_path):
+    from PIL import Image
+
+    from helpers import models
+    from helpers.plots import show_block_overview
+
+    image = show_block_overview(models.ResNet50(), to_file=tmp_path / "map.png")
+    assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
+    with Image.open(tmp_path / "map.png") as drawn:
+        assert drawn.height > 1.5 * drawn.width > 0  # one box per part, one above the other
+    with pytest.raises(ValueError, match="no layers named like the course's ResNet blocks"):
+        show_block_overview(models.HappyModel(), to_file=tmp_path / "happy.png")
+
+
+def test_plot_confusion_matrix_counts_pairs():
     import matplotlib
 
     matplotlib.use("Agg")
-    from PIL import Image
+    import matplotlib.pyplot as plt
 
-    from helpers.plots import show_tall_image
+    from helpers.plots import plot_confusion_matrix
 
-    image = np.full((1200, 100), 255, dtype=np.uint8)
-    for top in range(0, 1200, 100):  # twelve black "boxes" of 60 rows, with 40 white rows between them
-        image[top + 20:top + 80, 10:90] = 0
-    Image.fromarray(image).save(tmp_path / "tall.png")
-    fig = show_tall_image(tmp_path / "tall.png", n_columns=3, title="boxes", column_width=1.0)
-    assert [ax.get_title() for ax in fig.axes] == ["part 1 of 3", "part 2 of 3", "part 3 of 3"]
-    assert fig._suptitle.get_text() == "boxes"
-    for ax in fig.axes:  # no piece starts or ends inside a box: the first and last rows are white
-        piece = ax.get_images()[0].get_array()
-        assert piece[0].min() > 128
-    matplotlib.pyplot.close(fig)
+    fig = plot_confusion_matrix([0, 1, 2, 2, 1], [0, 2, 2, 2, 1], class_names=["a", "b", "c"], title="t")
+    assert fig.confusion.tolist() == [[1, 0, 0], [0, 1, 1], [0, 0, 2]]
+    ax = fig.axes[0]
+    assert ax.get_title() == "t, 5 images" and ax.get_xlabel() == "predicted class" and ax.get_ylabel()
+    plt.close(fig)
+    with pytest.raises(ValueError, match="one label per example"):
+        plot_confusion_matrix([0, 1], [0], class_names=["a", "b"])
+
+
+def test_show_class_probabilities_draws_one_bar_per_class():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers.plots import show_class_probabilities
+
+    probabilities = np.array([[0.1, 0.7, 0.2]])
+    fig = show_class_probabilities(np.zeros((1, 64, 64, 3)), probabilities, ["0", "1", "2"], title="mine")
+    bars = fig.axes[1]
+    assert [patch.get_height() for patch in bars.patches] == pytest.approx([0.1, 0.7, 0.2])
+    assert bars.get_title() == "prediction: 1 (p = 0.70)" and fig._suptitle.get_text() == "mine"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="3 values for 2 classes"):
+        show_class_probabilities(np.zeros((64, 64, 3)), probabilities, ["0", "1"], title="t")

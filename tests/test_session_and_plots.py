@@ -75,6 +75,58 @@ def test_show_model_returns_a_real_png(tmp_path):
     assert image.data[:8] == b"\x89PNG\r\n\x1a\n" and len(image.data) > 1000
 
 
+def test_show_model_writes_into_the_output_folder_by_default(tmp_path, monkeypatch):
+    from PIL import Image
+
+    monkeypatch.chdir(tmp_path)  # Jupyter runs a notebook in its own folder
+    plots.show_model(tiny_model())
+    assert [path.name for path in tmp_path.iterdir()] == ["output"]
+    with Image.open(tmp_path / "output" / "tiny.png") as diagram:
+        assert diagram.mode == "P" and diagram.width > 100  # stored with a palette: a third of the bytes
+
+
+def test_output_path_creates_the_folder_beside_the_notebook(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = session.output_path("model.keras")
+    assert path == session.Path("output/model.keras") and (tmp_path / "output").is_dir()
+
+
+def test_show_model_refuses_a_file_that_is_not_a_png(tmp_path, monkeypatch):
+    import keras
+
+    monkeypatch.setattr(keras.utils, "plot_model", lambda model, to_file, **kwargs: open(to_file, "w").write("x"))
+    with pytest.raises(plots.GraphvizMissingError, match=r"No PNG diagram was written to .*tiny\.png"):
+        plots.show_model(tiny_model(), to_file=tmp_path / "tiny.png")
+
+
+def test_photo_grids_are_shown_as_jpeg_in_jupyter(monkeypatch):
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from IPython import display
+
+    matplotlib.use("Agg")
+    shown = []
+    monkeypatch.setattr(display, "display", shown.append)
+    images = np.zeros((4, 8, 8, 3))
+    fig = plots.show_images(images, [0, 1, 0, 1], n_rows=1, n_cols=4)
+    assert shown == [] and plt.fignum_exists(fig.number)  # outside Jupyter: an ordinary figure
+    monkeypatch.setattr(matplotlib, "get_backend", lambda: "module://matplotlib_inline.backend_inline")
+    fig = plots.show_images(images, [0, 1, 0, 1], n_rows=1, n_cols=4)
+    assert len(shown) == 1 and shown[0].format == "jpeg" and shown[0].data[:2] == b"\xff\xd8"
+    assert not plt.fignum_exists(fig.number)  # closed, so Jupyter does not show it a second time as PNG
+    plt.close("all")
+
+
+def test_importing_helpers_sets_tensorflows_environment_once():
+    code = "import os, helpers; print(os.environ['TF_ENABLE_ONEDNN_OPTS'], os.environ['KERAS_BACKEND'])"
+    env = {k: v for k, v in os.environ.items() if k not in ("TF_ENABLE_ONEDNN_OPTS", "KERAS_BACKEND")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.stdout.split() == ["1", "tensorflow"]
+    env["TF_ENABLE_ONEDNN_OPTS"] = "0"  # a user's own choice wins
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.stdout.split() == ["0", "tensorflow"]
+
+
 def test_show_model_without_graphviz_raises_with_instructions(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` anywhere on the PATH
     with pytest.raises(plots.GraphvizMissingError) as caught:
