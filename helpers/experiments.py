@@ -20,30 +20,46 @@ def downsample(X, factor=2):
     return X.reshape(m, n_H // factor, factor, n_W // factor, factor, n_C).mean(axis=(2, 4))
 
 
+def fresh_initializer(initializer, index):
+    """A new initializer like ``initializer`` for layer number ``index``, so that no two layers share a kernel.
+
+    In Keras 3 an initializer *object* returns the same values every time it is called with the same shape,
+    seeded or not: passing one object to several layers gives them all the same kernel. A name such as
+    "he_normal" or an unseeded object becomes a new, unseeded object (Keras draws its seed from the seeded
+    global generator, so runs still repeat); a seeded object gets the seed ``seed + index``.
+    """
+    import keras
+
+    template = keras.initializers.get(initializer)
+    config = template.get_config()
+    if config.get("seed") is not None:
+        config["seed"] = config["seed"] + index
+    return type(template).from_config(config)
+
+
 def dense_stack(n_layers, units, activation, kernel_initializer, batch_norm=False, classes=6, name="layer"):
     """The layers of a deep fully connected network, as a list (not a Model), in forward order.
 
     n_layers           -- number of hidden Dense layers (each followed by ``activation``)
     units              -- width of every hidden layer
     activation         -- "sigmoid", "relu", ...
-    kernel_initializer -- a Keras initializer (object or name) used by every Dense layer
+    kernel_initializer -- a Keras initializer (object or name); every Dense layer gets a fresh copy of it
+                          (``fresh_initializer``), so each layer draws its own kernel
     batch_norm         -- put BatchNormalization between each hidden Dense and its activation
                           (the Dense then has no bias: BatchNormalization's beta replaces it)
     classes            -- units of the final softmax-free classifier layer (logits)
 
     Returns a list of (kind, layer) pairs: kind is "dense", "bn", "act" or "logits".
     """
-    import keras
     from keras import layers
 
     stack = []
     for index in range(1, n_layers + 1):
-        init = keras.initializers.get(kernel_initializer)
-        stack.append(("dense", layers.Dense(units, kernel_initializer=init, use_bias=not batch_norm,
-                                            name=f"{name}{index}")))
+        stack.append(("dense", layers.Dense(units, kernel_initializer=fresh_initializer(kernel_initializer, index),
+                                            use_bias=not batch_norm, name=f"{name}{index}")))
         if batch_norm:
             stack.append(("bn", layers.BatchNormalization(name=f"bn{index}")))
         stack.append(("act", layers.Activation(activation, name=f"{activation}{index}")))
-    stack.append(("logits", layers.Dense(classes, kernel_initializer=keras.initializers.get(kernel_initializer),
+    stack.append(("logits", layers.Dense(classes, kernel_initializer=fresh_initializer(kernel_initializer, n_layers + 1),
                                          name="logits")))
     return stack

@@ -29,6 +29,28 @@ def test_dense_stack_layout():
     assert all(not layer.use_bias for kind, layer in stack if kind == "dense")  # BN's beta replaces the bias
 
 
+@pytest.mark.parametrize("initializer", [keras.initializers.RandomNormal(stddev=0.05), "he_normal",
+                                         keras.initializers.GlorotUniform(seed=3)],
+                         ids=["unseeded object", "name", "seeded object"])
+def test_dense_stack_gives_every_layer_its_own_kernel(initializer):
+    keras.utils.set_random_seed(0)
+    stack = experiments.dense_stack(4, 8, "relu", initializer)
+    X = np.ones((2, 8), dtype=np.float32)
+    for kind, layer in stack:
+        X = layer(X)
+    kernels = [layer.kernel.numpy() for kind, layer in stack if kind == "dense"]
+    assert all(k.shape == (8, 8) for k in kernels)
+    for i in range(len(kernels)):
+        for j in range(i + 1, len(kernels)):
+            assert not np.array_equal(kernels[i], kernels[j]), f"layers {i + 1} and {j + 1} share a kernel"
+    keras.utils.set_random_seed(0)  # and the stack is still reproducible
+    again = experiments.dense_stack(4, 8, "relu", initializer)
+    X = np.ones((2, 8), dtype=np.float32)
+    for kind, layer in again:
+        X = layer(X)
+    assert np.array_equal(again[0][1].kernel.numpy(), kernels[0])
+
+
 # ---- notebook 04's exercise checks ------------------------------------------------------------------
 
 
