@@ -45,6 +45,11 @@ def _a(word):
     return ("an " if word[:1].lower() in "aeiou" else "a ") + word
 
 
+def _not_written(name):
+    """The CheckFailed for an exercise whose stub still raises NotImplementedError."""
+    return CheckFailed(f"{name} is not written yet: replace `raise NotImplementedError()` with your code.")
+
+
 def expect(condition, fact, otherwise):
     """Print ``fact`` when ``condition`` holds; otherwise raise CheckFailed(``otherwise``).
 
@@ -233,7 +238,7 @@ def _build_model(make_model, input_shape, name, **kwargs):
     try:
         model = make_model(input_shape, **kwargs)
     except NotImplementedError:
-        raise CheckFailed(f"{name} is not written yet: replace `raise NotImplementedError()` with your code.") from None
+        raise _not_written(name) from None
     except (TypeError, ValueError) as error:
         first_line = str(error).strip().splitlines()[0]
         raise CheckFailed(f"Building your {name}({tuple(input_shape)}) failed: {first_line}") from None
@@ -337,8 +342,7 @@ def check_batchnorm_param_counts(batchnorm_param_counts):
         try:
             got = tuple(batchnorm_param_counts(input_shape, axis))
         except NotImplementedError:
-            raise CheckFailed("batchnorm_param_counts is not written yet: replace `raise NotImplementedError()` "
-                              "with your code.") from None
+            raise _not_written("batchnorm_param_counts") from None
         except IndexError:
             raise CheckFailed(f"batchnorm_param_counts({input_shape}, axis={axis}) raised IndexError. axis counts "
                               "the batch dimension: axis 3 of a batch (m, 64, 64, 8) is input_shape[2].") from None
@@ -374,8 +378,7 @@ def check_batchnorm_forward(batchnorm_forward):
     try:
         got = np.asarray(batchnorm_forward(Z, gamma, beta, 1e-3))
     except NotImplementedError:
-        raise CheckFailed("batchnorm_forward is not written yet: replace `raise NotImplementedError()` with your "
-                          "code.") from None
+        raise _not_written("batchnorm_forward") from None
     if got.shape != Z.shape:
         raise CheckFailed(f"batchnorm_forward returned shape {got.shape}, expected {Z.shape}: the output has the "
                           "shape of Z. Did you keep the axis of the mean with keepdims, or reduce over all axes?")
