@@ -8,6 +8,11 @@ strides, activation, initializer, ...). ``compare_models(learner, reference)`` r
 Every check prints one line saying what it verified when all is well, and otherwise raises
 ``CheckFailed`` with a message that says what was expected, what was found and what to do.
 """
+import functools
+import os
+import sysconfig
+import traceback
+
 import numpy as np
 
 # Settings worth comparing, per layer class: (config key, what to show)
@@ -174,12 +179,13 @@ def count_params(weights):
     return int(sum(np.prod(w.shape) for w in weights))
 
 
-def compare_models(learner, reference, compare_names=True):
+def compare_models(learner, reference, compare_names=True, hints=None):
     """Raise CheckFailed at the first layer where ``learner`` differs from ``reference``.
 
     Compares, layer by layer: class, output shape, parameter count, settings, then names.
     When exactly one of the two is a Sequential model (which does not list its Input as a layer), the
     InputLayer rows are left out of both tables and the input shapes are compared instead.
+    hints -- optional {setting: message} replacing the general HINTS for this model (e.g. a block's strides)
     Returns the number of layers compared when everything matches.
     """
     import keras
@@ -199,6 +205,10 @@ def compare_models(learner, reference, compare_names=True):
             hint = ""
             if want["class"] == "BatchNormalization":
                 hint = " Did you forget a BatchNormalization?"
+            elif want["class"] == "ZeroPadding2D":
+                hint = " Did you forget the ZeroPadding2D at the start?"
+            elif want["class"] == "MaxPooling2D" and index + 1 < len(ref) and got["class"] == ref[index + 1]["class"]:
+                hint = " Did you forget the MaxPooling2D?"
             elif got["class"] == "Activation" and want["class"] == "Add":
                 hint = " The ReLU comes after the addition, not before it."
             elif want["class"] == "Activation":
@@ -207,7 +217,7 @@ def compare_models(learner, reference, compare_names=True):
                               f"(reference layer {want['name']!r}).{hint}")
         for key, value in want["settings"].items():
             if got["settings"].get(key) != value:
-                hint = HINTS.get(key, "")
+                hint = (hints or {}).get(key, HINTS.get(key, ""))
                 if key == "padding" and want["class"] == "ZeroPadding2D":
                     hint = ("ZeroPadding2D((p, p)) adds p rows of zeros above and below the image and "
                             "p columns left and right: check p.")
@@ -228,6 +238,59 @@ def compare_models(learner, reference, compare_names=True):
         raise CheckFailed(f"Your model has {len(mine)} layers, the reference {len(ref)}: yours {who} "
                           f"layer {len(shorter)} ({extra['name']}, {extra['class']}) at the end.")
     return len(ref)
+
+
+# ---- Exercise checks: forgiving in a workbook, strict under nbgrader --------------------------------
+
+
+def _strict(strict):
+    """Should a failed exercise check raise? ``strict`` when it is given; otherwise only while nbgrader runs the
+    notebook (it sets NBGRADER_EXECUTION to 'autograde' or 'validate'), so that the graded cell fails there."""
+    return bool(os.environ.get("NBGRADER_EXECUTION")) if strict is None else bool(strict)
+
+
+def _what_went_wrong(name, error):
+    """A CheckFailed for an exception the learner's function raised while it was checked."""
+    if isinstance(error, NotImplementedError):
+        return _not_written(name)
+    library = (os.path.dirname(__file__), os.path.dirname(os.__file__),  # helpers/, Python's own modules,
+               sysconfig.get_paths()["purelib"])                          # and the installed packages
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if not frame.filename.startswith(library)]
+    where = ""
+    if frames:  # the learner's own line: the last frame outside helpers and the installed packages
+        where = f" (line {frames[-1].lineno}" + (f": {frames[-1].line.strip()})" if frames[-1].line else ")")
+    first_line = (str(error).strip().splitlines() or [""])[0]
+    return CheckFailed(f"calling your {name} raised {type(error).__name__}: {first_line}{where}. "
+                       f"Call {name} yourself in a new cell to see the whole error.")
+
+
+def _exercise(name, reference):
+    """Turn ``check(function, ...)``, which raises CheckFailed, into the check of exercise ``name``.
+
+    name      -- the exercise's function, e.g. "identity_block"
+    reference -- a function of no arguments that returns the course's reference implementation
+    The check then returns the function the notebook goes on with: the learner's one when it passes (used as
+    written), otherwise the reference, after printing what is wrong and one line saying that the rest of the
+    notebook uses the reference. With strict=True (or under nbgrader) it raises CheckFailed instead.
+    """
+    def decorate(check):
+        @functools.wraps(check)
+        def run(function, *args, strict=None, **kwargs):
+            try:
+                check(function, *args, **kwargs)
+                return function
+            except CheckFailed as error:
+                failure = error
+            except Exception as error:  # the learner's code raised: say what, and where
+                failure = _what_went_wrong(name, error)
+            if _strict(strict):
+                raise failure from None
+            print(f"✗ Check failed: {failure}")
+            print(f"  Until it passes, the rest of this notebook uses the course's {name} (helpers), so it still runs.")
+            return reference()
+        run.exercise = name
+        return run
+    return decorate
 
 
 def _build_model(make_model, input_shape, name, **kwargs):
@@ -264,6 +327,8 @@ def check_model(make_model, reference, name, input_shape=(64, 64, 3), **kwargs):
         learner = _build_model(make_model, input_shape, name, **kwargs)
         keras.backend.clear_session()
         expected = reference(input_shape, **kwargs)
+        if name == "ResNet50":
+            _compare_resnet_blocks(learner, expected)
         n_layers = compare_models(learner, expected)
         if learner.name != name:
             raise CheckFailed(f"Your model is named {learner.name!r}: pass name='{name}' to Model(...).")
@@ -273,6 +338,16 @@ def check_model(make_model, reference, name, input_shape=(64, 64, 3), **kwargs):
     return learner
 
 
+def _reference(module, name):
+    """A function of no arguments returning helpers.<module>.<name> (imported when needed)."""
+    def load():
+        import importlib
+
+        return getattr(importlib.import_module(f"helpers.{module}"), name)
+    return load
+
+
+@_exercise("HappyModel", _reference("models", "HappyModel"))
 def check_happy_model(HappyModel):
     """Check notebook 02's ``HappyModel(input_shape)`` against helpers.models.HappyModel."""
     from helpers.models import HappyModel as reference
@@ -280,69 +355,126 @@ def check_happy_model(HappyModel):
     check_model(HappyModel, reference, "HappyModel")
 
 
-def check_tiny_signs_model(TinySignsModel, n_params_by_hand):
-    """Check notebook 01's exercise: ``TinySignsModel(input_shape)`` and its parameter count by hand."""
+@_exercise("TinySignsModel", _reference("models", "TinySignsModel"))
+def check_tiny_signs_model(TinySignsModel):
+    """Check notebook 01's ``TinySignsModel(input_shape)`` against helpers.models.TinySignsModel."""
     from helpers.models import TinySignsModel as reference
 
-    model = check_model(TinySignsModel, reference, "TinySignsModel")
-    if n_params_by_hand != model.count_params():
-        raise CheckFailed(f"n_params_by_hand is {n_params_by_hand:,}, the model has {model.count_params():,}. "
-                          "Check each layer: conv1 (f*f*C_prev + 1)*C, bn1 4*C, fc (n_in + 1)*n_out, and "
-                          "the output shapes of conv1 and max_pool that give n_in.")
-    print(f"n_params_by_hand = {n_params_by_hand:,}: right "
-          f"({count_params(model.non_trainable_weights)} of them non-trainable)")
+    check_model(TinySignsModel, reference, "TinySignsModel")
 
 
+def _tiny_signs_param_count():
+    return (3 * 3 * 3 + 1) * 16 + 4 * 16 + (16 * 16 * 16 + 1) * 6
+
+
+@_exercise("tiny_signs_param_count", lambda: _tiny_signs_param_count)
+def check_tiny_signs_param_count(tiny_signs_param_count):
+    """Check notebook 01's ``tiny_signs_param_count()``: TinySignsModel's parameters on 64x64x3 images, by hand."""
+    got, right = tiny_signs_param_count(), _tiny_signs_param_count()
+    conv, bn, fc = (3 * 3 * 3 + 1) * 16, 4 * 16, (16 * 16 * 16 + 1) * 6
+    likely = {
+        conv + 2 * 16 + fc: "bn1 has 4*C parameters: gamma and beta, and the moving mean and variance (non-trainable).",
+        3 * 3 * 3 * 16 + bn + 16 * 16 * 16 * 6: "Every Conv2D and Dense has a bias per filter or unit: (f*f*C_prev + 1)*C.",
+        conv + bn + (15 * 15 * 16 + 1) * 6: "Count the zero-padding: conv1 sees 66x66, so it outputs (66 - 3)//2 + 1 = 32.",
+        conv + bn + (32 * 32 * 16 + 1) * 6: "max_pool halves 32x32 to 16x16 before Flatten: fc has 16*16*16 inputs.",
+    }
+    if not isinstance(got, (int, np.integer)):
+        raise CheckFailed(f"tiny_signs_param_count() returned {got!r}, expected a whole number.")
+    if got != right:
+        hint = likely.get(int(got), "Add the layers up: conv1 (f*f*C_prev + 1)*C, bn1 4*C, fc (n_in + 1)*n_out, "
+                                    "with n_in from the output shapes of conv1 and max_pool.")
+        raise CheckFailed(f"tiny_signs_param_count() returned {int(got):,}, the model has {right:,}. {hint}")
+    print(f"tiny_signs_param_count() = {right:,}: right (32 of them non-trainable: bn1's moving mean and variance)")
+
+
+def _stage_blocks(model):
+    """{stage: [block letters]} from the course's layer names res<stage><block>_branch2a."""
+    import re
+
+    blocks = {}
+    for layer in model.layers:
+        match = re.fullmatch(r"res(\d+)([a-z])_branch2a", layer.name)
+        if match:
+            blocks.setdefault(int(match.group(1)), []).append(match.group(2))
+    return blocks
+
+
+def _compare_resnet_blocks(learner, reference):
+    """Name a missing or extra block of ResNet50 by stage, before the layer-by-layer comparison."""
+    mine, ref = _stage_blocks(learner), _stage_blocks(reference)
+    if not mine:
+        return  # no course names: the layer-by-layer comparison says what differs
+    for stage, letters in ref.items():
+        got = mine.get(stage, [])
+        if len(got) != len(letters):
+            kind = ("did you forget an identity block?" if len(got) < len(letters)
+                    else "one identity block too many?")
+            raise CheckFailed(f"Stage {stage} has {len(got)} blocks ({', '.join(got) or 'none'}), expected "
+                              f"{len(letters)} ({', '.join(letters)}): {kind} The stages have 3, 4, 6 and 3 blocks.")
+
+
+@_exercise("ResNet50", _reference("models", "ResNet50"))
 def check_resnet50(ResNet50):
-    """Check notebook 07's ``ResNet50(input_shape, classes)`` against helpers.models.ResNet50 (64x64x3, 6 classes)."""
+    """Check notebook 07's ``ResNet50(input_shape, classes)`` against helpers.models.ResNet50 (64x64x3, 6 classes).
+
+    A missing or extra block is named by stage; otherwise the first layer that differs (filters, pooling, ...).
+    """
     from helpers.models import ResNet50 as reference
 
     check_model(ResNet50, reference, "ResNet50", classes=6)
 
 
+@_exercise("convert_to_one_hot", _reference("datasets", "convert_to_one_hot"))
 def check_one_hot(convert_to_one_hot):
     """Check a learner's ``convert_to_one_hot(Y, C)``: it must return the course's (C, m) layout.
 
     Raises CheckFailed with a hint at the likely mistake; prints "All tests passed." otherwise.
     """
-    Y = np.array([[1, 0, 3, 1, 2]])  # m = 5 examples, C = 4 classes: (C, m) and (m, C) differ
-    expected = np.array([[0, 1, 0, 0, 0], [1, 0, 0, 1, 0], [0, 0, 0, 0, 1], [0, 0, 1, 0, 0]], dtype=np.float32)
+    Y = np.array([[1, 0, 2, 1, 2]])  # m = 5 examples, C = 4 classes (label 3 unused): (C, m) and (m, C) differ
+    expected = np.array([[0, 1, 0, 0, 0], [1, 0, 0, 1, 0], [0, 0, 1, 0, 1], [0, 0, 0, 0, 0]], dtype=np.float32)
     got = convert_to_one_hot(Y, 4)
     if not isinstance(got, np.ndarray):
         raise CheckFailed(f"convert_to_one_hot returned a {type(got).__name__}, expected a NumPy array.")
     if got.shape == expected.T.shape and got.shape != expected.shape:
         raise CheckFailed(f"convert_to_one_hot(Y, C) returned shape {got.shape}, expected (C, m) = {expected.shape}: "
                           "the course keeps one column per example. Transpose your result with .T")
+    if got.ndim == 2 and got.shape[1] == expected.shape[1] and got.shape[0] != 4:
+        raise CheckFailed(f"convert_to_one_hot(Y, C) returned {got.shape[0]} rows for C = 4: use C for the number "
+                          "of classes (np.eye(C)), not the labels that happen to occur in Y.")
     if got.shape != expected.shape:
         raise CheckFailed(f"convert_to_one_hot(Y, C) returned shape {got.shape}, expected (C, m) = {expected.shape}. "
                           "Did you flatten Y (it has shape (1, m)) before indexing?")
     if not np.array_equal(got, expected):
         wrong = int(np.flatnonzero(np.any(got != expected, axis=0))[0])
         raise CheckFailed(f"column {wrong} (example {wrong}, label {Y[0, wrong]}) is {got[:, wrong].tolist()}, "
-                          f"expected {expected[:, wrong].tolist()}: a single 1 in row Y[{wrong}].")
+                          f"expected {expected[:, wrong].tolist()}: a single 1 in row Y[0, {wrong}].")
     print("All tests passed.")
 
 
 # ---- BatchNormalization exercises (notebook 04) ----------------------------------------------------
 
 
+def _keras_batchnorm_param_counts(input_shape, axis):
+    """(trainable, non_trainable) of BatchNormalization(axis) on inputs of shape input_shape, from Keras itself."""
+    from keras.layers import BatchNormalization
+
+    layer = BatchNormalization(axis=axis)
+    layer.build((None,) + tuple(input_shape))
+    return count_params(layer.trainable_weights), count_params(layer.non_trainable_weights)
+
+
+@_exercise("batchnorm_param_counts", lambda: _keras_batchnorm_param_counts)
 def check_batchnorm_param_counts(batchnorm_param_counts):
     """Check ``batchnorm_param_counts(input_shape, axis) -> (trainable, non_trainable)`` against Keras' layer.
 
     Five cases: the channel axis as 3 and -1, an image row (axis=1), a ResNet feature map, a vector.
     Raises CheckFailed with a hint at the likely mistake; prints one line otherwise.
     """
-    from keras.layers import BatchNormalization
-
     cases = [((64, 64, 8), 3), ((64, 64, 8), -1), ((64, 32, 8), 1), ((15, 15, 256), 3), ((10,), 1)]
     for input_shape, axis in cases:
-        layer = BatchNormalization(axis=axis)
-        layer.build((None,) + input_shape)
-        expected = (count_params(layer.trainable_weights), count_params(layer.non_trainable_weights))
+        expected = _keras_batchnorm_param_counts(input_shape, axis)
         try:
             got = tuple(batchnorm_param_counts(input_shape, axis))
-        except NotImplementedError:
-            raise _not_written("batchnorm_param_counts") from None
         except IndexError:
             raise CheckFailed(f"batchnorm_param_counts({input_shape}, axis={axis}) raised IndexError. axis counts "
                               "the batch dimension: axis 3 of a batch (m, 64, 64, 8) is input_shape[2].") from None
@@ -350,6 +482,9 @@ def check_batchnorm_param_counts(batchnorm_param_counts):
             hint = "Each of gamma, beta, moving mean and moving variance has one value per index along axis."
             if got == (expected[0] // 2, expected[1] // 2):
                 hint = "Trainable means gamma AND beta; non-trainable means moving mean AND moving variance."
+            elif len(got) == 2 and got[0] == 2 * int(np.prod(input_shape)):
+                hint = ("BatchNormalization keeps one gamma and beta per index along axis (per channel for axis=3), "
+                        "not one per value of the input.")
             elif len(got) == 2 and got[0] == got[1] and got[0] // 2 in input_shape:
                 hint = ("axis counts the batch dimension: axis 3 of a batch (m, 64, 64, 8) is input_shape[2], "
                         "axis -1 is input_shape[-1].")
@@ -358,27 +493,30 @@ def check_batchnorm_param_counts(batchnorm_param_counts):
     print(f"batchnorm_param_counts: all {len(cases)} cases match Keras.")
 
 
+def _keras_batchnorm_forward(Z, gamma, beta, epsilon=1e-3):
+    """BatchNormalization(axis=3) in training mode, computed by Keras (the reference for batchnorm_forward)."""
+    from keras.layers import BatchNormalization
+    from keras.ops import convert_to_numpy
+
+    layer = BatchNormalization(axis=3, epsilon=epsilon)
+    layer.build(Z.shape)
+    layer.gamma.assign(gamma)
+    layer.beta.assign(beta)
+    return convert_to_numpy(layer(np.asarray(Z, dtype="float32"), training=True))
+
+
+@_exercise("batchnorm_forward", lambda: _keras_batchnorm_forward)
 def check_batchnorm_forward(batchnorm_forward):
     """Check ``batchnorm_forward(Z, gamma, beta, epsilon)`` against BatchNormalization(axis=3) in training mode.
 
     Recognises four slips (unbiased variance, statistics over every axis, epsilon outside the square root,
     gamma and beta left out) and names the one it sees. Prints one line when the function is right.
     """
-    from keras.layers import BatchNormalization
-    from keras.ops import convert_to_numpy
-
     rng = np.random.default_rng(1)
     Z = rng.normal(loc=3.0, scale=2.0, size=(4, 5, 5, 3)) * np.array([1.0, 0.1, 10.0])
     gamma, beta = np.array([1.5, 0.5, 2.0]), np.array([0.1, -1.0, 3.0])
-    layer = BatchNormalization(axis=3, epsilon=1e-3)
-    layer.build(Z.shape)
-    layer.gamma.assign(gamma)
-    layer.beta.assign(beta)
-    expected = convert_to_numpy(layer(Z.astype("float32"), training=True))
-    try:
-        got = np.asarray(batchnorm_forward(Z, gamma, beta, 1e-3))
-    except NotImplementedError:
-        raise _not_written("batchnorm_forward") from None
+    expected = _keras_batchnorm_forward(Z, gamma, beta, 1e-3)
+    got = np.asarray(batchnorm_forward(Z, gamma, beta, 1e-3))
     if got.shape != Z.shape:
         raise CheckFailed(f"batchnorm_forward returned shape {got.shape}, expected {Z.shape}: the output has the "
                           "shape of Z. Did you keep the axis of the mean with keepdims, or reduce over all axes?")
@@ -419,6 +557,8 @@ def _build_block(function, kind, hint, input_shape, *args, **kwargs):
     X_input = keras.Input(input_shape)
     try:
         X = function(X_input, *args, **kwargs)
+    except NotImplementedError:
+        raise _not_written(kind) from None
     except TypeError as error:
         raise CheckFailed(f"Calling your {kind} failed: {error}. Keep the signature of the exercise: "
                           f"{kind}(X, f, filters, ..., training=None, initializer=glorot_uniform, stage=None, "
@@ -426,10 +566,32 @@ def _build_block(function, kind, hint, input_shape, *args, **kwargs):
     except ValueError as error:
         first_line = str(error).strip().splitlines()[0]
         raise CheckFailed(f"Building your {kind} on an input of shape {_shape_text((None, *input_shape))} failed: "
-                          f"{first_line}\n{hint}") from None
+                          f"{_add_mismatch(first_line, kind) or first_line + chr(10) + hint}") from None
     if not isinstance(X, keras.KerasTensor):
         raise CheckFailed(f"Your {kind} returned {type(X).__name__}, expected the tensor X: end with `return X`.")
     return keras.Model(X_input, X)
+
+
+def _add_mismatch(error, kind):
+    """Explain Keras' "Inputs have incompatible shapes" from Add(): which side is too small, and why."""
+    import re
+
+    shapes = re.findall(r"\(([^()]*)\)", error.split("Received shapes", 1)[-1]) if "Received shapes" in error else []
+    if len(shapes) != 2:
+        return None
+    main, shortcut = ([int(d) for d in re.findall(r"\d+", shape)] for shape in shapes)
+    if len(main) < 3 or len(shortcut) < 3:
+        return None
+    text = f"Add() got the main path's output {main[-3]}x{main[-2]}x{main[-1]} and the shortcut's " \
+           f"{shortcut[-3]}x{shortcut[-2]}x{shortcut[-1]}: "
+    if main[-3:-1] != shortcut[-3:-1]:
+        text = f"the main path's output is {main[-3]}x{main[-2]}, the shortcut's {shortcut[-3]}x{shortcut[-2]}. "
+        if kind == "identity_block":
+            return text + "The middle CONV needs padding='same', and every CONV strides=(1, 1)."
+        return text + ("The first CONV of the main path and the shortcut's CONV both need strides=(s, s); the "
+                       "middle CONV needs padding='same'.")
+    return text + "the channels differ: the last CONV of the main path needs F3 filters" + (
+        "." if kind == "identity_block" else ", and so does the shortcut's CONV.")
 
 
 def _source(tensor):
@@ -450,6 +612,10 @@ def _check_shortcut(model, kind, shortcut_from_input):
                               f"first CONV (X_shortcut = X); yours adds the outputs of {names}.")
         return
     for source in sources:  # the projection: InputLayer -> Conv2D -> BatchNormalization -> Add
+        if type(source).__name__ == "Conv2D" and _source(source._inbound_nodes[0].input_tensors[0]).name in (
+                model.inputs[0]._keras_history.operation.name,):
+            raise CheckFailed(f"In your {kind}, the shortcut's 1x1 CONV goes straight into Add(): follow it with "
+                              "X_shortcut = BatchNormalization(axis=3)(X_shortcut, training=training).")
         if type(source).__name__ == "BatchNormalization":
             conv = _source(source._inbound_nodes[0].input_tensors[0])
             if type(conv).__name__ == "Conv2D" and conv.kernel_size == (1, 1):
@@ -462,11 +628,14 @@ def _check_shortcut(model, kind, shortcut_from_input):
 
 
 def _check_block(function, reference, kind, hint, input_shape, f, filters, shortcut_from_input, **kwargs):
-    """The checks shared by check_identity_block and check_convolutional_block (see them)."""
+    """The structure checks shared by check_identity_block and check_convolutional_block (see them)."""
     import keras
 
-    # 1. What is added: the main path and the shortcut (the block's input, or its 1x1 CONV + BN)
-    _check_shortcut(_build_block(function, kind, hint, input_shape, f, filters, **kwargs), kind, shortcut_from_input)
+    # 1. What is added: the main path and the shortcut (the block's input, or its 1x1 CONV + BN). With F1 = F2 =
+    #    F3 = n_C (and f = 1), a shortcut taken from the wrong tensor still builds, so it can be named.
+    n_C = input_shape[-1]
+    _check_shortcut(_build_block(function, kind, hint, input_shape, 1, [n_C] * 3, **kwargs), kind,
+                    shortcut_from_input)
 
     # 2. Layer by layer, against the reference (classes, settings, shapes, parameters, names)
     for stage, name in ((None, None), (2, "a")):
@@ -474,7 +643,7 @@ def _check_block(function, reference, kind, hint, input_shape, f, filters, short
         keras.backend.clear_session()
         X_input = keras.Input(input_shape)
         expected = keras.Model(X_input, reference(X_input, f, filters, stage=stage, block=name, **kwargs))
-        compare_models(mine, expected, compare_names=stage is not None)
+        compare_models(mine, expected, compare_names=stage is not None, hints=BLOCK_HINTS[kind])
 
     # 3. training reaches every BatchNormalization
     model = _build_block(function, kind, hint, input_shape, f, filters, training=False, **kwargs)
@@ -484,27 +653,44 @@ def _check_block(function, reference, kind, hint, input_shape, f, filters, short
             if got is not False:
                 raise CheckFailed(f"{layer.name} was called with training={got!r} when your {kind} got "
                                   "training=False: pass it on, X = BatchNormalization(axis=3)(X, training=training).")
+    keras.backend.clear_session()
 
-    # 4. Values, on eager arrays, with all-ones kernels: the numbers of the course's test
+
+def _check_block_values(function, reference, kind, input_shape, f, filters, **kwargs):
+    """The values a block computes on eager arrays with all-ones kernels: the numbers of the course's test."""
     X = np.concatenate([np.full((1, *input_shape[:2], input_shape[2]), v, dtype=np.float32) for v in (-1, 1, 3)])
     for training in (False, True):
         got = np.asarray(function(X, f, filters, training=training, initializer=_ones_initializer, **kwargs))
         want = np.asarray(reference(X, f, filters, training=training, initializer=_ones_initializer, **kwargs))
-        if not np.allclose(got, want, rtol=1e-5, atol=1e-5):
+        if got.shape != want.shape or not np.allclose(got, want, rtol=1e-5, atol=1e-5):
+            found = f"{got[1, 0, 0, 0]:.5f}" if got.shape == want.shape else f"an output of shape {got.shape}"
             raise CheckFailed(
-                f"With all-ones kernels and training={training}, your {kind} gives {got[1, 0, 0, 0]:.5f} for the "
-                f"image of ones where the reference gives {want[1, 0, 0, 0]:.5f}. Use "
-                "kernel_initializer=initializer(seed=0) in every Conv2D and pass training=training to every "
-                "BatchNormalization.")
+                f"With all-ones kernels and training={training}, your {kind} gives {found} for the image of ones "
+                f"where the reference gives {want[1, 0, 0, 0]:.5f}. Use kernel_initializer=initializer(seed=0) in "
+                "every Conv2D and pass training=training to every BatchNormalization.")
 
 
+BLOCK_HINTS = {
+    "identity_block": {
+        "padding": "The middle CONV uses padding='same' so that the main path keeps n_H and n_W; the 1x1 CONVs "
+                   "use 'valid'.",
+        "strides": "Every CONV of the identity block uses strides=(1, 1): the block keeps the input's shape.",
+    },
+    "convolutional_block": {
+        "padding": "The middle CONV uses padding='same'; the 1x1 CONVs, and the shortcut's, use 'valid'.",
+        "strides": "The stride s goes on the first 1x1 CONV of the main path (strides=(s, s)) and on the "
+                   "shortcut's CONV; the middle and last CONVs use strides=(1, 1).",
+    },
+}
+
+
+@_exercise("identity_block", _reference("models", "identity_block"))
 def check_identity_block(identity_block):
     """Check a learner's ``identity_block(X, f, filters, training=None, initializer=..., stage=None, block=None)``.
 
-    Compares it with helpers.models.identity_block: layer by layer (padding, strides, filters, a missing
-    BatchNormalization, a ReLU before the addition, the course's names), what Add() adds, that
-    ``training`` reaches every BatchNormalization, and the values it computes with all-ones kernels.
-    Raises CheckFailed with a hint at the likely mistake; prints "All tests passed." otherwise.
+    Compares it with helpers.models.identity_block: what Add() adds, layer by layer (padding, strides, filters, a
+    missing BatchNormalization, a ReLU before the addition, the course's names), and that ``training`` reaches
+    every BatchNormalization. Raises CheckFailed with a hint at the likely mistake; prints one line otherwise.
     """
     from helpers.models import identity_block as reference
 
@@ -512,13 +698,23 @@ def check_identity_block(identity_block):
             "input: the middle CONV uses padding='same', every CONV strides=(1, 1), the last CONV F3 filters.")
     _check_block(identity_block, reference, "identity_block", hint, (4, 4, 3), 3, [2, 4, 3],
                  shortcut_from_input=True)
-    print("All tests passed.")
+    print("identity_block matches the reference: layers, shortcut and training.")
 
 
+@_exercise("identity_block", _reference("models", "identity_block"))
+def check_identity_block_values(identity_block):
+    """The values of ``identity_block`` with all-ones kernels on images of -1, 1 and 3 (f=2, filters=[4, 4, 3])."""
+    from helpers.models import identity_block as reference
+
+    _check_block_values(identity_block, reference, "identity_block", (4, 4, 3), 2, [4, 4, 3])
+    print("identity_block computes the reference's values.")
+
+
+@_exercise("convolutional_block", _reference("models", "convolutional_block"))
 def check_convolutional_block(convolutional_block):
     """Check a learner's ``convolutional_block(X, f, filters, s=2, training=None, initializer=..., stage=None,
-    block=None)`` against helpers.models.convolutional_block, as ``check_identity_block`` does, and that the
-    shortcut's 1x1 CONV + BatchNormalization is applied to the block's input.
+    block=None)`` against helpers.models.convolutional_block for s = 2 and s = 1, as ``check_identity_block`` does,
+    and that the shortcut's 1x1 CONV + BatchNormalization is applied to the block's input.
     """
     from helpers.models import convolutional_block as reference
 
@@ -528,4 +724,66 @@ def check_convolutional_block(convolutional_block):
     for s in (2, 1):
         _check_block(convolutional_block, reference, "convolutional_block", hint, (4, 4, 3), 3, [2, 4, 6],
                      shortcut_from_input=False, s=s)
-    print("All tests passed.")
+    print("convolutional_block matches the reference for s = 2 and s = 1: layers, shortcut and training.")
+
+
+@_exercise("convolutional_block", _reference("models", "convolutional_block"))
+def check_convolutional_block_values(convolutional_block):
+    """The values of ``convolutional_block`` with all-ones kernels on images of -1, 1 and 3 (f=2, filters=[2, 4, 6])."""
+    from helpers.models import convolutional_block as reference
+
+    for s in (2, 1):
+        _check_block_values(convolutional_block, reference, "convolutional_block", (4, 4, 3), 2, [2, 4, 6], s=s)
+    print("convolutional_block computes the reference's values.")
+
+
+# ---- Counting a block's parameters by hand (notebooks 05-06) -----------------------------------------
+
+
+def _block_param_count(n_C, f, filters, projection):
+    """Parameters of the course's bottleneck block on n_C input channels: three CONV + BN, and the shortcut's."""
+    F1, F2, F3 = filters
+    count = (n_C + 1) * F1 + 4 * F1 + (f * f * F1 + 1) * F2 + 4 * F2 + (F2 + 1) * F3 + 4 * F3
+    return count + ((n_C + 1) * F3 + 4 * F3 if projection else 0)
+
+
+def _check_block_param_count(function, name, projection):
+    cases = [(256, 3, (64, 64, 256)), (3, 2, (4, 4, 3)), (512, 3, (128, 128, 512))]
+    if projection:
+        cases = [(64, 3, (64, 64, 256)), (256, 3, (128, 128, 512)), (3, 2, (2, 4, 6))]
+    for n_C, f, filters in cases:
+        F1, F2, F3 = filters
+        got = function(n_C, f, list(filters))
+        right = _block_param_count(n_C, f, filters, projection)
+        if got == right:
+            continue
+        shortcut = (n_C + 1) * F3 + 4 * F3 if projection else 0
+        likely = {
+            right - 2 * (F1 + F2 + F3) - (2 * F3 if projection else 0):
+                "Each BatchNormalization has 4 parameters per channel: gamma, beta, moving mean and variance.",
+            right - (F1 + F2 + F3) - (F3 if projection else 0):
+                "Each Conv2D has one bias per filter: (f*f*C_prev + 1)*C.",
+            right + (f * f - 1) * (n_C * F1 + F2 * F3) + (f * f - 1) * n_C * F3 * projection:
+                "Only the middle CONV is f x f; the others are 1x1.",
+            right - f * f * F1 * F2 + f * f * n_C * F2:
+                "The middle CONV's input has F1 channels (the first CONV's output), not n_C.",
+        }
+        if projection:
+            likely[right - shortcut] = "The shortcut has its own 1x1 CONV (F3 filters) and BatchNormalization: count them."
+        hint = likely.get(got, "Add up three Conv2D layers, (f*f*C_prev + 1)*C each, and three BatchNormalizations, "
+                               "4*C each" + (", and the shortcut's CONV and BatchNormalization." if projection else "."))
+        raise CheckFailed(f"{name}({n_C}, {f}, {list(filters)}) returned {got!r}, expected {right:,}. {hint}")
+    print(f"{name}: right for all {len(cases)} blocks (e.g. {right:,} parameters for the last).")
+
+
+@_exercise("identity_block_param_count", lambda: lambda n_C, f, filters: _block_param_count(n_C, f, filters, False))
+def check_identity_block_param_count(identity_block_param_count):
+    """Check ``identity_block_param_count(n_C, f, filters)``: the parameters of an identity block, by hand."""
+    _check_block_param_count(identity_block_param_count, "identity_block_param_count", projection=False)
+
+
+@_exercise("convolutional_block_param_count",
+           lambda: lambda n_C, f, filters: _block_param_count(n_C, f, filters, True))
+def check_convolutional_block_param_count(convolutional_block_param_count):
+    """Check ``convolutional_block_param_count(n_C, f, filters)``: a convolutional block's parameters, by hand."""
+    _check_block_param_count(convolutional_block_param_count, "convolutional_block_param_count", projection=True)

@@ -76,18 +76,18 @@ def test_check_batchnorm_forward_accepts_keras_and_names_each_slip(capsys):
     }
     for message, slip in slips.items():
         with pytest.raises(CheckFailed, match=message):
-            check_batchnorm_forward(slip)
+            check_batchnorm_forward(slip, strict=True)
     with pytest.raises(CheckFailed, match="not written yet"):
-        check_batchnorm_forward(lambda Z, g, b, e: (_ for _ in ()).throw(NotImplementedError()))
+        check_batchnorm_forward(lambda Z, g, b, e: (_ for _ in ()).throw(NotImplementedError()), strict=True)
 
 
 def test_check_batchnorm_param_counts_accepts_the_rule_and_names_each_slip(capsys):
     check_batchnorm_param_counts(lambda shape, axis: (2 * ((None,) + tuple(shape))[axis],) * 2)
     assert capsys.readouterr().out == "batchnorm_param_counts: all 5 cases match Keras.\n"
     with pytest.raises(CheckFailed, match="Trainable means gamma AND beta"):
-        check_batchnorm_param_counts(lambda shape, axis: (((None,) + tuple(shape))[axis],) * 2)
+        check_batchnorm_param_counts(lambda shape, axis: (((None,) + tuple(shape))[axis],) * 2, strict=True)
     with pytest.raises(CheckFailed, match="axis counts the batch dimension"):
-        check_batchnorm_param_counts(lambda shape, axis: (2 * shape[axis],) * 2)  # IndexError for axis=3
+        check_batchnorm_param_counts(lambda shape, axis: (2 * shape[axis],) * 2, strict=True)  # IndexError for axis=3
 
 
 # ---- helpers.training: the moving averages brought up to date ---------------------------------------

@@ -150,6 +150,6 @@ def test_check_one_hot_accepts_the_course_layout_and_names_mistakes(capsys):
     check_one_hot(convert_to_one_hot)
     assert "All tests passed." in capsys.readouterr().out
     with pytest.raises(CheckFailed, match=r"expected \(C, m\) = \(4, 5\).*Transpose"):
-        check_one_hot(lambda Y, C: np.eye(C)[Y.reshape(-1)])
+        check_one_hot(lambda Y, C: np.eye(C)[Y.reshape(-1)], strict=True)
     with pytest.raises(CheckFailed, match="column 0"):
-        check_one_hot(lambda Y, C: np.eye(C)[Y.reshape(-1) - 1].T)
+        check_one_hot(lambda Y, C: np.eye(C)[Y.reshape(-1) - 1].T, strict=True)
