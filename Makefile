@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh Debian/Ubuntu machine with Python 3.11:
-#   make lab    -- set up, then start JupyterLab on notebooks/   (LAB_ARGS="--no-browser --port 8888")
+#   make lab    -- set up, then start JupyterLab on your workbook/   (LAB_ARGS="--no-browser --port 8888")
 #   make test   -- set up, then run the unit tests and every notebook under nbval
 # Set-up = .venv with the pinned packages, Graphviz's `dot`, the offline datasets; a second run
 # skips what is done.
@@ -12,10 +12,19 @@ LAB_ARGS ?=
 PYTEST_ARGS ?=
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test setup graphviz data notebooks lock clean
+.PHONY: lab refresh test setup graphviz data notebooks lock clean
 
+# JupyterLab opens at the top of the project: workbook/ (your copies, made the first time and never overwritten
+# once you changed them) beside notebooks/ (the solved reference edition).
 lab: setup
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+	$(PY) scripts/workbook.py update
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/workbook/00_start_here.ipynb \
+		$(ROOT_FLAG) $(LAB_ARGS)
+
+# A fresh workbook copy of one lesson, e.g. make refresh NOTEBOOK=05; yours is kept in workbook/backups/.
+refresh: setup
+	@test -n "$(NOTEBOOK)" || { echo "Say which lesson: make refresh NOTEBOOK=05"; exit 1; }
+	$(PY) scripts/workbook.py refresh $(NOTEBOOK)
 
 # Two pytest workers (pytest-xdist), each running whole files: a notebook's cells stay in order in one
 # kernel. Notebook 07 (ResNet50 training, the longest by far) is named first so that one worker starts
@@ -31,6 +40,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) scripts/configure_lab.py
 	@touch $@
 
 graphviz:
@@ -44,7 +54,7 @@ notebooks: setup
 	$(PY) scripts/execute_notebooks.py notebooks/*.ipynb
 
 # Re-pin the dependencies after changing the top-level list below.
-LOCK_TOP := tensorflow-cpu==2.21.* setuptools keras jupyterlab matplotlib pydot nbval h5py pillow pytest pytest-xdist nbclient nbformat
+LOCK_TOP := tensorflow-cpu==2.21.* setuptools keras jupyterlab matplotlib pydot nbval h5py pillow pytest pytest-xdist nbclient nbformat nbgrader selenium
 lock:
 	rm -rf /tmp/course-lock-venv && $(PYTHON) -m venv /tmp/course-lock-venv
 	/tmp/course-lock-venv/bin/pip install --quiet $(LOCK_TOP)

@@ -748,9 +748,9 @@ def _block_param_count(n_C, f, filters, projection):
 
 
 def _check_block_param_count(function, name, projection):
-    cases = [(256, 3, (64, 64, 256)), (3, 2, (4, 4, 3)), (512, 3, (128, 128, 512))]
+    cases = [(3, 2, (4, 4, 3)), (512, 3, (128, 128, 512)), (256, 3, (64, 64, 256))]  # the last: ResNet50's res2b
     if projection:
-        cases = [(64, 3, (64, 64, 256)), (256, 3, (128, 128, 512)), (3, 2, (2, 4, 6))]
+        cases = [(3, 2, (2, 4, 6)), (64, 3, (64, 64, 256)), (256, 3, (128, 128, 512))]  # the last: res3a
     for n_C, f, filters in cases:
         F1, F2, F3 = filters
         got = function(n_C, f, list(filters))
@@ -773,7 +773,8 @@ def _check_block_param_count(function, name, projection):
         hint = likely.get(got, "Add up three Conv2D layers, (f*f*C_prev + 1)*C each, and three BatchNormalizations, "
                                "4*C each" + (", and the shortcut's CONV and BatchNormalization." if projection else "."))
         raise CheckFailed(f"{name}({n_C}, {f}, {list(filters)}) returned {got!r}, expected {right:,}. {hint}")
-    print(f"{name}: right for all {len(cases)} blocks (e.g. {right:,} parameters for the last).")
+    print(f"{name}: right for all {len(cases)} blocks, e.g. {right:,} parameters for filters {list(filters)} "
+          f"on {n_C} channels.")
 
 
 @_exercise("identity_block_param_count", lambda: lambda n_C, f, filters: _block_param_count(n_C, f, filters, False))

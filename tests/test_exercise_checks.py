@@ -340,6 +340,21 @@ def test_under_nbgrader_a_failed_check_fails_the_cell(monkeypatch):
     assert checks.check_batchnorm_forward(bn_forward(variance_ddof=1)) is checks._keras_batchnorm_forward
 
 
+@pytest.mark.parametrize("projection", [False, True])
+def test_the_reference_counts_of_the_block_exercises_are_keras_counts(projection):
+    import keras
+
+    from helpers import models
+
+    for n_C, f, filters in [(3, 2, [4, 4, 3]), (256, 3, [64, 64, 256]), (64, 3, [64, 64, 256])]:
+        if not projection and n_C != filters[-1]:
+            continue
+        X_input = keras.Input((8, 8, n_C))
+        make = models.convolutional_block if projection else models.identity_block
+        expected = keras.Model(X_input, make(X_input, f, filters)).count_params()
+        assert checks._block_param_count(n_C, f, filters, projection) == expected
+
+
 def test_the_hidden_value_checks_pass_the_reference_and_catch_a_wrong_initializer(capsys):
     from helpers import models
 
