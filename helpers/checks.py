@@ -276,6 +276,8 @@ def _exercise(name, reference):
     def decorate(check):
         @functools.wraps(check)
         def run(function, *args, strict=None, **kwargs):
+            if function is reference() and not _strict(strict):
+                return function  # an earlier check of this exercise failed and put the reference in: said already
             try:
                 check(function, *args, **kwargs)
                 return function

@@ -308,6 +308,18 @@ def test_an_unwritten_exercise_says_so_and_the_reference_takes_over(capsys):
         "  Until it passes, the rest of this notebook uses the course's identity_block (helpers), so it still runs."]
 
 
+def test_a_second_check_of_the_reference_it_put_in_stays_quiet(capsys):
+    from helpers import models
+
+    def unwritten(X, f, filters, training=None, initializer=None, stage=None, block=None):
+        raise NotImplementedError()
+
+    block = checks.check_identity_block(unwritten)
+    capsys.readouterr()
+    assert checks.check_identity_block_values(block) is models.identity_block
+    assert capsys.readouterr().out == ""
+
+
 def test_a_wrong_exercise_says_what_is_wrong_and_the_reference_takes_over(capsys):
     from helpers import datasets
 

@@ -1,0 +1,178 @@
+"""The learner's workbook (make lab): what it holds, that a learner's work is never lost, and that Run All
+never dead-ends in a fresh workbook notebook."""
+import datetime
+import importlib.util
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("workbook", ROOT / "scripts" / "workbook.py")
+workbook = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(workbook)
+
+GRADED = ["00_start_here", "01_keras_convention", "02_happy_model", "04_batchnorm_and_init", "05_identity_block",
+          "06_convolutional_block", "07_resnet50"]
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the lessons (notebooks/) beside an empty place for the workbook, as in a checkout."""
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks", ignore=shutil.ignore_patterns("output"))
+    return tmp_path
+
+
+def update(project):
+    messages = []
+    report = workbook.update(project / "notebooks", project / "workbook", out=messages.append)
+    return report, messages
+
+
+def test_a_workbook_notebook_has_stubs_hints_and_solutions_but_no_outputs(project):
+    report, messages = update(project)
+    assert set(report.values()) == {"added"} and len(report) == 8
+    assert messages == ["workbook/: 8 notebooks (8 added, 0 updated, 0 with your changes kept)"]
+    assert (project / "workbook" / "images" / "my_image.jpg").exists()
+    for name in GRADED:
+        source = nbformat.read(project / "notebooks" / f"{name}.ipynb", as_version=4)
+        nb = nbformat.read(project / "workbook" / f"{name}.ipynb", as_version=4)
+        assert f"[{name}.ipynb](../notebooks/{name}.ipynb)" in nb.cells[0].source
+        exercises = [cell for cell in source.cells if cell.metadata.get("nbgrader", {}).get("solution")]
+        assert exercises
+        for cell in nb.cells:
+            assert "### BEGIN" not in cell.source and "### END" not in cell.source
+            assert "nbgrader" not in cell.metadata
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None
+        stubs = [i for i, cell in enumerate(nb.cells) if "# YOUR CODE HERE\n" in cell.source]
+        assert len(stubs) == len(exercises)
+        for index in stubs:  # at least two hints, in closed <details> blocks, right above each exercise
+            assert nb.cells[index - 1].cell_type == "markdown"
+            assert nb.cells[index - 1].source.count("<details>") >= 2
+            assert "raise NotImplementedError()" in nb.cells[index].source
+        solutions = nb.cells[-1].source
+        assert solutions.startswith("## Solutions") and solutions.count("<details>") == len(exercises)
+        for cell in exercises:  # the full solution, without its markers
+            solved = workbook._without(workbook.SOLUTION_MARKERS, cell.source)
+            assert f"```python\n{solved}\n```" in solutions
+    lesson = nbformat.read(project / "workbook" / "03_why_resnets.ipynb", as_version=4)
+    assert "## Solutions" not in lesson.cells[-1].source
+
+
+def test_update_adds_and_updates_but_never_overwrites_the_learners_work(project):
+    update(project)
+    mine = project / "workbook" / "05_identity_block.ipynb"
+    nb = nbformat.read(mine, as_version=4)
+    stub = next(cell for cell in nb.cells if "# YOUR CODE HERE\n" in cell.source)
+    stub.source = stub.source.replace("raise NotImplementedError()", "X = Add()([X, X_shortcut])  # my attempt")
+    nbformat.write(nb, mine)
+    ran = project / "workbook" / "03_why_resnets.ipynb"  # only run, not edited: outputs are not work
+    nb = nbformat.read(ran, as_version=4)
+    nb.cells[3].outputs = [nbformat.v4.new_output("stream", text="ran\n")]
+    nbformat.write(nb, ran)
+    my_copy = mine.read_bytes()
+
+    # git pull brings a new lesson and changes to every old one
+    for path in (project / "notebooks").glob("0*.ipynb"):
+        lesson = nbformat.read(path, as_version=4)
+        lesson.cells[0].source += "\n\n(Revised.)"
+        nbformat.write(lesson, path)
+    shutil.copy(project / "notebooks" / "03_why_resnets.ipynb", project / "notebooks" / "08_new_lesson.ipynb")
+    report, messages = update(project)
+
+    assert report["08_new_lesson.ipynb"] == "added"
+    assert report["05_identity_block.ipynb"] == "kept" and mine.read_bytes() == my_copy
+    assert report["03_why_resnets.ipynb"] == "updated"
+    assert "(Revised.)" in nbformat.read(ran, as_version=4).cells[1].source
+    assert sum(state == "updated" for state in report.values()) == 7
+    assert ("workbook/05_identity_block.ipynb: the lesson has changed, and your copy has your own changes, so it "
+            "was kept as it is. To get the new version: make refresh NOTEBOOK=05 (your copy then goes to "
+            "workbook/backups/).") in messages
+    assert update(project)[0]["05_identity_block.ipynb"] == "kept"  # and again on the next make lab
+
+    # refresh: a fresh copy, and the learner's copy kept as a dated backup
+    backup = workbook.refresh("05", project / "notebooks", project / "workbook",
+                              now=datetime.datetime(2026, 11, 29, 14, 5, 9), out=lambda *args: None)
+    assert backup == project / "workbook" / "backups" / "05_identity_block.2026-11-29_140509.ipynb"
+    assert backup.read_bytes() == my_copy
+    fresh = nbformat.read(mine, as_version=4)
+    assert "# my attempt" not in mine.read_text() and "(Revised.)" in fresh.cells[1].source
+    assert update(project)[0]["05_identity_block.ipynb"] == "unchanged"
+    with pytest.raises(SystemExit, match="No lesson numbered '42'"):
+        workbook.refresh("42", project / "notebooks", project / "workbook")
+
+
+def test_an_unreadable_workbook_notebook_is_kept(project):
+    update(project)
+    broken = project / "workbook" / "00_start_here.ipynb"
+    broken.write_text("{ not json")
+    lesson = project / "notebooks" / "00_start_here.ipynb"
+    nb = nbformat.read(lesson, as_version=4)
+    nb.cells[0].source += " (revised)"
+    nbformat.write(nb, lesson)
+    assert update(project)[0]["00_start_here.ipynb"] == "kept" and broken.read_text() == "{ not json"
+
+
+def run_all(path, stop_after=None):
+    """Execute a workbook notebook top to bottom in a fresh kernel, as Run All does; raise at the first error.
+
+    stop_after -- the index of the last cell to run (None: all of them)
+    """
+    nb = nbformat.read(path, as_version=4)
+    if stop_after is not None:
+        nb.cells = nb.cells[:stop_after + 1]
+    NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    return nb
+
+
+def check_outputs(nb):
+    """The text each check cell printed, for the cells that call a helpers.checks exercise check."""
+    return {cell.source.split(" = ")[0]: "".join(output.get("text", "") for output in cell.outputs)
+            for cell in nb.cells if cell.cell_type == "code" and re.match(r"^\w+ = check_\w+\(\w+\)", cell.source)}
+
+
+@pytest.mark.parametrize("name", [n for n in GRADED if n != "07_resnet50"])
+def test_run_all_in_a_fresh_workbook_notebook_never_dead_ends(project, name):
+    update(project)
+    nb = run_all(project / "workbook" / f"{name}.ipynb")
+    printed = check_outputs(nb)
+    exercises = [cell.metadata["nbgrader"]["grade_id"] for cell in
+                 nbformat.read(project / "notebooks" / f"{name}.ipynb", as_version=4).cells
+                 if cell.metadata.get("nbgrader", {}).get("solution")]
+    assert sorted(printed) == sorted(exercises)
+    for exercise, text in printed.items():
+        assert text.startswith(f"✗ Check failed: {exercise} is not written yet: replace `raise NotImplementedError()`")
+        assert text.splitlines()[1] == (f"  Until it passes, the rest of this notebook uses the course's {exercise} "
+                                        "(helpers), so it still runs.")
+        assert len(text.splitlines()) == 2
+
+
+def test_run_all_in_workbook_07_goes_past_its_check(project):
+    """Notebook 07 trains ResNet50 for minutes after its exercise: run it up to the first model built after the
+    check (the training itself is the lesson's, run by the tests of the lessons)."""
+    update(project)
+    path = project / "workbook" / "07_resnet50.ipynb"
+    cells = nbformat.read(path, as_version=4).cells
+    check = next(i for i, cell in enumerate(cells) if cell.source.startswith("ResNet50 = check_resnet50("))
+    nb = run_all(path, stop_after=check + 1)
+    assert check_outputs(nb)["ResNet50"].startswith("✗ Check failed: ResNet50 is not written yet")
+    assert "Total params:         23,600,006" in "".join(o.get("text", "") for o in nb.cells[check + 1].outputs)
+
+
+def test_a_passing_exercise_is_used_as_written(project):
+    update(project)
+    path = project / "workbook" / "00_start_here.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    exercise = next(cell for cell in nb.cells if "# YOUR CODE HERE\n" in cell.source)
+    exercise.source = exercise.source.replace("# YOUR CODE HERE\n    raise NotImplementedError()",
+                                              "print('my version ran')\n    return np.eye(C)[Y.reshape(-1)].T")
+    nbformat.write(nb, path)
+    nb = run_all(path)
+    assert check_outputs(nb)["convert_to_one_hot"].startswith("my version ran\n")
+    assert check_outputs(nb)["convert_to_one_hot"].endswith("All tests passed.\n")
+    later = next(cell for cell in nb.cells if cell.source.startswith("Y_train = convert_to_one_hot("))
+    assert "my version ran" in "".join(output.get("text", "") for output in later.outputs)
