@@ -10,16 +10,13 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
 LAB_ARGS ?=
 PYTEST_ARGS ?=
-ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab refresh test setup graphviz data notebooks lock clean
+.PHONY: lab refresh test classroom setup graphviz browser data notebooks lock clean
 
 # JupyterLab opens at the top of the project: workbook/ (your copies, made the first time and never overwritten
 # once you changed them) beside notebooks/ (the solved reference edition).
 lab: setup
-	$(PY) scripts/workbook.py update
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/workbook/00_start_here.ipynb \
-		$(ROOT_FLAG) $(LAB_ARGS)
+	$(PY) scripts/lab.py $(LAB_ARGS)
 
 # A fresh workbook copy of one lesson, e.g. make refresh NOTEBOOK=05; yours is kept in workbook/backups/.
 refresh: setup
@@ -27,11 +24,16 @@ refresh: setup
 	$(PY) scripts/workbook.py refresh $(NOTEBOOK)
 
 # Two pytest workers (pytest-xdist), each running whole files: a notebook's cells stay in order in one
-# kernel. Notebook 07 (ResNet50 training, the longest by far) is named first so that one worker starts
-# it at once while the other runs everything else. PYTEST_ARGS="-n 0" runs it all in one process.
-test: setup
-	$(PY) -m pytest -n 2 --dist loadfile notebooks/07_resnet50.ipynb tests notebooks --nbval --nbval-current-env \
-		--sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900 $(PYTEST_ARGS)
+# kernel. The two longest files are named first so that each worker starts one at once: notebook 07
+# (ResNet50 training) and the nbgrader grading of a simulated class. PYTEST_ARGS="-n 0" runs it all in one
+# process. The browser tests drive JupyterLab in Debian's Chromium (scripts/ensure-browser.sh installs it).
+test: setup browser
+	$(PY) -m pytest -n 2 --dist loadfile notebooks/07_resnet50.ipynb tests/test_classroom.py tests notebooks \
+		--nbval --nbval-current-env --sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900 $(PYTEST_ARGS)
+
+# The classroom release: an nbgrader course in classroom/ (source/ from the lessons, release/ by nbgrader).
+classroom: setup
+	$(PY) scripts/classroom.py
 
 setup: $(STAMP) graphviz data
 
@@ -45,6 +47,9 @@ $(STAMP): requirements.lock pyproject.toml
 
 graphviz:
 	@sh scripts/ensure-graphviz.sh
+
+browser:
+	@sh scripts/ensure-browser.sh
 
 data: $(STAMP)
 	@$(PY) -m helpers.datasets

@@ -1,0 +1,239 @@
+"""JupyterLab as `make lab` starts it, driven by a headless Chromium as a learner drives it.
+
+Fresh workbook notebooks 00 and 05 are opened, run with Run > Run All Cells and saved with File > Save; the
+saved files must show every cell run and no error. Then a correct identity block is typed into 05's exercise,
+the notebook is run again, and its check must pass with the learner's code. The browser is Debian's chromium
+with its chromedriver (scripts/ensure-browser.sh), driven by Selenium; nothing is downloaded.
+
+Screenshots go to $BROWSER_SCREENSHOTS (default: the test's temporary folder).
+"""
+import importlib.util
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("lab", ROOT / "scripts" / "lab.py")
+lab = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(lab)
+
+TOKEN = "course-browser-test"
+# A correct identity block, one statement per line, as a learner types it into the exercise
+IDENTITY_BLOCK_LINES = [
+    "X = Conv2D(filters=F2, kernel_size=(f, f), strides=(1, 1), padding='same', name=named(conv_name_base, '2b'), "
+    "kernel_initializer=initializer(seed=0))(X)",
+    "X = BatchNormalization(axis=3, name=named(bn_name_base, '2b'))(X, training=training)",
+    "X = Activation('relu')(X)",
+    "X = Conv2D(filters=F3, kernel_size=1, strides=(1, 1), padding='valid', name=named(conv_name_base, '2c'), "
+    "kernel_initializer=initializer(seed=0))(X)",
+    "X = BatchNormalization(axis=3, name=named(bn_name_base, '2c'))(X, training=training)",
+    "X = Add()([X, X_shortcut])",
+    "X = Activation('relu')(X)",
+]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`make lab` on a copy of the lessons: the workbook is generated, JupyterLab serves the project."""
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        pytest.fail("chromium and chromedriver are missing: run `sh scripts/ensure-browser.sh` (make test does)")
+    project = tmp_path_factory.mktemp("project")
+    shutil.copytree(ROOT / "notebooks", project / "notebooks", ignore=shutil.ignore_patterns("output"))
+    port = free_port()
+    log = open(project / "lab.log", "w")
+    process = subprocess.Popen([sys.executable, lab.__file__, "--project", str(project), "--no-browser",
+                                f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}"],
+                               stdout=log, stderr=subprocess.STDOUT, cwd=project)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("JupyterLab did not start:\n" + (project / "lab.log").read_text())
+    yield {"url": url, "project": project}
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000",
+                     "--disable-gpu", "--no-first-run"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.implicitly_wait(0)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory):
+    folder = Path(os.environ.get("BROWSER_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def wait_for(condition, timeout, what):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def menu(driver, top, command):
+    """Click a top menu (e.g. "Run") and then its item with the given JupyterLab command id."""
+    from selenium.webdriver.common.by import By
+
+    bar = wait_for(lambda: [item for item in driver.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item")
+                            if item.text.strip() == top], 30, f"the {top} menu")
+    bar[0].click()
+    item = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, f'.lm-Menu-item[data-command="{command}"]'),
+                    10, f"{command} in the {top} menu")
+    item[0].click()
+
+
+def open_notebook(driver, server, name):
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{server['url']}/lab/tree/workbook/{name}?token={TOKEN}")
+    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-Cell"), 120, f"{name} to open")
+    wait_for(lambda: kernel_idle(server), 120, "the kernel to start")
+    time.sleep(2)  # let the first-launch notifications, if any, appear
+
+
+def kernel_idle(server):
+    with urllib.request.urlopen(f"{server['url']}/api/kernels?token={TOKEN}", timeout=5) as response:
+        kernels = json.load(response)
+    return kernels and all(kernel["execution_state"] == "idle" for kernel in kernels)
+
+
+def no_interruptions(driver):
+    """No dialog and no notification (e.g. JupyterLab's "fetch Jupyter news?" question) on screen."""
+    from selenium.webdriver.common.by import By
+
+    dialogs = [element.text for element in driver.find_elements(By.CSS_SELECTOR, ".jp-Dialog")]
+    toasts = [element.text for element in driver.find_elements(By.CSS_SELECTOR, ".Toastify__toast")]
+    return dialogs, toasts
+
+
+def run_all_and_save(driver, path, previous_counts=0, timeout=300):
+    """Run > Run All Cells, then File > Save until the saved file shows every code cell run; return it."""
+    menu(driver, "Run", "runmenu:run-all")
+
+    def saved_and_done():
+        menu(driver, "File", "docmanager:save")
+        time.sleep(1)
+        nb = nbformat.read(path, as_version=4)
+        code = [cell for cell in nb.cells if cell.cell_type == "code"]
+        errors = [output for cell in code for output in cell.outputs if output.output_type == "error"]
+        if errors:
+            return nb  # Run All stopped at an error: return it for the assertions to show
+        counts = [cell.execution_count for cell in code]
+        if all(counts) and min(counts) > previous_counts:
+            return nb
+        return None
+    return wait_for(saved_and_done, timeout, f"{path.name} to run to the end")
+
+
+def assert_ran_without_errors(nb):
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    errors = [f"{output.ename}: {output.evalue}" for cell in code for output in cell.outputs
+              if output.output_type == "error"]
+    assert errors == []
+    counts = [cell.execution_count for cell in code]
+    assert counts == sorted(counts) and len(set(counts)) == len(counts) and all(counts)
+
+
+def type_solution(driver, function, lines):
+    """Scroll to the exercise that defines ``function``, delete its `raise NotImplementedError()` and type ``lines``
+    in its place, as a learner does (the editor keeps the function body's indentation after each Enter)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    scroller = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
+    driver.execute_script(f"document.querySelector('{scroller}').scrollTop = 0")
+    time.sleep(1)
+    stub = (f"//div[contains(@class,'jp-CodeCell')][.//div[contains(@class,'cm-line')][contains(., 'def {function}(')]]"
+            "//div[contains(@class,'cm-line')][contains(., 'raise NotImplementedError()')]")
+
+    def stub_line():
+        found = [element for element in driver.find_elements(By.XPATH, stub) if element.is_displayed()]
+        if found:
+            return found
+        driver.execute_script(f"document.querySelector('{scroller}').scrollTop += 300")
+        time.sleep(0.3)
+        return None
+    line = wait_for(stub_line, 60, f"the stub of {function}")[0]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", line)
+    time.sleep(0.5)
+    actions = ActionChains(driver)
+    actions.move_to_element(line).click()
+    actions.send_keys(Keys.END)
+    for _ in range(len("raise NotImplementedError()")):
+        actions.send_keys(Keys.BACKSPACE)
+    for index, text in enumerate(lines):
+        actions.send_keys(text)
+        if index < len(lines) - 1:
+            actions.send_keys(Keys.ENTER)
+    actions.send_keys(Keys.ESCAPE)
+    actions.perform()
+
+
+def test_run_all_in_fresh_workbook_notebooks_then_solve_05(server, browser, screenshots):
+    project = server["project"]
+    for name in ("00_start_here.ipynb", "05_identity_block.ipynb"):
+        open_notebook(browser, server, name)
+        assert no_interruptions(browser) == ([], []), "a dialog or notification interrupts the learner"
+        nb = run_all_and_save(browser, project / "workbook" / name)
+        browser.save_screenshot(str(screenshots / f"{name[:2]}_after_run_all.png"))
+        assert_ran_without_errors(nb)
+        checks = [cell for cell in nb.cells if cell.cell_type == "code" and " = check_" in cell.source]
+        assert checks and all("is not written yet" in "".join(o.get("text", "") for o in cell.outputs)
+                              for cell in checks)
+
+    # 05 is still open: write the identity block, run everything again, and the check passes with it
+    before = max(cell.execution_count for cell in nb.cells if cell.cell_type == "code")
+    type_solution(browser, "identity_block", IDENTITY_BLOCK_LINES)
+    browser.save_screenshot(str(screenshots / "05_solution_typed.png"))
+    nb = run_all_and_save(browser, project / "workbook" / "05_identity_block.ipynb", previous_counts=before)
+    assert_ran_without_errors(nb)
+    exercise = next(cell for cell in nb.cells if "def identity_block(" in cell.source)
+    assert "X = Add()([X, X_shortcut])" in exercise.source and "NotImplementedError" not in exercise.source
+    check = next(cell for cell in nb.cells if cell.source.startswith("identity_block = check_identity_block("))
+    printed = "".join(output.get("text", "") for output in check.outputs)
+    assert printed == ("identity_block matches the reference: layers, shortcut and training.\n"
+                       "identity_block computes the reference's values.\n")
+    output = wait_for(lambda: browser.find_elements(
+        "xpath", "//div[contains(@class,'jp-OutputArea-output')][contains(., 'identity_block matches')]"),
+        30, "the check's output")[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", output)
+    time.sleep(0.5)
+    browser.save_screenshot(str(screenshots / "05_check_passes.png"))
