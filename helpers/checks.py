@@ -264,6 +264,15 @@ def _what_went_wrong(name, error):
                        f"Call {name} yourself in a new cell to see the whole error.")
 
 
+def _stand_in(name, reference):
+    """The reference implementation of exercise ``name``, marked as standing in for the learner's function."""
+    @functools.wraps(reference)
+    def stand_in(*args, **kwargs):
+        return reference(*args, **kwargs)
+    stand_in.stands_in_for = name
+    return stand_in
+
+
 def _exercise(name, reference):
     """Turn ``check(function, ...)``, which raises CheckFailed, into the check of exercise ``name``.
 
@@ -276,7 +285,7 @@ def _exercise(name, reference):
     def decorate(check):
         @functools.wraps(check)
         def run(function, *args, strict=None, **kwargs):
-            if function is reference() and not _strict(strict):
+            if getattr(function, "stands_in_for", None) == name and not _strict(strict):
                 return function  # an earlier check of this exercise failed and put the reference in: said already
             try:
                 check(function, *args, **kwargs)
@@ -289,7 +298,7 @@ def _exercise(name, reference):
                 raise failure from None
             print(f"✗ Check failed: {failure}")
             print(f"  Until it passes, the rest of this notebook uses the course's {name} (helpers), so it still runs.")
-            return reference()
+            return _stand_in(name, reference())
         run.exercise = name
         return run
     return decorate
