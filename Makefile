@@ -29,7 +29,8 @@ refresh: setup
 # process. The browser tests drive JupyterLab in Debian's Chromium (scripts/ensure-browser.sh installs it).
 test: setup browser
 	$(PY) -m pytest -n 2 --dist loadfile notebooks/07_resnet50.ipynb tests/test_classroom.py tests notebooks \
-		--nbval --nbval-current-env --sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900 $(PYTEST_ARGS)
+		--nbval --nbval-current-env --sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900 -m "not slow" \
+		$(PYTEST_ARGS)
 
 # The classroom release: an nbgrader course in classroom/ (source/ from the lessons, release/ by nbgrader).
 classroom: setup

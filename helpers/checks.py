@@ -217,11 +217,12 @@ def compare_models(learner, reference, compare_names=True, hints=None):
                               f"(reference layer {want['name']!r}).{hint}")
         for key, value in want["settings"].items():
             if got["settings"].get(key) != value:
+                found = got["settings"].get(key, "linear" if key == "activation" else None)
                 hint = (hints or {}).get(key, HINTS.get(key, ""))
                 if key == "padding" and want["class"] == "ZeroPadding2D":
                     hint = ("ZeroPadding2D((p, p)) adds p rows of zeros above and below the image and "
                             "p columns left and right: check p.")
-                raise CheckFailed(f"{where}: {key} is {got['settings'].get(key)!r}, expected {value!r}. "
+                raise CheckFailed(f"{where}: {key} is {found!r}, expected {value!r}. "
                                   + hint)
         if got["output_shape"] != want["output_shape"]:
             raise CheckFailed(f"{where}: output shape is {_shape_text(got['output_shape'])}, expected "
@@ -340,13 +341,19 @@ def check_model(make_model, reference, name, input_shape=(64, 64, 3), **kwargs):
         expected = reference(input_shape, **kwargs)
         if name == "ResNet50":
             _compare_resnet_blocks(learner, expected)
-        n_layers = compare_models(learner, expected)
+        n_layers = compare_models(learner, expected, hints=MODEL_HINTS.get(name))
         if learner.name != name:
             raise CheckFailed(f"Your model is named {learner.name!r}: pass name='{name}' to Model(...).")
     finally:
         keras.backend.clear_session()
     print(f"{name} matches the reference: {n_layers} layers, {learner.count_params():,} parameters")
     return learner
+
+
+MODEL_HINTS = {
+    "ResNet50": {"filters": "Check the stage's filters: in every stage F3 = 4 x F1, [64, 64, 256], [128, 128, 512], "
+                            "[256, 256, 1024], [512, 512, 2048] (the lecture notes' [128, 128, 256] is a slip)."},
+}
 
 
 def _reference(module, name):
@@ -576,8 +583,13 @@ def _build_block(function, kind, hint, input_shape, *args, **kwargs):
                           "block=None).") from None
     except ValueError as error:
         first_line = str(error).strip().splitlines()[0]
+        if "output size would be zero or negative" in first_line:
+            explained = ("a convolution has no pixels left to work on: with padding='valid' an f x f window shrinks "
+                         "the image by f - 1. The middle CONV needs padding='same'.")
+        else:
+            explained = _add_mismatch(first_line, kind) or first_line + "\n" + hint
         raise CheckFailed(f"Building your {kind} on an input of shape {_shape_text((None, *input_shape))} failed: "
-                          f"{_add_mismatch(first_line, kind) or first_line + chr(10) + hint}") from None
+                          f"{explained}") from None
     if not isinstance(X, keras.KerasTensor):
         raise CheckFailed(f"Your {kind} returned {type(X).__name__}, expected the tensor X: end with `return X`.")
     return keras.Model(X_input, X)

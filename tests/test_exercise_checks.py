@@ -231,7 +231,7 @@ SLIPS = [
     ("check_convolutional_block", "shortcut saved after the first ReLU",
      lambda: convolutional("shortcut saved after the first ReLU"), r"neither comes from the block's input"),
     ("check_convolutional_block", "'valid' middle CONV", lambda: convolutional("'valid' middle CONV"),
-     r"padding='same'"),
+     r"no pixels left.*The middle CONV needs padding='same'"),
 
     ("check_identity_block_param_count", "no biases", lambda: block_count(False, no_bias=True), r"one bias per filter"),
     ("check_identity_block_param_count", "BN as 2 per channel", lambda: block_count(False, bn_per_channel=2),
@@ -251,13 +251,13 @@ SLIPS = [
      r"Only the middle CONV is f x f"),
 
     ("check_resnet50", "the notes' stage 3 [128, 128, 256]",
-     lambda: resnet(stage_table(stage3=(3, [128, 128, 256], 4, 2))), r"res3a_branch2c.*filters is 256, expected 512"),
+     lambda: resnet(stage_table(stage3=(3, [128, 128, 256], 4, 2))), r"res3a_branch2c.*filters is 256, expected 512\. Check the stage's filters: in every stage F3 = 4 x F1"),
     ("check_resnet50", "a missing identity block", lambda: resnet(stage_table(stage4=(4, [256, 256, 1024], 5, 2))),
      r"Stage 4 has 5 blocks \(a, b, c, d, e\), expected 6 .*did you forget an identity block"),
     ("check_resnet50", "max pooling at the end", lambda: resnet(swap=("AveragePooling2D", max_pool)),
      r"avg_pool, MaxPooling2D\): is a MaxPooling2D, expected an AveragePooling2D"),
     ("check_resnet50", "no softmax", lambda: resnet(swap=("Dense", dense_without_softmax)),
-     r"fc6, Dense\): activation is None, expected 'softmax'"),
+     r"fc6, Dense\): activation is 'linear', expected 'softmax'"),
 ]
 
 
