@@ -74,7 +74,11 @@ def build(course_dir=ROOT / "classroom", source=ROOT / "notebooks", out=print):
         target = course_dir / "source" / name
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
-        shutil.copy2(path, target / path.name)
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if "spoiler" in cell.metadata.get("tags", []):  # code close to a solution: folded, as in the workbook
+                cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+        nbformat.write(nb, target / path.name)
         if "images/" in path.read_text(encoding="utf-8"):
             shutil.copytree(source / "images", target / "images")
         nbgrader("generate_assignment", name, "--force", course_dir=course_dir)

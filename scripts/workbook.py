@@ -5,7 +5,8 @@
 
 In a workbook notebook every solution region (### BEGIN SOLUTION ... ### END SOLUTION) is replaced by
 nbgrader's stub (`# YOUR CODE HERE` and `raise NotImplementedError()`, by nbgrader's own ClearSolutions), the
-outputs are cleared, the hidden-test markers are dropped (the learner keeps those checks), a first cell links
+outputs are cleared, the hidden-test markers are dropped (the learner keeps those checks), the code of the cells
+tagged "spoiler" is folded (they demonstrate slips with code close to a solution), a first cell links
 to the solved reference notebook, and a last cell holds each exercise's full solution in a closed <details>
 block. The hints are already in the lessons, as <details> blocks above each exercise.
 
@@ -55,6 +56,13 @@ def exercises(nb):
             for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("solution")]
 
 
+def hide_spoiler(cell):
+    """Fold the code of a cell tagged "spoiler" (it demonstrates slips with code close to a solution): JupyterLab
+    shows "..." until the learner clicks it, and still shows what the cell prints."""
+    if "spoiler" in cell.metadata.get("tags", []):
+        cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+
+
 def make_workbook(source_path, reference_link):
     """The workbook edition of one lesson notebook, as a NotebookNode.
 
@@ -69,6 +77,7 @@ def make_workbook(source_path, reference_link):
     for cell in nb.cells:
         cell.metadata.pop("nbgrader", None)
         cell.metadata.pop("execution", None)
+        hide_spoiler(cell)
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None

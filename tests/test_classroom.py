@@ -151,6 +151,8 @@ def test_the_release_has_stubs_no_solutions_no_hidden_tests_and_locked_cells(cou
                 assert after.metadata.get("editable") is False and after.metadata.get("deletable") is False
             if after.cell_type == "code":
                 assert after.outputs == [] and after.execution_count is None
+            if "spoiler" in before.metadata.get("tags", []):
+                assert after.metadata["jupyter"]["source_hidden"] is True
 
 
 def class_of(assignment, size=CLASS_SIZE):

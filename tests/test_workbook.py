@@ -59,8 +59,22 @@ def test_a_workbook_notebook_has_stubs_hints_and_solutions_but_no_outputs(projec
         for cell in exercises:  # the full solution, without its markers
             solved = workbook._without(workbook.SOLUTION_MARKERS, cell.source)
             assert f"```python\n{solved}\n```" in solutions
+        spoilers = [cell for cell in nb.cells if "spoiler" in cell.metadata.get("tags", [])]
+        assert all(cell.metadata["jupyter"]["source_hidden"] for cell in spoilers)
+        assert not any(cell.metadata.get("jupyter", {}).get("source_hidden") for cell in nb.cells
+                       if cell not in spoilers)
     lesson = nbformat.read(project / "workbook" / "03_why_resnets.ipynb", as_version=4)
     assert "## Solutions" not in lesson.cells[-1].source
+
+
+def test_the_cells_that_show_slips_near_a_solution_are_tagged_spoiler():
+    """Code that demonstrates a slip is a near-solution: the editions fold it (see scripts/workbook.py)."""
+    for name, text in [("00_start_here", "def convert_to_one_hot_rows("), ("04_batchnorm_and_init", "def forward_unbiased("),
+                       ("05_identity_block", "def slipped_identity_block("),
+                       ("06_convolutional_block", "def slipped_convolutional_block(")]:
+        nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        cell = next(cell for cell in nb.cells if text in cell.source)
+        assert "spoiler" in cell.metadata.get("tags", []), name
 
 
 def test_update_adds_and_updates_but_never_overwrites_the_learners_work(project):
