@@ -15,6 +15,9 @@ Source, in this order:
    in ``data/generated/`` in exactly the course's format. Nothing is ever downloaded, and your own
    files in ``data/`` are never overwritten or deleted.
 
+``data/`` is the checkout's data folder; for a pip-installed package it is a per-user folder instead (see
+``default_data_dir``: ``~/.keras/datasets/convnets-course``, or the folder named by CONVNETS_COURSE_DATA).
+
 From a shell, ``python -m helpers.datasets`` prepares both caches (``make`` does this for you).
 """
 import hashlib
@@ -30,7 +33,28 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_ENV = "CONVNETS_COURSE_DATA"  # set it to a folder to keep the course's data there
+
+
+def default_data_dir(environ=None, package_dir=None):
+    """Where the datasets live when no data_dir is given.
+
+    1. the folder named by the environment variable CONVNETS_COURSE_DATA, when it is set;
+    2. in a checkout of the course (the package beside pyproject.toml and notebooks/): its data/ folder;
+    3. otherwise (the package installed with pip): a per-user folder, as Keras keeps its own downloads,
+       $KERAS_HOME/datasets/convnets-course, with KERAS_HOME defaulting to ~/.keras.
+    """
+    environ = os.environ if environ is None else environ
+    if environ.get(DATA_ENV):
+        return Path(environ[DATA_ENV]).expanduser()
+    checkout = Path(package_dir or Path(__file__).resolve().parent).parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "notebooks").is_dir():
+        return checkout / "data"
+    keras_home = Path(environ.get("KERAS_HOME") or Path("~/.keras")).expanduser()
+    return keras_home / "datasets" / "convnets-course"
+
+
+DATA_DIR = default_data_dir()
 GENERATED = "generated"
 IMAGE_SHAPE = (64, 64, 3)
 

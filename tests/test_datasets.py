@@ -208,3 +208,22 @@ def test_only_one_course_file(tmp_path):
     (tmp_path / "test_signs.h5").unlink()
     check_error(tmp_path, "test_signs.h5 is missing")
     assert not (tmp_path / "generated").exists()
+
+
+def test_the_data_folder_is_the_checkouts_or_a_per_user_folder(tmp_path):
+    from helpers import datasets
+
+    assert datasets.DATA_DIR == Path(datasets.__file__).resolve().parent.parent / "data"  # this checkout
+    checkout = tmp_path / "course"
+    (checkout / "helpers").mkdir(parents=True)
+    (checkout / "notebooks").mkdir()
+    (checkout / "pyproject.toml").write_text("")
+    assert datasets.default_data_dir({}, checkout / "helpers") == checkout / "data"
+    installed = tmp_path / "site-packages" / "helpers"  # pip install: no pyproject.toml and notebooks/ beside it
+    installed.mkdir(parents=True)
+    assert datasets.default_data_dir({}, installed) == \
+        Path("~/.keras/datasets/convnets-course").expanduser()
+    assert datasets.default_data_dir({"KERAS_HOME": str(tmp_path / "kh")}, installed) == \
+        tmp_path / "kh" / "datasets" / "convnets-course"
+    assert datasets.default_data_dir({"CONVNETS_COURSE_DATA": str(tmp_path / "mine"), "KERAS_HOME": "x"},
+                                     checkout / "helpers") == tmp_path / "mine"
