@@ -635,12 +635,14 @@ def _check_shortcut(model, kind, shortcut_from_input):
                               f"first CONV (X_shortcut = X); yours adds the outputs of {names}.")
         return
     for source in sources:  # the projection: InputLayer -> Conv2D -> BatchNormalization -> Add
-        if type(source).__name__ == "Conv2D" and _source(source._inbound_nodes[0].input_tensors[0]).name in (
-                model.inputs[0]._keras_history.operation.name,):
+        if type(source).__name__ == "InputLayer":
+            continue
+        fed_by = _source(source._inbound_nodes[0].input_tensors[0])
+        if type(source).__name__ == "Conv2D" and type(fed_by).__name__ == "InputLayer":
             raise CheckFailed(f"In your {kind}, the shortcut's 1x1 CONV goes straight into Add(): follow it with "
                               "X_shortcut = BatchNormalization(axis=3)(X_shortcut, training=training).")
         if type(source).__name__ == "BatchNormalization":
-            conv = _source(source._inbound_nodes[0].input_tensors[0])
+            conv = fed_by
             if type(conv).__name__ == "Conv2D" and conv.kernel_size == (1, 1):
                 fed_by = _source(conv._inbound_nodes[0].input_tensors[0])
                 if type(fed_by).__name__ == "InputLayer":

@@ -8,21 +8,7 @@ works() { chromium --version >/dev/null 2>&1 && chromedriver --version >/dev/nul
 works && exit 0
 
 if [ -f /etc/debian_version ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-        SUDO=""
-    elif command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "Chromium is missing and this user cannot install OS packages." >&2
-        echo "Ask an administrator to run:  apt-get install -y chromium chromium-driver" >&2
-        exit 1
-    fi
-    echo "Installing Chromium and its driver (apt-get install chromium chromium-driver) for the browser tests..."
-    export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || {
-        $SUDO apt-get update -q >/dev/null
-        $SUDO apt-get install -y -q chromium chromium-driver >/dev/null
-    }
+    sh "$(dirname "$0")/apt-install.sh" "for the browser tests" chromium chromium-driver
     works && exit 0
     echo "apt-get finished but 'chromium --version' or 'chromedriver --version' still fails." >&2
     exit 1

@@ -8,21 +8,7 @@ works() { dot -V >/dev/null 2>&1; }
 works && exit 0
 
 if [ -f /etc/debian_version ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-        SUDO=""
-    elif command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "Graphviz is missing and this user cannot install OS packages." >&2
-        echo "Ask an administrator to run:  apt-get install -y graphviz" >&2
-        exit 1
-    fi
-    echo "Installing Graphviz (apt-get install graphviz) for the model diagrams..."
-    export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get install -y -q graphviz >/dev/null 2>&1 || {
-        $SUDO apt-get update -q >/dev/null
-        $SUDO apt-get install -y -q graphviz >/dev/null
-    }
+    sh "$(dirname "$0")/apt-install.sh" "for the model diagrams" graphviz
     works && exit 0
     echo "apt-get finished but 'dot -V' still fails; check the graphviz package." >&2
     exit 1

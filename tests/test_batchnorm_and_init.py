@@ -63,31 +63,19 @@ def keras_batchnorm_forward(Z, gamma, beta, epsilon=1e-3):
     return keras.ops.convert_to_numpy(layer(Z.astype("float32"), training=True))
 
 
-def test_check_batchnorm_forward_accepts_keras_and_names_each_slip(capsys):
+def test_check_batchnorm_forward_accepts_keras_and_names_a_wrong_shape(capsys):
+    """The slips it names are in the mutation matrix (test_exercise_checks.py); here: Keras passes, and the shape."""
     check_batchnorm_forward(keras_batchnorm_forward)
     assert capsys.readouterr().out == "batchnorm_forward matches Keras' BatchNormalization(axis=3) in training mode.\n"
-    axes = (0, 1, 2)
-    slips = {
-        "biased variance": lambda Z, g, b, e: g * (Z - Z.mean(axis=axes)) / np.sqrt(Z.var(axis=axes, ddof=1) + e) + b,
-        r"axes \(0, 1, 2\) only": lambda Z, g, b, e: g * (Z - Z.mean()) / np.sqrt(Z.var() + e) + b,
-        "epsilon inside the square root": lambda Z, g, b, e: g * (Z - Z.mean(axis=axes)) / (Z.std(axis=axes) + e) + b,
-        "Scale by gamma and shift by beta": lambda Z, g, b, e: (Z - Z.mean(axis=axes)) / np.sqrt(Z.var(axis=axes) + e),
-        "returned shape": lambda Z, g, b, e: Z.mean(axis=axes),
-    }
-    for message, slip in slips.items():
-        with pytest.raises(CheckFailed, match=message):
-            check_batchnorm_forward(slip, strict=True)
+    with pytest.raises(CheckFailed, match="returned shape"):
+        check_batchnorm_forward(lambda Z, g, b, e: Z.mean(axis=(0, 1, 2)), strict=True)
     with pytest.raises(CheckFailed, match="not written yet"):
         check_batchnorm_forward(lambda Z, g, b, e: (_ for _ in ()).throw(NotImplementedError()), strict=True)
 
 
-def test_check_batchnorm_param_counts_accepts_the_rule_and_names_each_slip(capsys):
+def test_check_batchnorm_param_counts_accepts_the_rule(capsys):
     check_batchnorm_param_counts(lambda shape, axis: (2 * ((None,) + tuple(shape))[axis],) * 2)
     assert capsys.readouterr().out == "batchnorm_param_counts: all 5 cases match Keras.\n"
-    with pytest.raises(CheckFailed, match="Trainable means gamma AND beta"):
-        check_batchnorm_param_counts(lambda shape, axis: (((None,) + tuple(shape))[axis],) * 2, strict=True)
-    with pytest.raises(CheckFailed, match="axis counts the batch dimension"):
-        check_batchnorm_param_counts(lambda shape, axis: (2 * shape[axis],) * 2, strict=True)  # IndexError for axis=3
 
 
 # ---- helpers.training: the moving averages brought up to date ---------------------------------------

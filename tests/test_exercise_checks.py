@@ -57,7 +57,7 @@ def block(X, f, filters, s=1, training=None, initializer=None, stage=None, block
                             kernel_initializer=initializer(seed=0))(X_shortcut)
         if slip != "no BatchNormalization on the shortcut":
             X_shortcut = BatchNormalization(axis=3, name=_name(bn, "1"))(X_shortcut, **passed)
-    X = Add()([X, X_shortcut])
+    X = Add()([X, X] if slip == "main path added to itself" else [X, X_shortcut])
     if slip != "ReLU before the addition":
         X = Activation("relu")(X)
     return X
@@ -218,6 +218,9 @@ SLIPS = [
      r"Did you forget a BatchNormalization"),
     ("check_identity_block", "shortcut saved after the first ReLU", lambda: identity("shortcut saved after the first ReLU"),
      r"X_shortcut, the block's input saved before the first CONV"),
+    ("check_identity_block", "main path added to itself", lambda: identity("main path added to itself"),
+     r"Add\(\) must add the main path and X_shortcut.*yours adds the outputs of \['batch_normalization_2', "
+     r"'batch_normalization_2'\]"),
     ("check_identity_block", "training not passed on", lambda: identity("training not passed on"),
      r"was called with training='missing'.*training=training"),
 

@@ -143,13 +143,9 @@ def test_show_model_without_pydot_raises(monkeypatch, tmp_path):
         plots.show_model(tiny_model(), to_file=tmp_path / "tiny.png")
 
 
-def test_check_one_hot_accepts_the_course_layout_and_names_mistakes(capsys):
-    from helpers.checks import CheckFailed, check_one_hot
+def test_check_one_hot_accepts_the_course_layout(capsys):
+    from helpers.checks import check_one_hot
     from helpers.datasets import convert_to_one_hot
 
-    check_one_hot(convert_to_one_hot)
+    assert check_one_hot(convert_to_one_hot) is convert_to_one_hot  # its slips: tests/test_exercise_checks.py
     assert "All tests passed." in capsys.readouterr().out
-    with pytest.raises(CheckFailed, match=r"expected \(C, m\) = \(4, 5\).*Transpose"):
-        check_one_hot(lambda Y, C: np.eye(C)[Y.reshape(-1)], strict=True)
-    with pytest.raises(CheckFailed, match="column 0"):
-        check_one_hot(lambda Y, C: np.eye(C)[Y.reshape(-1) - 1].T, strict=True)
