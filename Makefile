@@ -11,7 +11,7 @@ STAMP   := $(VENV)/.installed-stamp
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: lab refresh test classroom setup graphviz browser data notebooks lock clean
+.PHONY: lab refresh test classroom book setup graphviz browser data notebooks lock clean
 
 # JupyterLab opens at the top of the project: workbook/ (your copies, made the first time and never overwritten
 # once you changed them) beside notebooks/ (the solved reference edition).
@@ -35,6 +35,11 @@ test: setup browser
 # The classroom release: an nbgrader course in classroom/ (source/ from the lessons, release/ by nbgrader).
 classroom: setup
 	$(PY) scripts/classroom.py
+
+# The website: every lesson as committed (not re-run), in course order, with search and math, in
+# book/_build/html (git-ignored). Nothing on its pages comes from the network: it works on an intranet.
+book: $(STAMP)
+	$(PY) scripts/book.py
 
 setup: $(STAMP) graphviz data
 
@@ -60,7 +65,7 @@ notebooks: setup
 	$(PY) scripts/execute_notebooks.py notebooks/*.ipynb
 
 # Re-pin the dependencies after changing the top-level list below.
-LOCK_TOP := tensorflow-cpu==2.21.* setuptools keras jupyterlab matplotlib pydot nbval h5py pillow pytest pytest-xdist nbclient nbformat nbgrader selenium
+LOCK_TOP := tensorflow-cpu==2.21.* setuptools keras jupyterlab matplotlib pydot nbval h5py pillow pytest pytest-xdist nbclient nbformat nbgrader selenium sphinx myst-nb sphinx-book-theme jupyter-server-mathjax
 lock:
 	rm -rf /tmp/course-lock-venv && $(PYTHON) -m venv /tmp/course-lock-venv
 	/tmp/course-lock-venv/bin/pip install --quiet $(LOCK_TOP)

@@ -9,9 +9,7 @@ Screenshots go to $BROWSER_SCREENSHOTS (default: the test's temporary folder).
 """
 import importlib.util
 import json
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from browser_tools import chromium, free_port, screenshot_folder, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location("lab", ROOT / "scripts" / "lab.py")
@@ -41,17 +40,9 @@ IDENTITY_BLOCK_LINES = [
 ]
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`make lab` on a copy of the lessons: the workbook is generated, JupyterLab serves the project."""
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.fail("chromium and chromedriver are missing: run `sh scripts/ensure-browser.sh` (make test does)")
     project = tmp_path_factory.mktemp("project")
     shutil.copytree(ROOT / "notebooks", project / "notebooks", ignore=shutil.ignore_patterns("output"))
     port = free_port()
@@ -75,36 +66,15 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000",
-                     "--disable-gpu", "--no-first-run"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
-    driver.implicitly_wait(0)
+def browser():
+    driver = chromium()
     yield driver
     driver.quit()
 
 
 @pytest.fixture(scope="module")
 def screenshots(tmp_path_factory):
-    folder = Path(os.environ.get("BROWSER_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def wait_for(condition, timeout, what):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+    return screenshot_folder(tmp_path_factory)
 
 
 def menu(driver, top, command):

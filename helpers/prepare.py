@@ -1,0 +1,30 @@
+"""``python -m helpers.prepare``: everything a lesson needs beside the package, made where you are.
+
+For a notebook opened on its own, away from a checkout of the course (Google Colab, a JupyterHub
+home folder): the datasets (in ``helpers.datasets.DATA_DIR``, a per-user folder when the package was
+installed with pip) and notebook 02's example photo, ``images/my_image.jpg`` in the current folder,
+each made only when it is missing. In a checkout ``make`` has done both already.
+"""
+import sys
+from pathlib import Path
+
+from helpers import datasets
+from helpers.images import draw_example_photo
+
+EXAMPLE_PHOTO = Path("images") / "my_image.jpg"
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    folder = Path(argv[0]) if argv else Path.cwd()
+    datasets.main([])
+    photo = folder / EXAMPLE_PHOTO
+    if photo.exists():
+        print(f"example photo: {photo} is there")
+    else:
+        draw_example_photo(photo)
+        print(f"example photo: drew {photo}")
+
+
+if __name__ == "__main__":
+    main()
