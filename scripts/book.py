@@ -2,7 +2,8 @@
 
 Made from the committed, executed notebooks without running them (MyST-NB renders the stored outputs),
 the data page and book/index.md, in course order. The sources are staged first in book/_build/src, where
-each lesson gets one line under its title: its Open in Colab and Launch Binder links (scripts/links.py).
+each lesson gets one line under its title, its Open in Colab and Launch Binder links (scripts/links.py),
+which stand in for its Colab cell (left out of the page).
 MathJax comes from the jupyter-server-mathjax package and is copied into the site, so no page asks the
 network for anything; this script checks the HTML for references to other hosts, and
 tests/test_book.py loads every page in a browser with the network cut off.
@@ -38,6 +39,9 @@ def stage():
         launch = {"cell_type": "markdown", "id": "launch-links", "metadata": {},
                   "source": [links.launch_line(path.stem)]}
         nb["cells"].insert(1, launch)
+        for cell in nb["cells"]:  # the Colab cell does nothing here: the launch links stand for it
+            if cell.get("id") == "colab-setup":
+                cell["metadata"].setdefault("tags", []).append("remove-cell")
         (SRC / "notebooks" / path.name).write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
     shutil.copytree(ROOT / "notebooks" / "images", SRC / "notebooks" / "images")
     (SRC / "data").mkdir()

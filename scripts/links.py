@@ -30,8 +30,8 @@ def colab_url(stem):
 
 
 def binder_url(stem):
-    """Build the repository on mybinder.org and open notebooks/<stem>.ipynb in JupyterLab."""
-    return f"https://mybinder.org/v2/gh/{_owner_name()}/{BRANCH}?urlpath=lab/tree/notebooks/{stem}.ipynb"
+    """Build the repository on mybinder.org and open the workbook copy of <stem> (postBuild makes workbook/)."""
+    return f"https://mybinder.org/v2/gh/{_owner_name()}/{BRANCH}?urlpath=lab/tree/workbook/{stem}.ipynb"
 
 
 def pip_source():

@@ -1,0 +1,89 @@
+"""The ways to open the course online: every launch link, Colab's first cell, Binder's set-up.
+
+All the links come from one value, pyproject.toml's [project.urls] Repository (scripts/links.py). The Colab
+path itself is played out in tests/test_install.py; the website's links are checked in tests/test_book.py.
+"""
+import importlib.util
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("links", ROOT / "scripts" / "links.py")
+links = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(links)
+LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_links_are_made_from_the_repository():
+    assert links.repository().startswith("https://github.com/")
+    owner_name = links.repository().removeprefix("https://github.com/")
+    assert links.colab_url("05_identity_block") == (
+        f"https://colab.research.google.com/github/{owner_name}/blob/main/notebooks/05_identity_block.ipynb")
+    assert links.binder_url("05_identity_block") == (
+        f"https://mybinder.org/v2/gh/{owner_name}/main?urlpath=lab/tree/workbook/05_identity_block.ipynb")
+
+
+@pytest.mark.parametrize("stem", LESSONS)
+def test_readme_row_has_both_launch_links(stem):
+    rows = [line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith(f"| [`{stem}`]")]
+    assert len(rows) == 1, f"README.md has {len(rows)} rows for {stem}"
+    assert f"[Colab]({links.colab_url(stem)})" in rows[0] and f"[Binder]({links.binder_url(stem)})" in rows[0]
+
+
+@pytest.mark.parametrize("stem", LESSONS)
+def test_colab_cell_comes_first_and_installs_this_repository(stem):
+    nb = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    colab, setup = code[0], code[1]
+    assert colab.get("id") == "colab-setup" and 'if "google.colab" in sys.modules:' in colab.source
+    assert f'"{links.pip_source()}"' in colab.source, "the Colab cell installs from another repository"
+    assert "-m helpers.prepare" in colab.source and not colab.outputs
+    assert "from helpers" in setup.source, "the set-up cell must follow the Colab cell"
+    assert colab.metadata["nbgrader"]["locked"] and not colab.metadata["nbgrader"]["grade"]
+
+
+def test_binder_builds_graphviz_the_lock_and_runs_postbuild():
+    environment = (ROOT / "environment.yml").read_text()
+    assert "- graphviz" in environment and "-r requirements.lock" in environment and "python=3.11" in environment
+    assert os.access(ROOT / "postBuild", os.X_OK) or (ROOT / "postBuild").stat().st_mode & stat.S_IXUSR
+
+
+def test_postbuild_prepares_the_data_and_the_workbook(tmp_path):
+    """postBuild run as repo2docker runs it, in a copy of the repository; pip is only recorded (installing the
+    copy would re-point this environment's own install), python is this environment's."""
+    copy = tmp_path / "repo"
+    subprocess.run(["git", "clone", "--quiet", f"file://{ROOT}", str(copy)], check=True)
+    shutil.copy(ROOT / "postBuild", copy / "postBuild")
+    shutil.copytree(ROOT / "notebooks", copy / "notebooks", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("output"))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "pip").write_text(f'#!/bin/sh\necho "$@" >> {tmp_path / "pip.log"}\n')
+    (bin_dir / "pip").chmod(0o755)
+    (bin_dir / "python").write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')
+    (bin_dir / "python").chmod(0o755)
+    prefix = tmp_path / "prefix"
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "PYTHONPATH": str(copy)}
+    # configure_lab writes into sys.prefix: here, into a scratch prefix instead
+    (copy / "scripts" / "configure_lab.py").write_text(
+        (copy / "scripts" / "configure_lab.py").read_text().replace("def main(prefix=sys.prefix):",
+                                                                   f"def main(prefix={str(prefix)!r}):"))
+    result = subprocess.run(["bash", "postBuild"], cwd=copy, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "pip.log").read_text().split() == ["install", "--no-deps", "-e", "."]
+    assert list((copy / "data" / "generated").glob("*signs*.h5")) and list((copy / "data" / "generated").glob("*happy*.h5"))
+    assert sorted(p.stem for p in (copy / "workbook").glob("*.ipynb")) == LESSONS
+    assert (prefix / "etc/jupyter/labconfig/page_config.json").is_file()
+
+
+def test_colab_cell_is_the_same_in_every_lesson():
+    sources = {stem: next(cell.source for cell in nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4).cells
+                          if cell.cell_type == "code") for stem in LESSONS}
+    assert len(set(sources.values())) == 1, "the lessons' Colab cells differ: make them the same"
