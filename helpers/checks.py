@@ -73,7 +73,8 @@ def check_accuracy(accuracy, at_least, what, hint):
     what -- the measurement in words, e.g. "HappyModel's test accuracy after 30 epochs"
     hint -- what to try when it is too low
     """
-    expect(float(accuracy) >= at_least, f"{what}: at least {at_least:.2f}.",
+    # Keras reports accuracy in float32, which stores 114/120 = 0.95 as 0.94999999: allow that rounding, no more.
+    expect(float(accuracy) >= at_least - 1e-6, f"{what}: at least {at_least:.2f}.",
            f"{what} is {float(accuracy):.3f}, below the expected {at_least:.2f}. {hint}")
 
 

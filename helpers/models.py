@@ -179,7 +179,7 @@ STAGES = [(2, [64, 64, 256], 3, 1),
 
 
 def ResNet50(input_shape=(64, 64, 3), classes=6, training=None, stages=STAGES, global_pooling=False,
-             pad_before_max_pool=False):
+             pad_before_max_pool=False, seed=0):
     """The course's ResNet50:
     ZEROPAD -> CONV 7x7/2 -> BN -> RELU -> MAXPOOL 3x3/2 -> CONVBLOCK -> IDBLOCK*2 -> CONVBLOCK -> IDBLOCK*3
     -> CONVBLOCK -> IDBLOCK*5 -> CONVBLOCK -> IDBLOCK*2 -> AVGPOOL 2x2 -> FLATTEN -> DENSE(classes, softmax).
@@ -191,16 +191,21 @@ def ResNet50(input_shape=(64, 64, 3), classes=6, training=None, stages=STAGES, g
     global_pooling -- False (the course): AveragePooling2D((2, 2)) + Flatten. True: GlobalAveragePooling2D,
                       as keras.applications.ResNet50(include_top=True) uses for 224x224 images
     pad_before_max_pool -- True adds ZeroPadding2D((1, 1)) before the max-pooling, as keras.applications does
+    seed           -- the seed of every kernel's Glorot-uniform initializer (the course: 0 everywhere); another
+                      seed gives other starting weights, as `make bench` uses to check that a recipe is stable
     Returns a keras Model named 'ResNet50': 23,600,006 parameters for (64, 64, 3) and 6 classes;
     with global_pooling=True, (224, 224, 3) and 1000 classes: 25,636,712, like keras.applications.ResNet50.
     """
+    def initializer(seed=0, offset=seed):  # what the blocks call as initializer(seed=0)
+        return glorot_uniform(seed=seed + offset)
+
     X_input = Input(input_shape)
 
     # Zero-padding: 3 pixels on each side, so the 7x7 CONV sees the border
     X = ZeroPadding2D((3, 3))(X_input)
 
     # Stage 1
-    X = Conv2D(64, (7, 7), strides=(2, 2), name="conv1", kernel_initializer=glorot_uniform(seed=0))(X)
+    X = Conv2D(64, (7, 7), strides=(2, 2), name="conv1", kernel_initializer=glorot_uniform(seed=seed))(X)
     X = BatchNormalization(axis=3, name="bn_conv1")(X, training=training)
     X = Activation("relu")(X)
     if pad_before_max_pool:
@@ -209,9 +214,10 @@ def ResNet50(input_shape=(64, 64, 3), classes=6, training=None, stages=STAGES, g
 
     # Stages 2 to 5: a convolutional block, then identity blocks 'b', 'c', ...
     for stage, filters, n_blocks, s in stages:
-        X = convolutional_block(X, f=3, filters=filters, s=s, training=training, stage=stage, block="a")
+        X = convolutional_block(X, f=3, filters=filters, s=s, training=training, initializer=initializer,
+                                stage=stage, block="a")
         for block in "bcdef"[:n_blocks - 1]:
-            X = identity_block(X, 3, filters, training=training, stage=stage, block=block)
+            X = identity_block(X, 3, filters, training=training, initializer=initializer, stage=stage, block=block)
 
     # Average pooling and the output layer
     if global_pooling:
@@ -219,6 +225,6 @@ def ResNet50(input_shape=(64, 64, 3), classes=6, training=None, stages=STAGES, g
     else:
         X = AveragePooling2D(pool_size=(2, 2), name="avg_pool")(X)
         X = Flatten()(X)
-    X = Dense(classes, activation="softmax", name="fc" + str(classes), kernel_initializer=glorot_uniform(seed=0))(X)
+    X = Dense(classes, activation="softmax", name="fc" + str(classes), kernel_initializer=glorot_uniform(seed=seed))(X)
 
     return Model(inputs=X_input, outputs=X, name="ResNet50")

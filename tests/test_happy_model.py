@@ -260,6 +260,10 @@ def test_expect_and_check_accuracy_print_a_fact_or_raise_with_what_to_do(capsys)
     with pytest.raises(CheckFailed, match=r"^acc is 0\.900, below the expected 0\.95\. Train longer\.$"):
         check_accuracy(0.9, at_least=0.95, what="acc", hint="Train longer.")
     assert capsys.readouterr().out == ""
+    # 114 of 120 correct is 0.95, which Keras reports in float32 as 0.94999999; 113 of 120 is below.
+    check_accuracy(np.float32(114 / 120), at_least=0.95, what="acc", hint="")
+    with pytest.raises(CheckFailed):
+        check_accuracy(np.float32(113 / 120), at_least=0.95, what="acc", hint="")
 
 
 # ---- helpers.images.load_own_image -------------------------------------------------------------
