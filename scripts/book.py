@@ -88,7 +88,8 @@ def main():
     bad = external_resources()
     if bad:
         sys.exit("The site would load these from the network:\n  " + "\n  ".join(bad))
-    pages = sorted(p for p in HTML.rglob("*.html") if p.name not in ("genindex.html", "search.html"))
+    pages = sorted(p for p in HTML.rglob("*.html")
+                   if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts)
     size = sum(p.stat().st_size for p in HTML.rglob("*") if p.is_file())
     print(f"book: {len(pages)} pages (+ search and index), {size / 2**20:.1f} MiB in {HTML.relative_to(ROOT)}/")
     print(f"      open {HTML.relative_to(ROOT)}/index.html, or serve it: python -m http.server -d {HTML.relative_to(ROOT)}")
