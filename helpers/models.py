@@ -77,6 +77,19 @@ def _three_filters(filters, function):
     return F1, F2, F3
 
 
+def _batch_norm(X, name, training):
+    """BatchNormalization(axis=3) on X, given ``training`` only when it is True or False.
+
+    With training=None the layer is called without the argument, so it follows the model: the batch's
+    statistics under ``fit`` and ``model(X, training=True)``, the moving averages under ``predict`` and
+    ``evaluate``. Passing ``training=None`` explicitly did the same up to Keras 3.15, but in keras-nightly
+    3.16.0.dev (November 2026) an explicit None overrides the model's ``training=True`` for this layer and every
+    later one, so ``fit`` would normalise with the moving averages (notebook 05 says more).
+    """
+    layer = BatchNormalization(axis=3, name=name)
+    return layer(X) if training is None else layer(X, training=training)
+
+
 def _main_path(X, f, filters, s, training, initializer, conv_name_base, bn_name_base):
     """The bottleneck main path shared by both blocks, without the final ReLU.
 
@@ -87,19 +100,19 @@ def _main_path(X, f, filters, s, training, initializer, conv_name_base, bn_name_
     # First component: the 1x1 CONV shrinks the channels to F1 (and carries the stride s)
     X = Conv2D(filters=F1, kernel_size=1, strides=(s, s), padding="valid", name=_name(conv_name_base, "2a"),
                kernel_initializer=initializer(seed=0))(X)
-    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2a"))(X, training=training)
+    X = _batch_norm(X, _name(bn_name_base, "2a"), training)
     X = Activation("relu")(X)
 
     # Second component: 'same' keeps n_H and n_W, so the addition after the main path is possible
     X = Conv2D(filters=F2, kernel_size=(f, f), strides=(1, 1), padding="same", name=_name(conv_name_base, "2b"),
                kernel_initializer=initializer(seed=0))(X)
-    X = BatchNormalization(axis=3, name=_name(bn_name_base, "2b"))(X, training=training)
+    X = _batch_norm(X, _name(bn_name_base, "2b"), training)
     X = Activation("relu")(X)
 
     # Third component: back to F3 channels; no ReLU before the addition
     X = Conv2D(filters=F3, kernel_size=1, strides=(1, 1), padding="valid", name=_name(conv_name_base, "2c"),
                kernel_initializer=initializer(seed=0))(X)
-    return BatchNormalization(axis=3, name=_name(bn_name_base, "2c"))(X, training=training)
+    return _batch_norm(X, _name(bn_name_base, "2c"), training)
 
 
 def identity_block(X, f, filters, training=None, initializer=glorot_uniform, stage=None, block=None):
@@ -163,7 +176,7 @@ def convolutional_block(X, f, filters, s=2, training=None, initializer=glorot_un
     # Shortcut path: a 1x1 CONV with stride s and F3 filters, then BN, so its shape matches the main path
     X_shortcut = Conv2D(filters=F3, kernel_size=1, strides=(s, s), padding="valid", name=_name(conv_name_base, "1"),
                         kernel_initializer=initializer(seed=0))(X_shortcut)
-    X_shortcut = BatchNormalization(axis=3, name=_name(bn_name_base, "1"))(X_shortcut, training=training)
+    X_shortcut = _batch_norm(X_shortcut, _name(bn_name_base, "1"), training)
 
     X = Add()([X, X_shortcut])
     X = Activation("relu")(X)
@@ -206,7 +219,7 @@ def ResNet50(input_shape=(64, 64, 3), classes=6, training=None, stages=STAGES, g
 
     # Stage 1
     X = Conv2D(64, (7, 7), strides=(2, 2), name="conv1", kernel_initializer=glorot_uniform(seed=seed))(X)
-    X = BatchNormalization(axis=3, name="bn_conv1")(X, training=training)
+    X = _batch_norm(X, "bn_conv1", training)
     X = Activation("relu")(X)
     if pad_before_max_pool:
         X = ZeroPadding2D((1, 1))(X)

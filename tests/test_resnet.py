@@ -209,9 +209,11 @@ def test_training_argument_reaches_every_batchnorm(keras):
     for training in (None, True, False):
         model = block_model(keras, models.identity_block, (4, 4, 3), 1, [4, 4, 3], initializer=ones,
                             training=training)
-        calls = [node.arguments.kwargs.get("training") for layer in model.layers
+        calls = [node.arguments.kwargs.get("training", "not passed") for layer in model.layers
                  if type(layer).__name__ == "BatchNormalization" for node in layer._inbound_nodes]
-        assert calls == [training] * 3
+        # None is not passed on at all: an explicit training=None stops the layer (and every later one) from
+        # following model(X, training=True) in keras-nightly 3.16 (helpers.models._batch_norm).
+        assert calls == ["not passed" if training is None else training] * 3
         results[training] = np.asarray(model(X))[1, 0, 0, 0]
     # None and False: a plain call uses the fresh moving averages (BN multiplies by c). For the image of 1,
     # with f=1 every pixel is alike: CONV 3 -> 3c, CONV (4 channels) 12c -> 12c^2, CONV 48c^2 -> 48c^3,
