@@ -81,6 +81,16 @@ HAPPY = Spec("happy", "Happy House", "helpers.render_happy", 600, 150, (0, 1), 1
 SIGNS = Spec("signs", "SIGNS", "helpers.render_signs", 1080, 120, (0, 1, 2, 3, 4, 5), 201, 202)
 SPECS = {spec.name: spec for spec in (HAPPY, SIGNS)}
 
+# SHA-256 of the stand-ins' contents (``content_sha256``: the arrays, not the HDF5 bytes), as the renderers
+# draw them; ``python -m helpers.doctor`` checks the cached files against them. A change to a renderer changes
+# them, and tests/test_doctor.py, which draws both datasets afresh, says so.
+STAND_IN_SHA256 = {
+    ("happy", "train"): "489789a145bd0cf78435ceb63f4c54ac4bf84b6c4d87e352db4684996888eb76",
+    ("happy", "test"): "04395c5a69b41d53fe7d2ccc23fd640e19c041a6a614ec05c3e92e44191acff7",
+    ("signs", "train"): "062af8afc937009120ab74163e0daae5c95fe9157dec27e479690650ee3e944a",
+    ("signs", "test"): "fd177b16a7b7d31d2ee235b631cd3ebbe55759e32abf89108d6c21a8e191c066",
+}
+
 
 def load_happy_dataset(data_dir=None, verbose=True):
     """Load Happy House: 600 train / 150 test selfies, label 1 = smiling, 0 = not smiling.
@@ -208,6 +218,18 @@ def read_split(path, split, spec, owner):
         raise DatasetError(f"{path}: " + "; ".join(problems) + ". " + fix_for(owner, path))
     classes = classes.astype(np.int64) if classes is not None else None
     return X, y.astype(np.int64), classes
+
+
+def content_sha256(path, split):
+    """SHA-256 of one split's arrays (name, dtype, shape and bytes of the images, the labels and the classes)."""
+    digest = hashlib.sha256()
+    with h5py.File(path, "r") as f:
+        for key in (f"{split}_set_x", f"{split}_set_y", "list_classes"):
+            array = np.ascontiguousarray(f[key][()])
+            for part in (key, str(array.dtype), str(array.shape)):
+                digest.update(part.encode())
+            digest.update(array.tobytes())
+    return digest.hexdigest()
 
 
 def generator_version(spec):

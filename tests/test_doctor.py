@@ -1,0 +1,163 @@
+"""helpers.doctor (`python -m helpers.doctor`, `make doctor`, notebook 00): every problem it knows, simulated.
+
+Each check is given the broken thing (an old Python, Keras 2, a `dot` that is missing, fails or writes no PNG,
+missing, damaged or altered datasets, a data folder that cannot be written, a kernel outside .venv) and must
+say so with a fix; the real set-up must pass, and the command's exit status must follow.
+"""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+from helpers import datasets, doctor
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_doctor(env_changes=None):
+    env = dict(os.environ, **(env_changes or {}))
+    return subprocess.run([sys.executable, "-m", "helpers.doctor"], capture_output=True, text=True, env=env,
+                          cwd="/", timeout=300)
+
+
+def test_this_setup_passes_every_check():
+    result = run_doctor()
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1].startswith("All 8 checks passed"), result.stdout
+    assert not any(line.startswith("PROBLEM") for line in lines)
+    for check in ("Python", "TensorFlow", "Keras", "Graphviz", "data folder", "Happy House", "SIGNS", "kernel"):
+        assert any(line.startswith(f"ok      {check}:") for line in lines), check
+    assert result.stderr == "", "TensorFlow's C++ logs must stay quiet"
+
+
+def test_exit_status_is_1_and_the_fix_is_printed_when_the_datasets_are_missing(tmp_path):
+    result = run_doctor({datasets.DATA_ENV: str(tmp_path)})
+    assert result.returncode == 1
+    assert "PROBLEM Happy House: offline stand-ins: missing train_happy.h5, test_happy.h5" in result.stdout
+    assert "fix: run `python -m helpers.datasets`" in result.stdout
+    assert result.stdout.splitlines()[-1] == "2 of 8 checks found a problem: see the fixes above."
+
+
+def test_python_other_than_3_11():
+    finding = doctor.check_python((3, 10, 12))
+    assert not finding.ok and "Python 3.10.12, the course needs 3.11" in finding.found
+    assert "3.11" in finding.fix
+    assert doctor.check_python((3, 11, 2)).ok
+
+
+def test_keras_2_and_missing_tensorflow():
+    pinned = {"tensorflow": "2.21.0", "keras": "3.15.1"}
+    tf, keras = doctor.check_versions({"keras": "2.15.0"}, pinned, in_course_env=False)
+    assert not tf.ok and tf.found == "not installed"
+    assert not keras.ok and "written for Keras 3" in keras.found and "make lab" in keras.fix
+
+
+def test_other_versions_are_a_problem_in_the_course_env_only():
+    pinned = {"tensorflow": "2.21.0", "keras": "3.15.1"}
+    found = {"tensorflow": "2.23.0.dev20261026", "keras": "3.15.1"}
+    tf, keras = doctor.check_versions(found, pinned, in_course_env=True)
+    assert not tf.ok and "requirements.lock pins 2.21.0" in tf.found and keras.ok
+    tf, _ = doctor.check_versions(found, pinned, in_course_env=False)  # Colab, say
+    assert tf.ok and "numbers may differ" in tf.found
+
+
+def test_locked_versions_are_read_from_the_lock():
+    assert doctor.locked_versions(ROOT) == {"tensorflow": "2.21.0", "keras": "3.15.1"}
+
+
+def fake_dot(folder, script):
+    folder.mkdir()
+    dot = folder / "dot"
+    dot.write_text("#!/bin/sh\n" + script + "\n")
+    dot.chmod(0o755)
+    return folder
+
+
+@pytest.mark.parametrize("case, script, expected", [
+    ("missing", None, "`dot` is not on the PATH"),
+    ("fails", "echo 'dot: cannot load plugins' >&2; exit 1", "does not run"),
+    ("no png", "cat >/dev/null; echo 'not a picture'", "did not write a PNG"),
+])
+def test_graphviz_problems(tmp_path, monkeypatch, case, script, expected):
+    folder = tmp_path / "bin"
+    if script is None:
+        folder.mkdir()
+    else:
+        fake_dot(folder, script)
+    monkeypatch.setenv("PATH", str(folder))
+    finding = doctor.check_graphviz()
+    assert not finding.ok and expected in finding.found, finding
+    assert "graphviz" in finding.fix and "restart the kernel" in finding.fix
+
+
+def test_graphviz_fix_names_each_platforms_command():
+    assert doctor.graphviz_fix("Darwin").startswith("brew install graphviz")
+    assert doctor.graphviz_fix("Windows").startswith("winget install graphviz")
+    assert doctor.python_fix("Darwin").startswith("brew install python@3.11")
+
+
+def copy_stand_ins(data_dir):
+    (data_dir / "generated").mkdir(parents=True)
+    for spec in datasets.SPECS.values():
+        for path in datasets.generated_files(spec, datasets.DATA_DIR):
+            shutil.copy(path, data_dir / "generated" / path.name)
+
+
+def test_datasets_pass_then_an_altered_image_and_a_damaged_file_are_found(tmp_path):
+    copy_stand_ins(tmp_path)
+    assert all(finding.ok for finding in doctor.check_datasets(tmp_path))
+    with h5py.File(tmp_path / "generated" / "train_signs.h5", "r+") as f:
+        images = f["train_set_x"][()]
+        images[0, 0, 0, 0] ^= 1  # one bit of one pixel
+        f["train_set_x"][...] = images
+    (tmp_path / "generated" / "test_happy.h5").write_bytes(b"not an HDF5 file")
+    happy, signs = doctor.check_datasets(tmp_path)
+    assert not signs.ok and "train_signs.h5 holds other images than the renderer draws" in signs.found
+    assert not happy.ok and "test_happy.h5" in happy.found
+    assert "python -m helpers.datasets" in signs.fix
+
+
+def test_the_recorded_checksums_are_what_the_renderers_draw(tmp_path):
+    for spec in datasets.SPECS.values():
+        train, test = datasets.prepare(spec, tmp_path)
+        assert datasets.content_sha256(train, "train") == datasets.STAND_IN_SHA256[(spec.name, "train")]
+        assert datasets.content_sha256(test, "test") == datasets.STAND_IN_SHA256[(spec.name, "test")]
+
+
+def test_course_files_are_checked_for_their_format(tmp_path):
+    X = np.zeros((4, 64, 64, 3), np.uint8)
+    datasets.write_split(tmp_path / "train_happy.h5", "train", X, np.array([0, 1, 0, 1]), np.array([0, 1]), {})
+    datasets.write_split(tmp_path / "test_happy.h5", "test", X, np.array([0, 1, 7, 1]), np.array([0, 1]), {})
+    happy = doctor.check_datasets(tmp_path)[0]
+    assert not happy.ok and happy.found.startswith("the course's files") and "labels [7]" in happy.found
+
+
+def test_a_data_folder_that_cannot_be_written(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    finding = doctor.check_data_folder(blocker / "data")  # even root cannot make a folder inside a file
+    assert not finding.ok and "cannot be written" in finding.found
+    assert datasets.DATA_ENV in finding.fix
+    assert doctor.check_data_folder(tmp_path / "fresh").ok
+
+
+def test_a_kernel_outside_the_course_venv(tmp_path):
+    finding = doctor.check_kernel(prefix="/usr", root=ROOT)
+    assert not finding.ok and "not the course's .venv" in finding.found and "make lab" in finding.fix
+    assert doctor.check_kernel(prefix=ROOT / ".venv", root=ROOT).ok
+    assert doctor.check_kernel(prefix="/usr", root=tmp_path).ok, "an installed package has no .venv to use"
+
+
+def test_report_prints_only_problems_when_not_verbose():
+    lines = []
+    good = doctor.Finding("Python", True, "Python 3.11.7")
+    bad = doctor.Finding("Graphviz", False, "`dot` is not on the PATH", "brew install graphviz")
+    assert not doctor.report([good, bad], verbose=False, out=lines.append)
+    assert lines == ["PROBLEM Graphviz: `dot` is not on the PATH", "        fix: brew install graphviz",
+                     "1 of 2 checks found a problem: see the fixes above."]
