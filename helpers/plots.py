@@ -58,8 +58,89 @@ def check_graphviz():
         ) from None
 
 
+class DiagramError(AssertionError):
+    """A model diagram's boxes and arrows are not the model's layers and connections."""
+
+
+def _keras_histories(value, found):
+    """Collect the layer names of every ``keras_history`` in a layer config's inbound-node arguments."""
+    if isinstance(value, dict):
+        history = value.get("config", {}).get("keras_history") if value.get("class_name") == "__keras_tensor__" \
+            else None
+        if history is not None:
+            found.append(history[0])
+        else:
+            for item in value.values():
+                _keras_histories(item, found)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _keras_histories(item, found)
+    return found
+
+
+def model_connections(model):
+    """The layers of ``model`` and which feeds which, read from the model itself, not from any diagram.
+
+    Returns (names, edges): the set of layer names and the set of (source, destination) name pairs. For a
+    functional model the connections come from its saved configuration (each layer's inbound tensors, the
+    graph ``keras.saving`` writes); a Sequential model is a chain; a subclassed model has no graph to read,
+    and plot_model draws it as a single box: ({model.name}, no edges).
+    """
+    import keras
+
+    if not isinstance(model, (keras.Sequential, keras.src.models.Functional)):
+        return {model.name}, set()  # plot_model draws a subclassed model as one box
+    names = {layer.name for layer in model.layers}
+    if isinstance(model, keras.Sequential):
+        chain = [layer.name for layer in model.layers]
+        return names, set(zip(chain, chain[1:]))
+    config = model.get_config() if hasattr(model, "get_config") else None
+    if not config or "layers" not in config:
+        return names, None
+    edges = set()
+    for layer in config["layers"]:
+        for source in _keras_histories(layer.get("inbound_nodes", []), []):
+            edges.add((source, layer["name"]))
+    return names, edges
+
+
+def diagram_connections(dot, model):
+    """The boxes and arrows of a diagram made by keras.utils.model_to_dot (plot_model's graph), as layer names.
+
+    Returns (names, edges) like ``model_connections``; a box that is no layer of ``model`` is named '?<id>'.
+    """
+    by_id = {str(id(layer)): layer.name for layer in model.layers}
+    by_id[str(id(model))] = model.name  # a subclassed model is drawn as one box
+
+    def name(node_id):
+        node_id = str(node_id).strip('"')
+        return by_id.get(node_id, f"?{node_id}")
+
+    nodes = {name(node.get_name()) for node in dot.get_nodes() if node.get_name().strip('"') not in ("node", "edge",
+                                                                                                     "graph")}
+    edges = {(name(edge.get_source()), name(edge.get_destination())) for edge in dot.get_edges()}
+    return nodes, edges
+
+
+def check_diagram(dot, model):
+    """Raise DiagramError unless the diagram has one box per layer of ``model`` and one arrow per connection
+    (a skip connection included). Returns the number of arrows checked."""
+    want_nodes, want_edges = model_connections(model)
+    got_nodes, got_edges = diagram_connections(dot, model)
+    problems = []
+    if got_nodes != want_nodes:
+        problems.append(f"boxes missing: {sorted(want_nodes - got_nodes)}, boxes that are no layer: "
+                        f"{sorted(got_nodes - want_nodes)}")
+    if want_edges is not None and got_edges != want_edges:
+        problems.append(f"arrows missing: {sorted(want_edges - got_edges)}, arrows the model does not have: "
+                        f"{sorted(got_edges - want_edges)}")
+    if problems:
+        raise DiagramError(f"The diagram of {model.name!r} is not the model: " + "; ".join(problems))
+    return len(got_edges)
+
+
 def show_model(model, to_file=None, show_shapes=True, show_layer_names=True, width=None, dpi=96, **kwargs):
-    """Draw ``model`` with keras.utils.plot_model and return the image for inline display.
+    """Draw ``model`` as keras.utils.plot_model does, check the drawing, and return the image for inline display.
 
     model     -- a built Keras model
     to_file   -- where to write the PNG (default: output/<model.name>.png)
@@ -67,8 +148,11 @@ def show_model(model, to_file=None, show_shapes=True, show_layer_names=True, wid
     dpi       -- resolution of the PNG; other keyword arguments go to plot_model (rankdir, expand_nested, ...)
 
     The PNG is stored with a palette of at most 64 colours (a diagram has few), a third of the bytes.
+    The graph is plot_model's own (keras.utils.model_to_dot with the same arguments, written with ``dot``), and
+    before it is drawn ``check_diagram`` compares its boxes and arrows with the model's layers and connections.
     Returns an IPython.display.Image. Raises GraphvizMissingError when pydot or Graphviz is missing
-    (plot_model itself only prints a line and returns None inside a notebook), or when no PNG came out.
+    (plot_model itself only prints a line and returns None inside a notebook), or when no PNG came out;
+    DiagramError when the graph is not the model (for a model with nested models, pass expand_nested=False).
     """
     import keras
     from IPython.display import Image
@@ -77,8 +161,19 @@ def show_model(model, to_file=None, show_shapes=True, show_layer_names=True, wid
 
     check_graphviz()
     to_file = Path(to_file) if to_file is not None else output_path(f"{model.name}.png")
-    keras.utils.plot_model(model, to_file=str(to_file), show_shapes=show_shapes,
-                           show_layer_names=show_layer_names, dpi=dpi, **kwargs)
+    dot = keras.utils.model_to_dot(model, show_shapes=show_shapes, show_layer_names=show_layer_names, dpi=dpi,
+                                   **kwargs)
+    if not kwargs.get("expand_nested"):
+        check_diagram(dot, model)
+    try:
+        dot.write(str(to_file), format="png")
+    except Exception as exc:  # pydot raises AssertionError when dot fails
+        # Graphviz's router for right-angled edges (Keras' default splines="ortho") aborts on some graphs
+        # ("maze.c: chkSgraph: Assertion failed", a Graphviz bug): draw those with polyline edges instead.
+        if "chkSgraph" not in str(exc) and "returned code: -6" not in str(exc):
+            raise
+        dot.set("splines", "polyline")
+        dot.write(str(to_file), format="png")
     _require_png(to_file)
     _shrink_png(to_file)
     return Image(filename=str(to_file), width=width)
@@ -457,20 +552,29 @@ def block_overview(model):
     return parts
 
 
-def show_block_overview(model, to_file=None, width=None, dpi=80):
-    """Draw a ResNet one box per part (stem, each block, head) with its output shape: a map of the network.
+def plot_learning_rate(schedule, n_steps, title):
+    """The learning rate a Keras schedule gives at each training step, from step 0 to ``n_steps``.
 
-    model -- a ResNet built with the course's layer names (res2a_branch2a, bn2a_branch1, avg_pool, ...)
-    to_file -- where to write the PNG (default: output/<model.name>_overview.png)
-    Convolutional blocks (with a projection shortcut) are drawn orange, identity blocks white.
-    Returns an IPython.display.Image. Raises GraphvizMissingError when Graphviz is missing.
+    schedule -- a keras.optimizers.schedules.LearningRateSchedule (or any callable step -> rate)
+    Returns the matplotlib Figure.
     """
+    steps = np.arange(n_steps + 1)
+    fig, ax = plt.subplots(figsize=(6, 2.4))
+    ax.plot(steps, [float(schedule(step)) for step in steps])
+    ax.set_xlabel("training step")
+    ax.set_ylabel("learning rate")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def block_overview_graph(model, dpi=80):
+    """The pydot graph ``show_block_overview`` draws: one box per part (input, stem, each block, head), in order,
+    each joined to the next; convolutional blocks filled orange. Raises ValueError for a model without the
+    course's block names."""
     import pydot
-    from IPython.display import Image
 
-    from helpers.session import output_path
-
-    check_graphviz()
     parts = block_overview(model)
     if len(parts) < 3:
         raise ValueError(f"Model {model.name!r} has no layers named like the course's ResNet blocks "
@@ -498,6 +602,24 @@ def show_block_overview(model, to_file=None, width=None, dpi=80):
         graph.add_node(pydot.Node(node, label=label, fillcolor=colour, tooltip=f"{n_weighted} layers with weights"))
         graph.add_edge(pydot.Edge(previous, node, arrowsize="0.6"))
         previous = node
+    return graph
+
+
+def show_block_overview(model, to_file=None, width=None, dpi=80):
+    """Draw a ResNet one box per part (stem, each block, head) with its output shape: a map of the network.
+
+    model -- a ResNet built with the course's layer names (res2a_branch2a, bn2a_branch1, avg_pool, ...)
+    to_file -- where to write the PNG (default: output/<model.name>_overview.png)
+    Convolutional blocks (with a projection shortcut) are drawn orange, identity blocks white
+    (``block_overview_graph``). Returns an IPython.display.Image. Raises GraphvizMissingError when Graphviz is
+    missing.
+    """
+    from IPython.display import Image
+
+    from helpers.session import output_path
+
+    check_graphviz()
+    graph = block_overview_graph(model, dpi=dpi)
     to_file = Path(to_file) if to_file is not None else output_path(f"{model.name}_overview.png")
     to_file.write_bytes(graph.create_png())
     _require_png(to_file)

@@ -94,7 +94,14 @@ def test_output_path_creates_the_folder_beside_the_notebook(tmp_path, monkeypatc
 def test_show_model_refuses_a_file_that_is_not_a_png(tmp_path, monkeypatch):
     import keras
 
-    monkeypatch.setattr(keras.utils, "plot_model", lambda model, to_file, **kwargs: open(to_file, "w").write("x"))
+    real = keras.utils.model_to_dot
+
+    def writes_no_png(*args, **kwargs):
+        dot = real(*args, **kwargs)
+        dot.write = lambda path, format="raw", **options: open(path, "w").write("x")
+        return dot
+
+    monkeypatch.setattr(keras.utils, "model_to_dot", writes_no_png)
     with pytest.raises(plots.GraphvizMissingError, match=r"No PNG diagram was written to .*tiny\.png"):
         plots.show_model(tiny_model(), to_file=tmp_path / "tiny.png")
 
