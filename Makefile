@@ -11,7 +11,7 @@ STAMP   := $(VENV)/.installed-stamp
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: lab refresh test classroom book bench setup graphviz browser data notebooks lock clean
+.PHONY: lab refresh test canary doctor classroom book bench setup graphviz browser data notebooks lock clean
 
 # JupyterLab opens at the top of the project: workbook/ (your copies, made the first time and never overwritten
 # once you changed them) beside notebooks/ (the solved reference edition).
@@ -48,6 +48,17 @@ BENCH_ARGS ?=
 bench: setup
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 
+# What the next TensorFlow and Keras break: the whole suite against tf-nightly, keras-nightly and the newest
+# release of every other package of LOCK_TOP, in .canary/venv (the course's .venv is untouched). Report in
+# .canary/report.md; exit 1 when a test broke. CANARY_ARGS="--reuse" keeps the environment of the last run.
+CANARY_ARGS ?=
+canary: setup browser
+	$(PYTHON) scripts/canary.py --lock-top $(LOCK_TOP) $(CANARY_ARGS)
+
+# Is this set-up ready for the course? Prints a fix for every problem; exit 1 when there is one.
+doctor: $(STAMP)
+	$(PY) -m helpers.doctor
+
 setup: $(STAMP) graphviz data
 
 $(STAMP): requirements.lock pyproject.toml
@@ -72,7 +83,7 @@ notebooks: setup
 	$(PY) scripts/execute_notebooks.py notebooks/*.ipynb
 
 # Re-pin the dependencies after changing the top-level list below.
-LOCK_TOP := tensorflow-cpu==2.21.* setuptools keras jupyterlab matplotlib pydot nbval h5py pillow pytest pytest-xdist nbclient nbformat nbgrader selenium sphinx myst-nb sphinx-book-theme jupyter-server-mathjax
+LOCK_TOP := tensorflow-cpu==2.21.* setuptools keras jupyterlab matplotlib pydot nbval h5py pillow pytest pytest-xdist nbclient nbformat nbgrader selenium sphinx myst-nb sphinx-book-theme jupyter-server-mathjax check-jsonschema zizmor
 lock:
 	rm -rf /tmp/course-lock-venv && $(PYTHON) -m venv /tmp/course-lock-venv
 	/tmp/course-lock-venv/bin/pip install --quiet $(LOCK_TOP)

@@ -1,0 +1,116 @@
+"""The GitHub Actions workflows (.github/workflows): they cannot run here, so they are linted and read.
+
+Two linters from the package index, both pinned in requirements.lock and both offline: check-jsonschema
+validates each file against the workflow schema it carries (SchemaStore's), and zizmor checks what a schema
+cannot (expressions, permissions, how actions are pinned: .github/zizmor.yml). Each is also shown a broken
+workflow, so that a linter that stopped looking would fail here. Then the workflows are read: tests on push and
+pull request with Graphviz and the browser and a pip cache, the canary weekly, the site built.
+"""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+BIN = Path(sys.executable).parent
+
+
+def load(name):
+    return yaml.safe_load((WORKFLOWS / name).read_text())
+
+
+def triggers(workflow):
+    # PyYAML reads the key `on` as the boolean True (YAML 1.1)
+    return workflow.get("on", workflow.get(True))
+
+
+def schema_lint(*paths):
+    return subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+                           *map(str, paths)], capture_output=True, text=True)
+
+
+def zizmor(path):
+    return subprocess.run([str(BIN / "zizmor"), "--offline", "--config", str(ROOT / ".github" / "zizmor.yml"),
+                           str(path)], capture_output=True, text=True)
+
+
+def test_the_three_workflows_are_there():
+    assert sorted(path.name for path in WORKFLOWS.glob("*.yml")) == ["book.yml", "canary.yml", "test.yml"]
+
+
+def test_workflows_pass_the_schema():
+    result = schema_lint(*sorted(WORKFLOWS.glob("*.yml")))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflows_pass_zizmor():
+    result = zizmor(WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_linters_catch_broken_workflows(tmp_path):
+    text = (WORKFLOWS / "test.yml").read_text()
+    misspelt = tmp_path / "misspelt.yml"
+    misspelt.write_text(text.replace("runs-on:", "run-on:"))
+    result = schema_lint(misspelt)
+    assert result.returncode != 0 and "run" in result.stdout + result.stderr
+    unpinned = tmp_path / ".github" / "workflows" / "unpinned.yml"
+    unpinned.parent.mkdir(parents=True)
+    unpinned.write_text(text.replace("actions/cache@v4", "someone/cache-action@v1"))
+    result = zizmor(unpinned)
+    assert result.returncode != 0 and "unpinned" in result.stdout + result.stderr
+
+
+def steps_text(job):
+    return "\n".join(str(step.get("run", "")) + " " + str(step.get("uses", "")) for step in job["steps"])
+
+
+def test_tests_run_the_readme_command_on_push_and_pull_request_with_graphviz_browser_and_pip_cache():
+    workflow = load("test.yml")
+    on = triggers(workflow)
+    assert "pull_request" in on and on["push"]["branches"] == ["main"]
+    job = workflow["jobs"]["test"]
+    text = steps_text(job)
+    assert "bash .ci/run" in text, ".ci/run is the README's test command (make test)"
+    for package in ("python3.11", "graphviz", "chromium", "chromium-driver", "git"):
+        assert f" {package} " in text.replace("\\\n", " ") + " ", f"{package} is not installed"
+    cache = [step for step in job["steps"] if str(step.get("uses", "")).startswith("actions/cache@")]
+    assert cache and "hashFiles('requirements.lock')" in cache[0]["with"]["key"]
+    assert "~/.cache/pip" in cache[0]["with"]["path"]
+    assert workflow["permissions"] == {"contents": "read"}
+    assert job["timeout-minutes"] >= 60, "make test takes about 20 minutes on 2 cores"
+
+
+def test_canary_runs_weekly_and_keeps_its_report():
+    workflow = load("canary.yml")
+    on = triggers(workflow)
+    (schedule,) = on["schedule"]
+    minute, hour, day, month, weekday = schedule["cron"].split()
+    assert day == "*" and month == "*" and weekday not in ("*",), "once a week"
+    job = workflow["jobs"]["canary"]
+    assert "make canary" in steps_text(job)
+    upload = [step for step in job["steps"] if str(step.get("uses", "")).startswith("actions/upload-artifact@")]
+    assert upload and upload[0]["if"] == "always()" and ".canary/report.md" in upload[0]["with"]["path"]
+
+
+def test_the_site_is_built_on_every_push_and_published_from_main_only():
+    workflow = load("book.yml")
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert "make book" in steps_text(build)
+    upload = [step for step in build["steps"] if str(step.get("uses", "")).startswith("actions/upload-pages-artifact@")]
+    assert upload and upload[0]["with"]["path"] == "book/_build/html"
+    assert deploy["needs"] == "build" and "refs/heads/main" in deploy["if"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+@pytest.mark.parametrize("name", ["test.yml", "canary.yml", "book.yml"])
+def test_make_targets_the_workflows_call_exist(name):
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("test", "canary", "book"):
+        if f"make {target}" in (WORKFLOWS / name).read_text():
+            assert f"\n{target}:" in makefile
+    assert shutil.which("make")
