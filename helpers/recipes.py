@@ -17,6 +17,7 @@ class Recipe:
     warmup_epochs        -- epochs over which the learning rate climbs linearly from 0 (0: no warm-up)
     bn_batch_size        -- batch size of the forward passes that recompute BatchNormalization's statistics
                             after training (``helpers.training.recompute_batchnorm_statistics``); None: not done
+    bn_images            -- how many training images (the first ones) those statistics are computed from; None: all
     ema_momentum         -- None, or keep an exponential moving average of the weights with this momentum
                             (Adam's ``use_ema``), which replaces the weights when training ends
     label_smoothing      -- of the categorical cross-entropy: the targets become 1 - ls + ls/C and ls/C
@@ -29,6 +30,7 @@ class Recipe:
     learning_rate: float
     warmup_epochs: float = 0.0
     bn_batch_size: int | None = None
+    bn_images: int | None = None
     ema_momentum: float | None = None
     label_smoothing: float = 0.0
     residual_gamma: float | None = None
@@ -68,5 +70,5 @@ def scale_last_gamma(model, value):
 
 
 # Notebook 07: ResNet50 on SIGNS (1080 training images). `make bench` times it; notebook 07 says why each value.
-RESNET50_SIGNS = Recipe(epochs=7, batch_size=32, learning_rate=1e-3, bn_batch_size=270, label_smoothing=0.1,
-                        residual_gamma=0.1)
+RESNET50_SIGNS = Recipe(epochs=7, batch_size=32, learning_rate=1e-3, bn_batch_size=270, bn_images=540,
+                        label_smoothing=0.1, residual_gamma=0.1)

@@ -1,4 +1,5 @@
-"""BatchNormalization's moving averages, brought up to date after a short training (notebooks 04 and 07).
+"""Training helpers: the training set as a tf.data pipeline, the optimizer's variables created before ``fit``, and
+BatchNormalization's moving averages brought up to date after a short training (notebooks 04 and 07).
 
 During training every BatchNormalization normalises with the statistics of the current batch and keeps
 moving averages of them (momentum 0.99) for ``evaluate`` and ``predict``. After a few hundred steps those
@@ -9,6 +10,61 @@ the statistics of the training images under the final weights ("precise BatchNor
 """
 import keras
 import numpy as np
+
+
+def shuffled_batches(X, Y, batch_size, seed=0):
+    """The training set in batches, reshuffled every epoch, as a tf.data pipeline for ``fit``, without
+    tf.data's autotuning.
+
+    X, Y       -- the training images and labels (arrays with one row per example)
+    batch_size -- examples per batch (the last batch of an epoch may be smaller, as with fit(X, Y))
+    seed       -- the shuffles' seed: the same seed gives the same order of batches
+    ``fit(X, Y, batch_size=...)`` builds a pipeline like this one itself, with autotuning on. At the start of
+    every epoch it deletes the previous epoch's iterator, and that waits for the autotuning thread: on the two
+    cores `make bench` runs on, one epoch in three waited about 20 s with both cores idle (py-spy: the main
+    thread in RootDataset::Iterator's destructor), so it took 41 s instead of 21. Pass the pipeline to ``fit``
+    instead of X and Y: ``model.fit(shuffled_batches(X, Y, 32), epochs=..., shuffle=False)`` (``shuffle=False``
+    because the pipeline shuffles; fit would only warn).
+    """
+    import tensorflow as tf
+
+    X, Y = np.asarray(X, dtype="float32"), np.asarray(Y, dtype="float32")
+    if len(X) != len(Y):
+        raise ValueError(f"X has {len(X)} examples and Y {len(Y)}: they must have one row per example each.")
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return (tf.data.Dataset.from_tensor_slices((X, Y))
+            .shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
+            .batch(batch_size)
+            .prefetch(1)
+            .with_options(options))
+
+
+def create_training_variables(model, X, Y):
+    """Create, before ``fit``, the variables that ``fit`` would otherwise create inside its first step.
+
+    model -- a compiled Keras model
+    X, Y  -- a few training examples (two are used), as ``fit`` will receive them
+    On the TensorFlow backend, ``fit`` turns its training step into a graph (``tf.function``) on the first
+    batch. Adam's moment estimates (two per weight) and the counters of the loss and the metrics are created
+    during that first tracing, and a ``tf.function`` that creates variables is traced a second time, without
+    them. For ResNet50 that second tracing is about half of the first step's 25 s. This function creates
+    them beforehand, the way ``fit`` does under a distribution strategy: one inference-mode forward pass on
+    two examples (no weight and no BatchNormalization statistic changes), the loss and the metrics on it,
+    Adam's ``build``; the metrics are then reset, so the training logs are the same as without it.
+    Returns the number of optimizer variables.
+    Raises ValueError if the model is not compiled.
+    """
+    if not getattr(model, "compiled", False) or model.optimizer is None:
+        raise ValueError(f"Model {model.name!r} is not compiled: call model.compile(...) before "
+                         "create_training_variables(model, X, Y).")
+    X, Y = X[:2], Y[:2]
+    Y_pred = model(X, training=False)
+    model.compute_loss(x=X, y=Y, y_pred=Y_pred)
+    model.compute_metrics(X, Y, Y_pred, sample_weight=None)
+    model.optimizer.build(model.trainable_variables)
+    model.reset_metrics()
+    return len(model.optimizer.variables)
 
 
 def batchnorm_layers(model):

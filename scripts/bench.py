@@ -4,13 +4,15 @@
     .venv/bin/python scripts/bench.py --seeds 0       # one ResNet50 training run instead of three
     .venv/bin/python scripts/bench.py --skip-time-to-accuracy   # throughput and peak only (about 3 minutes)
     .venv/bin/python scripts/bench.py --skip-throughput --recipe epochs=6 batch_size=16   # try another recipe
+    .venv/bin/python scripts/bench.py --skip-throughput --pipeline ours   # the data without tf.data's autotuning
 
 It measures, on whatever machine runs it:
 (a) images per second, training and prediction, of helpers.models.ResNet50 and keras.applications.ResNet50 at
     64x64x3 (batch 32), in interleaved repeats (one model, then the other, again and again, so that both see the
     same machine: single runs vary by tens of percent), with the median and the spread (min-max);
 (b) the first epoch's overhead: how much longer the first epoch of notebook 07's recipe takes than a later one
-    (building and optimising the training graph, which happens once);
+    (building and optimising the training graph, which happens once), and where the first step's time goes
+    (Keras' fit with its variables created inside the first step or beforehand; a plain tf.function step);
 (c) the wall time from the start of `fit` to a test accuracy of at least 0.95 on SIGNS with notebook 07's recipe
     (helpers.recipes.RESNET50_SIGNS), for each model seed; the same for HappyModel on Happy House with notebook
     02's recipe (Adam with its defaults, batch 32, evaluated on the test set after every epoch);
@@ -19,13 +21,17 @@ It measures, on whatever machine runs it:
 Results go to bench/results.json (git-ignored) and to a table; the last line reads
 `bench: resnet50_time_to_95_s=<n> happy_time_to_95_s=<n> first_epoch_overhead_s=<n> train_img_s=<n>`.
 
-How time to accuracy is counted: the recipe runs as notebook 07 runs it, `fit`, then BatchNormalization's
-statistics recomputed on the training images, then `evaluate` on the test set; the clock runs from the call of
-`fit` to the end of `evaluate`, and counts if the test accuracy is at least 0.95. With --per-epoch the test
+How time to accuracy is counted: the recipe runs as notebook 07 runs it, Adam's and the metrics' variables
+created, `fit`, then BatchNormalization's statistics recomputed on the recipe's first `bn_images` training
+images, then `evaluate` on the test set; the clock runs from the creation of the variables to the end of
+`evaluate`, and counts if the test accuracy is at least 0.95. With --per-epoch the test
 accuracy is also measured after every epoch (recomputation and evaluation, with the clock stopped: they change
-no weight), and the clock may stop at an earlier epoch. Beware: with those pauses, some of the following epochs
-ran slower here (about 32 s instead of 19 s on 2 cores, at random; why was not found), so the default leaves
-them out.
+no weight), and the clock may stop at an earlier epoch.
+
+Slow epochs: on the 2-core machine of the README, one epoch in three took about 41 s instead of 21 with fit(X, Y):
+both cores idle for about 20 s while the main thread deleted the previous epoch's tf.data iterator, waiting for
+its autotuning thread (py-spy). `--pipeline ours` feeds fit with helpers.training.shuffled_batches, which has no
+autotuning; no epoch waited in those runs.
 """
 import argparse
 import gc
@@ -52,7 +58,7 @@ from helpers import datasets, models  # noqa: E402
 import dataclasses  # noqa: E402
 
 from helpers.recipes import RESNET50_SIGNS, scale_last_gamma  # noqa: E402
-from helpers.training import recompute_batchnorm_statistics  # noqa: E402
+from helpers.training import create_training_variables, recompute_batchnorm_statistics, shuffled_batches  # noqa: E402,E501
 
 RESULTS = ROOT / "bench" / "results.json"
 TARGET = 0.95
@@ -204,6 +210,38 @@ def first_step_breakdown(batch=32, optimise=True):
             "grappler": optimise}
 
 
+def fit_first_steps(variables_first, batch=32, steps=3):
+    """The first `steps` steps of `fit` on the course's ResNet50 (Adam, categorical cross-entropy, accuracy),
+    timed one by one, with Adam's and the metrics' variables created inside the first step (Keras' default:
+    the step is traced twice) or beforehand (`create_training_variables`: traced once)."""
+    fresh_start()
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    X = rng.random((batch * steps, 64, 64, 3), dtype=np.float32)
+    Y = np.eye(6, dtype=np.float32)[rng.integers(0, 6, batch * steps)]
+    model = models.ResNet50(input_shape=(64, 64, 3), classes=6)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="categorical_crossentropy", metrics=["accuracy"])
+    start = time.perf_counter()
+    if variables_first:
+        create_training_variables(model, X, Y)
+    before = time.perf_counter() - start
+
+    class Steps(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.times = []
+
+        def on_train_batch_begin(self, batch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.times.append(time.perf_counter() - self.start)
+
+    timer = Steps()
+    model.fit(X, Y, batch_size=batch, epochs=1, shuffle=False, verbose=0, callbacks=[timer])
+    return {"variables_first": variables_first, "create_variables_s": before, "step_s": timer.times}
+
+
 # (b), (c) time to accuracy -------------------------------------------------------------------------------------
 
 class Clock(keras.callbacks.Callback):
@@ -238,7 +276,7 @@ class Clock(keras.callbacks.Callback):
         self.epoch_start = time.perf_counter()
 
 
-def resnet50_time_to_accuracy(seed, signs, recipe=RESNET50_SIGNS, per_epoch=False):
+def resnet50_time_to_accuracy(seed, signs, recipe=RESNET50_SIGNS, per_epoch=False, pipeline="keras"):
     X_train, Y_train, X_test, Y_test = signs
     fresh_start()
     keras.utils.set_random_seed(seed)
@@ -246,26 +284,33 @@ def resnet50_time_to_accuracy(seed, signs, recipe=RESNET50_SIGNS, per_epoch=Fals
     if recipe.residual_gamma is not None:
         scale_last_gamma(model, recipe.residual_gamma)
     model.compile(optimizer=recipe.optimizer(len(X_train)), loss=recipe.loss(), metrics=["accuracy"])
+    start = time.perf_counter()
+    create_training_variables(model, X_train, Y_train)  # as notebook 07 does, and timed as part of it
+    variables_s = time.perf_counter() - start
 
     def measure(model, logs):
-        recompute_batchnorm_statistics(model, X_train, batch_size=recipe.bn_batch_size)
+        recompute_batchnorm_statistics(model, X_train[:recipe.bn_images], batch_size=recipe.bn_batch_size)
         return float(model.evaluate(X_test, Y_test, verbose=0, return_dict=True)["accuracy"])
 
     clock = Clock(measure if per_epoch else None)
     start = time.perf_counter()
-    model.fit(X_train, Y_train, epochs=recipe.epochs, batch_size=recipe.batch_size, callbacks=[clock], verbose=0)
+    if pipeline == "keras":  # as notebook 07: fit batches and shuffles the arrays itself
+        model.fit(X_train, Y_train, epochs=recipe.epochs, batch_size=recipe.batch_size, callbacks=[clock], verbose=0)
+    else:  # helpers.training.shuffled_batches: no tf.data autotuning, so no wait between epochs
+        model.fit(shuffled_batches(X_train, Y_train, recipe.batch_size, seed=seed), epochs=recipe.epochs,
+                  shuffle=False, callbacks=[clock], verbose=0)
     fit_returned = time.perf_counter()
-    fit_s = fit_returned - start - clock.paused
+    fit_s = fit_returned - start - clock.paused + variables_s
     # The recipe's own ending, after fit has put the averaged weights in place (when the recipe keeps them):
     final = measure(model, None)
     final_s = time.perf_counter() - fit_returned
     total_s = fit_s + final_s
     reached = [s for s in (clock.reached_s, total_s if final + SLACK >= TARGET else None) if s is not None]
     steady = statistics.median(clock.epoch_s[1:])
-    return {"seed": seed, "epochs": recipe.epochs, "epoch_s": [round(s, 2) for s in clock.epoch_s],
+    return {"seed": seed, "pipeline": pipeline, "epochs": recipe.epochs, "epoch_s": [round(s, 2) for s in clock.epoch_s],
             "test_accuracy": [round(a, 4) for a in clock.accuracy], "final_accuracy": final,
             "time_to_95_s": min(reached) if reached else None, "recipe_total_s": total_s,
-            "first_epoch_s": clock.epoch_s[0], "steady_epoch_s": steady,
+            "first_epoch_s": clock.epoch_s[0], "steady_epoch_s": steady, "create_variables_s": variables_s,
             "first_epoch_overhead_s": clock.epoch_s[0] - steady, "fit_s": fit_s, "final_measure_s": final_s,
             "measure_s": [round(s, 2) for s in clock.measure_s]}
 
@@ -310,6 +355,9 @@ def main(argv=None):
                         help="also measure ResNet50's test accuracy after every epoch (clock stopped meanwhile)")
     parser.add_argument("--recipe", nargs="+", default=[], metavar="FIELD=VALUE",
                         help="time another recipe: notebook 07's with these fields changed, e.g. epochs=6")
+    parser.add_argument("--pipeline", choices=["keras", "ours"], default="keras",
+                        help="ResNet50's training data: fit(X, Y) as notebook 07 (keras), or "
+                             "helpers.training.shuffled_batches, without tf.data's autotuning (ours)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     fields = {field.name: field.type for field in dataclasses.fields(RESNET50_SIGNS)}
@@ -319,7 +367,7 @@ def main(argv=None):
         if name not in fields:
             parser.error(f"--recipe: no field {name!r}; the fields are {', '.join(fields)}")
         changes[name] = (None if value == "None" else value == "True" if fields[name] is bool
-                         else int(value) if name in ("epochs", "batch_size", "bn_batch_size") else float(value))
+                         else int(value) if name in ("epochs", "batch_size", "bn_batch_size", "bn_images") else float(value))
     recipe = dataclasses.replace(RESNET50_SIGNS, **changes)
 
     results = {"machine": machine(), "recipe": dataclasses.asdict(recipe), "date": time.strftime("%Y-%m-%d %H:%M")}
@@ -329,6 +377,32 @@ def main(argv=None):
     results["matmul_peak_gflop_s"] = peak
     print(f"(d) float32 matmul peak: {peak:.0f} GFLOP/s")
 
+    resnet_95 = happy_95 = overhead = None
+    if not args.skip_time_to_accuracy:
+        signs = signs_data()
+        runs = []
+        print(f"(b, c) ResNet50 on SIGNS, {'notebook 07' if recipe == RESNET50_SIGNS else 'another'} recipe: {recipe}, "
+              f"data through {'fit(X, Y)' if args.pipeline == 'keras' else 'shuffled_batches'}")
+        for seed in args.seeds:
+            run = resnet50_time_to_accuracy(seed, signs, recipe, per_epoch=args.per_epoch, pipeline=args.pipeline)
+            runs.append(run)
+            by_epoch = f"test accuracy by epoch {run['test_accuracy']}; " if args.per_epoch else ""
+            print(f"    seed {seed}: {by_epoch}time to {TARGET}: "
+                  f"{fmt(run['time_to_95_s'])} s; recipe total {run['recipe_total_s']:.1f} s "
+                  f"(final {run['final_accuracy']:.3f}); first epoch {run['first_epoch_s']:.1f} s, later "
+                  f"{run['steady_epoch_s']:.1f} s (overhead {run['first_epoch_overhead_s']:.1f} s); fit {run['fit_s']:.1f} s, "
+                  f"recomputing the statistics and evaluating {run['final_measure_s']:.1f} s")
+        results["resnet50_signs"] = runs
+        times = [run["time_to_95_s"] for run in runs]
+        resnet_95 = None if None in times else max(times)
+        overhead = statistics.median(run["first_epoch_overhead_s"] for run in runs)
+        happy = happy_time_to_accuracy()
+        results["happy"] = happy
+        happy_95 = happy["time_to_95_s"]
+        print(f"(c) HappyModel on Happy House, notebook 02's recipe: time to {TARGET}: {fmt(happy_95)} s "
+              f"(epoch {happy['epochs_to_95']}, first epoch {happy['first_epoch_s']:.1f} s)")
+    # Throughput after the training runs: those then start, as notebook 07 does, in a process that has built no
+    # other model (after the throughput section, one fit spent 20 s more outside its epochs).
     results["throughput"] = {} if args.skip_throughput else throughput(args.repeats)
     if results["throughput"]:
         print(f"(a) ResNet50 at 64x64x3, batch 32, {args.repeats} interleaved repeats: images/s, median [min-max]")
@@ -341,32 +415,17 @@ def main(argv=None):
                   f" {row['first_train_step_s']:10.1f} {row['train_share_of_peak']:13.0%}")
         print("    (share of peak: training images/s x 3 x the forward pass's GFLOP per image / the matmul peak)")
 
-    resnet_95 = happy_95 = overhead = None
-    if not args.skip_time_to_accuracy:
-        signs = signs_data()
-        runs = []
-        print(f"(b, c) ResNet50 on SIGNS, {'notebook 07' if recipe == RESNET50_SIGNS else 'another'} recipe: {recipe}")
-        for seed in args.seeds:
-            run = resnet50_time_to_accuracy(seed, signs, recipe, per_epoch=args.per_epoch)
-            runs.append(run)
-            by_epoch = f"test accuracy by epoch {run['test_accuracy']}; " if args.per_epoch else ""
-            print(f"    seed {seed}: {by_epoch}time to {TARGET}: "
-                  f"{fmt(run['time_to_95_s'])} s; recipe total {run['recipe_total_s']:.1f} s "
-                  f"(final {run['final_accuracy']:.3f}); first epoch {run['first_epoch_s']:.1f} s, later "
-                  f"{run['steady_epoch_s']:.1f} s (overhead {run['first_epoch_overhead_s']:.1f} s)")
-        results["resnet50_signs"] = runs
-        times = [run["time_to_95_s"] for run in runs]
-        resnet_95 = None if None in times else max(times)
-        overhead = statistics.median(run["first_epoch_overhead_s"] for run in runs)
-        happy = happy_time_to_accuracy()
-        results["happy"] = happy
-        happy_95 = happy["time_to_95_s"]
-        print(f"(c) HappyModel on Happy House, notebook 02's recipe: time to {TARGET}: {fmt(happy_95)} s "
-              f"(epoch {happy['epochs_to_95']}, first epoch {happy['first_epoch_s']:.1f} s)")
     if not args.skip_throughput:
+        steps = [fit_first_steps(variables_first=False), fit_first_steps(variables_first=True)]
+        results["fit_first_steps"] = steps
+        print("(b) fit's first steps on ResNet50 (batch 32), with Adam's and the metrics' variables created:")
+        for row in steps:
+            print(f"    {'beforehand (create_training_variables)' if row['variables_first'] else 'in the first step (default)':40}"
+                  f" {row['create_variables_s']:4.1f} s before fit; steps "
+                  + ", ".join(f"{s:.2f}" for s in row["step_s"]) + " s")
         breakdown = [first_step_breakdown(optimise=True), first_step_breakdown(optimise=False)]
         results["first_step"] = breakdown
-        print("(b) the first training step of ResNet50 (batch 32), taken apart:")
+        print("(b) the first training step of ResNet50 (batch 32) as one tf.function, taken apart:")
         for row in breakdown:
             print(f"    Grappler {'on ' if row['grappler'] else 'off'}: tracing {row['trace_s']:.1f} s "
                   f"({row['graph_ops']:,} graph operations), first run {row['first_run_s']:.1f} s, "

@@ -14,6 +14,7 @@ import pytest
 
 from helpers import models
 from helpers.recipes import RESNET50_SIGNS, Recipe, scale_last_gamma
+from helpers.training import create_training_variables
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,3 +96,77 @@ def test_bench_refuses_an_unknown_recipe_field(capsys):
     with pytest.raises(SystemExit):
         bench.main(["--recipe", "epoch=3"])
     assert "no field 'epoch'" in capsys.readouterr().err
+
+
+class CountingModel(keras.Model):
+    """A functional model that counts how often its training step runs as Python: once per tracing."""
+    traces = 0
+
+    def train_step(self, data):
+        self.traces += 1
+        return super().train_step(data)
+
+
+def small_compiled_model():
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((8,))
+    hidden = keras.layers.BatchNormalization()(keras.layers.Dense(4)(inputs))
+    model = CountingModel(inputs, keras.layers.Dense(3, activation="softmax")(hidden))
+    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def test_create_training_variables_makes_fit_trace_its_step_once_and_changes_nothing_else():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 8)).astype("float32")
+    Y = np.eye(3, dtype="float32")[rng.integers(0, 3, 40)]
+    histories, weights = [], []
+    for variables_first in (False, True):
+        model = small_compiled_model()
+        before = [w.copy() for w in model.get_weights()]
+        if variables_first:
+            n = create_training_variables(model, X, Y)
+            assert n == len(model.optimizer.variables) and n >= 2 * len(model.trainable_variables)
+            assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights())), \
+                "creating the variables must not change a weight or a BatchNormalization statistic"
+            assert all(float(v) == 0 for metric in model.metrics for v in metric.variables), "metrics not reset"
+        history = model.fit(X, Y, batch_size=10, epochs=2, shuffle=False, verbose=0)
+        # Keras creates Adam's and the metrics' variables while tracing the first step, and a tf.function that
+        # creates variables is traced again: twice without the helper, once with it.
+        assert model.traces == (1 if variables_first else 2)
+        histories.append(history.history)
+        weights.append(model.get_weights())
+    assert histories[0].keys() == histories[1].keys()
+    for name in histories[0]:
+        np.testing.assert_allclose(histories[0][name], histories[1][name], rtol=1e-6, err_msg=name)
+    for a, b in zip(*weights):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_create_training_variables_needs_a_compiled_model():
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    with pytest.raises(ValueError, match="not compiled"):
+        create_training_variables(model, np.zeros((2, 2)), np.zeros((2, 1)))
+
+
+def test_shuffled_batches_reshuffle_every_epoch_without_autotuning():
+    from helpers.training import shuffled_batches
+
+    X = np.arange(70, dtype="float32").reshape(70, 1)
+    Y = np.eye(2, dtype="float32")[np.arange(70) % 2]
+    batches = shuffled_batches(X, Y, batch_size=32, seed=3)
+    assert batches.options().autotune.enabled is False
+    epochs = [[(x.numpy(), y.numpy()) for x, y in batches] for _ in range(2)]
+    for epoch in epochs:
+        assert [len(x) for x, _ in epoch] == [32, 32, 6], "the last batch is smaller, as with fit(X, Y)"
+        seen = np.concatenate([x[:, 0] for x, _ in epoch])
+        assert sorted(seen) == list(range(70)), "every example once per epoch"
+        for x, y in epoch:
+            np.testing.assert_array_equal(y, Y[x[:, 0].astype(int)]), "labels stay with their images"
+    first, second = (np.concatenate([x[:, 0] for x, _ in epoch]) for epoch in epochs)
+    assert not np.array_equal(first, second), "a new order every epoch"
+    again = np.concatenate([x.numpy()[:, 0] for x, _ in shuffled_batches(X, Y, 32, seed=3)])
+    np.testing.assert_array_equal(again, first)
+    with pytest.raises(ValueError, match="one row per example"):
+        shuffled_batches(X, Y[:10], 32)
