@@ -226,15 +226,21 @@ def check_data_folder(data_dir=None):
     return Finding("data folder", True, f"{shown(data_dir)} can be written")
 
 
+VENV_ENV = "CONVNETS_COURSE_VENV"  # another environment that counts as the course's (make canary sets it)
+
+
 def runs_in_checkout_venv(prefix=None, root=CHECKOUT):
+    """True if this Python is the checkout's .venv (the environment requirements.lock describes)."""
     venv = Path(root) / ".venv"
     return venv.is_dir() and Path(prefix or sys.prefix).resolve() == venv.resolve()
 
 
-def check_kernel(prefix=None, root=CHECKOUT):
-    """In a checkout that has a .venv, this Python must be that .venv's."""
+def check_kernel(prefix=None, root=CHECKOUT, environ=None):
+    """In a checkout that has a .venv, this Python must be that .venv's, or the environment named by
+    CONVNETS_COURSE_VENV (make canary runs the course in .canary/venv on purpose)."""
     prefix = Path(prefix or sys.prefix)
     root = Path(root)
+    environ = os.environ if environ is None else environ
     if not is_checkout(root):
         return Finding("kernel", True, "the course is installed as a package (Colab, pip): no .venv to use")
     venv = root / ".venv"
@@ -243,6 +249,8 @@ def check_kernel(prefix=None, root=CHECKOUT):
                                        "conda's or Binder's)")
     if runs_in_checkout_venv(prefix, root):
         return Finding("kernel", True, "runs in the course's .venv")
+    if environ.get(VENV_ENV) and prefix.resolve() == Path(environ[VENV_ENV]).resolve():
+        return Finding("kernel", True, f"runs in {environ[VENV_ENV]}, named by {VENV_ENV}")
     return Finding("kernel", False, f"runs the Python in {prefix}, not the course's .venv",
                    "start JupyterLab with `make lab` (its kernel is the .venv's), or pick the kernel of "
                    f"{venv / 'bin' / 'python'}; from a shell: .venv/bin/python -m helpers.doctor")

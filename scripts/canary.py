@@ -11,6 +11,7 @@ every test that failed with the first line of its error, and, for a notebook, wh
 Exit status: 0 when nothing broke, 1 when a test failed, 2 when the environment could not be made.
 """
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -61,12 +62,13 @@ def frozen(python):
             (line.partition("==") for line in out.splitlines() if "==" in line)}
 
 
-def run(command, log):
+def run(command, log, env=None):
     print("$", " ".join(map(str, command)), flush=True)
     with open(log, "a") as out:
         out.write("$ " + " ".join(map(str, command)) + "\n")
         out.flush()
-        return subprocess.run(list(map(str, command)), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT).returncode
+        return subprocess.run(list(map(str, command)), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                              env=env).returncode
 
 
 def make_environment(lock_top, reuse, log):
@@ -105,7 +107,8 @@ def failures(junit):
 
 def first_line(message, text):
     """The line that says what went wrong: for nbval, the cell and the changed output; otherwise the error."""
-    lines = [line.strip() for line in (message + "\n" + text).splitlines() if line.strip()]
+    plain = re.sub(r"\x1b\[[0-9;]*m|#x1B\[[0-9;]*m", "", message + "\n" + text)  # nbval colours its messages
+    lines = [line.strip() for line in plain.splitlines() if line.strip()]
     for line in lines:
         if line.startswith("E ") or "Error" in line or "differ" in line or "mismatch" in line.lower():
             return line[:300]
@@ -140,7 +143,10 @@ def main(argv=None):
     junit = HOME / "junit.xml"
     pytest_args = PYTEST if args.pytest is None else args.pytest
     start = time.perf_counter()
-    returncode = run([python, "-m", "pytest", *pytest_args, f"--junitxml={junit}", "-p", "no:cacheprovider"], log)
+    # helpers.doctor (notebook 00) accepts this environment as the course's, on purpose
+    env = dict(os.environ, CONVNETS_COURSE_VENV=str(HOME / "venv"))
+    returncode = run([python, "-m", "pytest", *pytest_args, f"--junitxml={junit}", "-p", "no:cacheprovider"], log,
+                     env=env)
     elapsed = time.perf_counter() - start
     if not junit.exists():
         print(f"canary: pytest wrote no results (exit {returncode}); see {log.relative_to(ROOT)}")

@@ -152,6 +152,9 @@ def test_a_kernel_outside_the_course_venv(tmp_path):
     assert not finding.ok and "not the course's .venv" in finding.found and "make lab" in finding.fix
     assert doctor.check_kernel(prefix=ROOT / ".venv", root=ROOT).ok
     assert doctor.check_kernel(prefix="/usr", root=tmp_path).ok, "an installed package has no .venv to use"
+    named = doctor.check_kernel(prefix=tmp_path, root=ROOT, environ={doctor.VENV_ENV: str(tmp_path)})
+    assert named.ok and doctor.VENV_ENV in named.found, "make canary names its own environment"
+    assert not doctor.check_kernel(prefix="/usr", root=ROOT, environ={doctor.VENV_ENV: str(tmp_path)}).ok
 
 
 def test_report_prints_only_problems_when_not_verbose():
