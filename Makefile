@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh Debian/Ubuntu machine with Python 3.11:
 #   make lab    -- set up, then start JupyterLab on your workbook/   (LAB_ARGS="--no-browser --port 8888")
 #   make test   -- set up, then run the unit tests and every notebook under nbval
+# 한국어판 (the Korean edition): make lab LANG=ko -- ko/workbook/ beside ko/notebooks/, made from locale/ko/
 # Set-up = .venv with the pinned packages, Graphviz's `dot`, the offline datasets; a second run
 # skips what is done.
 
@@ -10,25 +11,39 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
 LAB_ARGS ?=
 PYTEST_ARGS ?=
+# The edition make lab opens: Korean when LANG says so (LANG=ko, or a Korean locale such as ko_KR.UTF-8).
+COURSE_LANG := $(if $(filter ko%,$(LANG)),ko,en)
+# The Korean notebooks that make test runs under nbval (about 25 s; all eight are checked against the English ones).
+KOREAN_NBVAL := ko/notebooks/01_keras_convention.ipynb ko/notebooks/05_identity_block.ipynb ko/notebooks/06_convolutional_block.ipynb
 
-.PHONY: lab refresh test canary doctor classroom book bench setup graphviz browser data notebooks lock clean
+.PHONY: lab refresh korean translations test canary doctor classroom book bench setup graphviz browser data notebooks lock clean
 
 # JupyterLab opens at the top of the project: workbook/ (your copies, made the first time and never overwritten
 # once you changed them) beside notebooks/ (the solved reference edition).
 lab: setup
-	$(PY) scripts/lab.py $(LAB_ARGS)
+	$(PY) scripts/lab.py --lang $(COURSE_LANG) $(LAB_ARGS)
 
 # A fresh workbook copy of one lesson, e.g. make refresh NOTEBOOK=05; yours is kept in workbook/backups/.
 refresh: setup
 	@test -n "$(NOTEBOOK)" || { echo "Say which lesson: make refresh NOTEBOOK=05"; exit 1; }
-	$(PY) scripts/workbook.py refresh $(NOTEBOOK)
+	$(PY) scripts/workbook.py --lang $(COURSE_LANG) refresh $(NOTEBOOK)
+
+# The Korean reference edition, ko/notebooks/ (git-ignored), from the English lessons and locale/ko/'s catalogs.
+korean: $(STAMP)
+	$(PY) scripts/translations.py build
+
+# After changing an English lesson: bring the catalogs in step (a changed cell's translation is marked fuzzy),
+# then list what is left to translate.
+translations: $(STAMP)
+	$(PY) scripts/translations.py update
+	$(PY) scripts/translations.py status
 
 # Two pytest workers (pytest-xdist), each running whole files: a notebook's cells stay in order in one
 # kernel. The two longest files are named first so that each worker starts one at once: notebook 07
 # (ResNet50 training) and the nbgrader grading of a simulated class. PYTEST_ARGS="-n 0" runs it all in one
 # process. The browser tests drive JupyterLab in Debian's Chromium (scripts/ensure-browser.sh installs it).
-test: setup browser
-	$(PY) -m pytest -n 2 --dist loadfile notebooks/07_resnet50.ipynb tests/test_classroom.py tests notebooks \
+test: setup browser korean
+	$(PY) -m pytest -n 2 --dist loadfile notebooks/07_resnet50.ipynb tests/test_classroom.py tests notebooks $(KOREAN_NBVAL) \
 		--nbval --nbval-current-env --sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900 -m "not slow" \
 		$(PYTEST_ARGS)
 

@@ -15,6 +15,8 @@ import traceback
 
 import numpy as np
 
+from helpers.i18n import N_, _
+
 # Settings worth comparing, per layer class: (config key, what to show)
 SETTINGS = {
     "Conv2D": ("filters", "kernel_size", "strides", "padding", "activation", "use_bias", "kernel_initializer"),
@@ -27,17 +29,17 @@ SETTINGS = {
     "Dropout": ("rate",),
 }
 
-HINTS = {
-    "padding": "Check the padding ('valid' keeps no border, 'same' keeps the height and width).",
-    "strides": "Check the strides.",
-    "kernel_size": "Check the kernel (window) size, e.g. (1, 1) versus (f, f).",
-    "filters": "Check the number of filters (F1, F2, F3).",
-    "units": "Check the number of units of the Dense layer.",
-    "activation": "Check the activation.",
-    "axis": "BatchNormalization normalises the channels: axis=3 (or -1) for NHWC images.",
-    "kernel_initializer": "Check the kernel initializer.",
-    "use_bias": "Check use_bias.",
-    "pool_size": "Check the pooling window size.",
+HINTS = {  # English; shown in the edition's language with _(HINTS[key])
+    "padding": N_("Check the padding ('valid' keeps no border, 'same' keeps the height and width)."),
+    "strides": N_("Check the strides."),
+    "kernel_size": N_("Check the kernel (window) size, e.g. (1, 1) versus (f, f)."),
+    "filters": N_("Check the number of filters (F1, F2, F3)."),
+    "units": N_("Check the number of units of the Dense layer."),
+    "activation": N_("Check the activation."),
+    "axis": N_("BatchNormalization normalises the channels: axis=3 (or -1) for NHWC images."),
+    "kernel_initializer": N_("Check the kernel initializer."),
+    "use_bias": N_("Check use_bias."),
+    "pool_size": N_("Check the pooling window size."),
 }
 
 
@@ -45,14 +47,10 @@ class CheckFailed(AssertionError):
     """A learner's code (or a result) is not what was expected; the message says where and how."""
 
 
-def _a(word):
-    """'a' or 'an' before ``word``: an Activation, a BatchNormalization."""
-    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
-
-
 def _not_written(name):
     """The CheckFailed for an exercise whose stub still raises NotImplementedError."""
-    return CheckFailed(f"{name} is not written yet: replace `raise NotImplementedError()` with your code.")
+    return CheckFailed(_("{name} is not written yet: replace `raise NotImplementedError()` with your code.")
+                       .format(name=name))
 
 
 def expect(condition, fact, otherwise):
@@ -74,8 +72,10 @@ def check_accuracy(accuracy, at_least, what, hint):
     hint -- what to try when it is too low
     """
     # Keras reports accuracy in float32, which stores 114/120 = 0.95 as 0.94999999: allow that rounding, no more.
-    expect(float(accuracy) >= at_least - 1e-6, f"{what}: at least {at_least:.2f}.",
-           f"{what} is {float(accuracy):.3f}, below the expected {at_least:.2f}. {hint}")
+    expect(float(accuracy) >= at_least - 1e-6,
+           _("{what}: at least {at_least:.2f}.").format(what=what, at_least=at_least),
+           _("{what} is {accuracy:.3f}, below the expected {at_least:.2f}. {hint}").format(
+               what=what, accuracy=float(accuracy), at_least=at_least, hint=hint))
 
 
 def check_param_counts(model, by_hand):
@@ -88,25 +88,30 @@ def check_param_counts(model, by_hand):
     """
     for layer in model.layers:
         if layer.name not in by_hand and layer.count_params():
-            raise CheckFailed(f"{layer.name} ({type(layer).__name__}) has {layer.count_params():,} parameters, but "
-                              f"by_hand has no entry for it. Add {layer.name!r} with its formula.")
+            raise CheckFailed(_("{name} ({kind}) has {count:,} parameters, but by_hand has no entry for it. Add "
+                                "{key!r} with its formula.").format(name=layer.name, kind=type(layer).__name__,
+                                                                     count=layer.count_params(), key=layer.name))
     names = {layer.name for layer in model.layers}
     for name, expected in by_hand.items():
         if name not in names:
-            raise CheckFailed(f"by_hand names {name!r}, but the model has no such layer: check the layer names.")
+            raise CheckFailed(_("by_hand names {name!r}, but the model has no such layer: check the layer names.")
+                              .format(name=name))
         found = model.get_layer(name).count_params()
         if found != expected:
-            raise CheckFailed(f"{name}: your formula gives {expected:,}, the layer has {found:,} parameters. "
-                              "Conv2D: (f*f*C_prev + 1)*C; BatchNormalization: 4*C; Dense: (n_in + 1)*n_out.")
-        print(f"{name:<12} by hand {expected:>8,}   in the model {found:>8,}")
+            raise CheckFailed(_("{name}: your formula gives {expected:,}, the layer has {found:,} parameters. "
+                                "Conv2D: (f*f*C_prev + 1)*C; BatchNormalization: 4*C; Dense: (n_in + 1)*n_out.")
+                              .format(name=name, expected=expected, found=found))
+        print(_("{name:<12} by hand {expected:>8,}   in the model {found:>8,}").format(name=name, expected=expected,
+                                                                                     found=found))
     total = sum(by_hand.values())
     non_trainable = count_params(model.non_trainable_weights)
     moving = sum(2 * layer.moving_mean.shape[0] for layer in model.layers if type(layer).__name__ == "BatchNormalization")
     if non_trainable != moving:
-        raise CheckFailed(f"The model has {non_trainable:,} non-trainable parameters, but its BatchNormalization "
-                          f"layers' moving means and variances make {moving:,}: is a layer frozen (trainable=False)?")
-    print(f"Total {total:,} = trainable {total - non_trainable:,} + non-trainable {non_trainable:,} "
-          "(the moving means and variances)")
+        raise CheckFailed(_("The model has {non_trainable:,} non-trainable parameters, but its BatchNormalization "
+                            "layers' moving means and variances make {moving:,}: is a layer frozen (trainable=False)?")
+                          .format(non_trainable=non_trainable, moving=moving))
+    print(_("Total {total:,} = trainable {trainable:,} + non-trainable {non_trainable:,} (the moving means and "
+            "variances)").format(total=total, trainable=total - non_trainable, non_trainable=non_trainable))
 
 
 def _describe(value):
@@ -194,52 +199,80 @@ def compare_models(learner, reference, compare_names=True, hints=None):
     if isinstance(learner, keras.Sequential) != isinstance(reference, keras.Sequential):
         shapes = [tuple(tuple(x.shape) for x in model.inputs) for model in (learner, reference)]
         if shapes[0] != shapes[1]:
-            raise CheckFailed(f"Your model's input shape is {', '.join(map(_shape_text, shapes[0]))}, "
-                              f"expected {', '.join(map(_shape_text, shapes[1]))}. Check the shape given to "
-                              "Input(): one image, without the batch dimension (X_train.shape[1:]).")
+            raise CheckFailed(_("Your model's input shape is {shape}, expected {expected}. Check the shape given to "
+                                "Input(): one image, without the batch dimension (X_train.shape[1:]).").format(
+                                    shape=", ".join(map(_shape_text, shapes[0])),
+                                    expected=", ".join(map(_shape_text, shapes[1]))))
         mine, ref = layer_table(learner, input_layer=False), layer_table(reference, input_layer=False)
     else:
         mine, ref = layer_table(learner), layer_table(reference)
     for index, (got, want) in enumerate(zip(mine, ref)):
-        where = f"Layer {index} ({got['name']}, {got['class']})"
+        where = {"index": index, "name": got["name"], "kind": got["class"]}  # "Layer {index} ({name}, {kind})"
         if got["class"] != want["class"]:
             hint = ""
             if want["class"] == "BatchNormalization":
-                hint = " Did you forget a BatchNormalization?"
+                hint = " " + _("Did you forget a BatchNormalization?")
             elif want["class"] == "ZeroPadding2D":
-                hint = " Did you forget the ZeroPadding2D at the start?"
+                hint = " " + _("Did you forget the ZeroPadding2D at the start?")
             elif want["class"] == "MaxPooling2D" and index + 1 < len(ref) and got["class"] == ref[index + 1]["class"]:
-                hint = " Did you forget the MaxPooling2D?"
+                hint = " " + _("Did you forget the MaxPooling2D?")
             elif got["class"] == "Activation" and want["class"] == "Add":
-                hint = " The ReLU comes after the addition, not before it."
+                hint = " " + _("The ReLU comes after the addition, not before it.")
             elif want["class"] == "Activation":
-                hint = " Did you forget an activation?"
-            raise CheckFailed(f"{where}: is {_a(got['class'])}, expected {_a(want['class'])} "
-                              f"(reference layer {want['name']!r}).{hint}")
+                hint = " " + _("Did you forget an activation?")
+            raise CheckFailed(_(WRONG_CLASS[_starts_with_vowel(got["class"]), _starts_with_vowel(want["class"])])
+                              .format(**where, expected=want["class"], reference=want["name"]) + hint)
         for key, value in want["settings"].items():
             if got["settings"].get(key) != value:
                 found = got["settings"].get(key, "linear" if key == "activation" else None)
                 hint = (hints or {}).get(key, HINTS.get(key, ""))
                 if key == "padding" and want["class"] == "ZeroPadding2D":
-                    hint = ("ZeroPadding2D((p, p)) adds p rows of zeros above and below the image and "
-                            "p columns left and right: check p.")
-                raise CheckFailed(f"{where}: {key} is {found!r}, expected {value!r}. "
-                                  + hint)
+                    hint = N_("ZeroPadding2D((p, p)) adds p rows of zeros above and below the image and p columns left "
+                              "and right: check p.")
+                raise CheckFailed(_("Layer {index} ({name}, {kind}): {key} is {found!r}, expected {value!r}.")
+                                  .format(**where, key=key, found=found, value=value) + " " + (_(hint) if hint else ""))
         if got["output_shape"] != want["output_shape"]:
-            raise CheckFailed(f"{where}: output shape is {_shape_text(got['output_shape'])}, expected "
-                              f"{_shape_text(want['output_shape'])}. Check the filters, kernel size, strides "
-                              "and padding of this layer and the ones before it.")
+            raise CheckFailed(_("Layer {index} ({name}, {kind}): output shape is {shape}, expected {expected}. Check "
+                                "the filters, kernel size, strides and padding of this layer and the ones before it.")
+                              .format(**where, shape=_shape_text(got["output_shape"]),
+                                      expected=_shape_text(want["output_shape"])))
         if got["params"] != want["params"]:
-            raise CheckFailed(f"{where}: has {got['params']:,} parameters, expected {want['params']:,}.")
+            raise CheckFailed(_("Layer {index} ({name}, {kind}): has {params:,} parameters, expected {expected:,}.")
+                              .format(**where, params=got["params"], expected=want["params"]))
         if compare_names and got["name"] != want["name"] and got["class"] != "InputLayer":
-            raise CheckFailed(f"{where}: is named {got['name']!r}, expected {want['name']!r}. "
-                              "Give the layer the course's name with name=...")
+            raise CheckFailed(_("Layer {index} ({name}, {kind}): is named {found!r}, expected {expected!r}. Give the "
+                                "layer the course's name with name=...").format(**where, found=got["name"],
+                                                                                expected=want["name"]))
     if len(mine) != len(ref):
-        longer, shorter, who = (mine, ref, "has extra") if len(mine) > len(ref) else (ref, mine, "is missing")
-        extra = longer[len(shorter)]
-        raise CheckFailed(f"Your model has {len(mine)} layers, the reference {len(ref)}: yours {who} "
-                          f"layer {len(shorter)} ({extra['name']}, {extra['class']}) at the end.")
+        if len(mine) > len(ref):
+            message = _("Your model has {count} layers, the reference {expected}: yours has extra layer {index} "
+                        "({name}, {kind}) at the end.")
+        else:
+            message = _("Your model has {count} layers, the reference {expected}: yours is missing layer {index} "
+                        "({name}, {kind}) at the end.")
+        shorter = min(len(mine), len(ref))
+        extra = (mine if len(mine) > len(ref) else ref)[shorter]
+        raise CheckFailed(message.format(count=len(mine), expected=len(ref), index=shorter, name=extra["name"],
+                                         kind=extra["class"]))
     return len(ref)
+
+
+def _starts_with_vowel(word):
+    """Does ``word`` take 'an' rather than 'a' in English (an Activation, a BatchNormalization)?"""
+    return word[:1].lower() in "aeiou"
+
+
+# "Layer ... is a(n) X, expected a(n) Y": one whole message per pair of articles, keyed by (X, Y) starting with a vowel
+WRONG_CLASS = {
+    (False, False): N_("Layer {index} ({name}, {kind}): is a {kind}, expected a {expected} (reference layer "
+                       "{reference!r})."),
+    (False, True): N_("Layer {index} ({name}, {kind}): is a {kind}, expected an {expected} (reference layer "
+                      "{reference!r})."),
+    (True, False): N_("Layer {index} ({name}, {kind}): is an {kind}, expected a {expected} (reference layer "
+                      "{reference!r})."),
+    (True, True): N_("Layer {index} ({name}, {kind}): is an {kind}, expected an {expected} (reference layer "
+                     "{reference!r})."),
+}
 
 
 # ---- Exercise checks: forgiving in a workbook, strict under nbgrader --------------------------------
@@ -258,12 +291,19 @@ def _what_went_wrong(name, error):
     library = (os.path.dirname(__file__), os.path.dirname(os.__file__),  # helpers/, Python's own modules,
                sysconfig.get_paths()["purelib"])                          # and the installed packages
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if not frame.filename.startswith(library)]
-    where = ""
-    if frames:  # the learner's own line: the last frame outside helpers and the installed packages
-        where = f" (line {frames[-1].lineno}" + (f": {frames[-1].line.strip()})" if frames[-1].line else ")")
     first_line = (str(error).strip().splitlines() or [""])[0]
-    return CheckFailed(f"calling your {name} raised {type(error).__name__}: {first_line}{where}. "
-                       f"Call {name} yourself in a new cell to see the whole error.")
+    if not frames:
+        message = _("calling your {name} raised {error}: {first_line}. Call {name} yourself in a new cell to see the "
+                    "whole error.")
+    elif not frames[-1].line:  # the learner's own line: the last frame outside helpers and the installed packages
+        message = _("calling your {name} raised {error}: {first_line} (line {lineno}). Call {name} yourself in a new "
+                    "cell to see the whole error.")
+    else:
+        message = _("calling your {name} raised {error}: {first_line} (line {lineno}: {code}). Call {name} yourself "
+                    "in a new cell to see the whole error.")
+    return CheckFailed(message.format(name=name, error=type(error).__name__, first_line=first_line,
+                                      lineno=frames[-1].lineno if frames else None,
+                                      code=frames[-1].line.strip() if frames and frames[-1].line else None))
 
 
 def _stand_in(name, reference):
@@ -298,8 +338,9 @@ def _exercise(name, reference):
                 failure = _what_went_wrong(name, error)
             if _strict(strict):
                 raise failure from None
-            print(f"✗ Check failed: {failure}")
-            print(f"  Until it passes, the rest of this notebook uses the course's {name} (helpers), so it still runs.")
+            print(_("✗ Check failed: {failure}").format(failure=failure))
+            print("  " + _("Until it passes, the rest of this notebook uses the course's {name} (helpers), so it still "
+                           "runs.").format(name=name))
             return _stand_in(name, reference())
         run.exercise = name
         return run
@@ -317,10 +358,12 @@ def _build_model(make_model, input_shape, name, **kwargs):
         raise _not_written(name) from None
     except (TypeError, ValueError) as error:
         first_line = str(error).strip().splitlines()[0]
-        raise CheckFailed(f"Building your {name}({tuple(input_shape)}) failed: {first_line}") from None
+        raise CheckFailed(_("Building your {name}({shape}) failed: {first_line}").format(
+            name=name, shape=tuple(input_shape), first_line=first_line)) from None
     if not isinstance(model, keras.Model):
-        raise CheckFailed(f"{name} returned {type(model).__name__}, expected a keras Model: end with "
-                          f"`model = Model(inputs=X_input, outputs=X, name='{name}')` and `return model`.")
+        raise CheckFailed(_("{function} returned {kind}, expected a keras Model: end with `model = Model("
+                            "inputs=X_input, outputs=X, name='{name}')` and `return model`.").format(
+                                function=name, kind=type(model).__name__, name=name))
     return model
 
 
@@ -344,16 +387,19 @@ def check_model(make_model, reference, name, input_shape=(64, 64, 3), **kwargs):
             _compare_resnet_blocks(learner, expected)
         n_layers = compare_models(learner, expected, hints=MODEL_HINTS.get(name))
         if learner.name != name:
-            raise CheckFailed(f"Your model is named {learner.name!r}: pass name='{name}' to Model(...).")
+            raise CheckFailed(_("Your model is named {found!r}: pass name='{name}' to Model(...).").format(
+                found=learner.name, name=name))
     finally:
         keras.backend.clear_session()
-    print(f"{name} matches the reference: {n_layers} layers, {learner.count_params():,} parameters")
+    print(_("{name} matches the reference: {n_layers} layers, {count:,} parameters").format(
+        name=name, n_layers=n_layers, count=learner.count_params()))
     return learner
 
 
-MODEL_HINTS = {
-    "ResNet50": {"filters": "Check the stage's filters: in every stage F3 = 4 x F1, [64, 64, 256], [128, 128, 512], "
-                            "[256, 256, 1024], [512, 512, 2048] (the lecture notes' [128, 128, 256] is a slip)."},
+MODEL_HINTS = {  # English; shown with _()
+    "ResNet50": {"filters": N_("Check the stage's filters: in every stage F3 = 4 x F1, [64, 64, 256], [128, 128, "
+                               "512], [256, 256, 1024], [512, 512, 2048] (the lecture notes' [128, 128, 256] is a "
+                               "slip).")},
 }
 
 
@@ -392,18 +438,24 @@ def check_tiny_signs_param_count(tiny_signs_param_count):
     got, right = tiny_signs_param_count(), _tiny_signs_param_count()
     conv, bn, fc = (3 * 3 * 3 + 1) * 16, 4 * 16, (16 * 16 * 16 + 1) * 6
     likely = {
-        conv + 2 * 16 + fc: "bn1 has 4*C parameters: gamma and beta, and the moving mean and variance (non-trainable).",
-        3 * 3 * 3 * 16 + bn + 16 * 16 * 16 * 6: "Every Conv2D and Dense has a bias per filter or unit: (f*f*C_prev + 1)*C.",
-        conv + bn + (15 * 15 * 16 + 1) * 6: "Count the zero-padding: conv1 sees 66x66, so it outputs (66 - 3)//2 + 1 = 32.",
-        conv + bn + (32 * 32 * 16 + 1) * 6: "max_pool halves 32x32 to 16x16 before Flatten: fc has 16*16*16 inputs.",
+        conv + 2 * 16 + fc: N_("bn1 has 4*C parameters: gamma and beta, and the moving mean and variance "
+                               "(non-trainable)."),
+        3 * 3 * 3 * 16 + bn + 16 * 16 * 16 * 6: N_("Every Conv2D and Dense has a bias per filter or unit: "
+                                                   "(f*f*C_prev + 1)*C."),
+        conv + bn + (15 * 15 * 16 + 1) * 6: N_("Count the zero-padding: conv1 sees 66x66, so it outputs "
+                                               "(66 - 3)//2 + 1 = 32."),
+        conv + bn + (32 * 32 * 16 + 1) * 6: N_("max_pool halves 32x32 to 16x16 before Flatten: fc has 16*16*16 "
+                                               "inputs."),
     }
     if not isinstance(got, (int, np.integer)):
-        raise CheckFailed(f"tiny_signs_param_count() returned {got!r}, expected a whole number.")
+        raise CheckFailed(_("tiny_signs_param_count() returned {got!r}, expected a whole number.").format(got=got))
     if got != right:
-        hint = likely.get(int(got), "Add the layers up: conv1 (f*f*C_prev + 1)*C, bn1 4*C, fc (n_in + 1)*n_out, "
-                                    "with n_in from the output shapes of conv1 and max_pool.")
-        raise CheckFailed(f"tiny_signs_param_count() returned {int(got):,}, the model has {right:,}. {hint}")
-    print(f"tiny_signs_param_count() = {right:,}: right (32 of them non-trainable: bn1's moving mean and variance)")
+        hint = likely.get(int(got), N_("Add the layers up: conv1 (f*f*C_prev + 1)*C, bn1 4*C, fc (n_in + 1)*n_out, "
+                                       "with n_in from the output shapes of conv1 and max_pool."))
+        raise CheckFailed(_("tiny_signs_param_count() returned {got:,}, the model has {right:,}. {hint}").format(
+            got=int(got), right=right, hint=_(hint)))
+    print(_("tiny_signs_param_count() = {right:,}: right (32 of them non-trainable: bn1's moving mean and variance)")
+          .format(right=right))
 
 
 def _stage_blocks(model):
@@ -426,10 +478,17 @@ def _compare_resnet_blocks(learner, reference):
     for stage, letters in ref.items():
         got = mine.get(stage, [])
         if len(got) != len(letters):
-            kind = ("did you forget an identity block?" if len(got) < len(letters)
-                    else "one identity block too many?")
-            raise CheckFailed(f"Stage {stage} has {len(got)} blocks ({', '.join(got) or 'none'}), expected "
-                              f"{len(letters)} ({', '.join(letters)}): {kind} The stages have 3, 4, 6 and 3 blocks.")
+            if not got:
+                message = _("Stage {stage} has {count} blocks (none), expected {expected} ({letters}): did you forget "
+                            "an identity block? The stages have 3, 4, 6 and 3 blocks.")
+            elif len(got) < len(letters):
+                message = _("Stage {stage} has {count} blocks ({blocks}), expected {expected} ({letters}): did you "
+                            "forget an identity block? The stages have 3, 4, 6 and 3 blocks.")
+            else:
+                message = _("Stage {stage} has {count} blocks ({blocks}), expected {expected} ({letters}): one "
+                            "identity block too many? The stages have 3, 4, 6 and 3 blocks.")
+            raise CheckFailed(message.format(stage=stage, count=len(got), blocks=", ".join(got),
+                                             expected=len(letters), letters=", ".join(letters)))
 
 
 @_exercise("ResNet50", _reference("models", "ResNet50"))
@@ -453,21 +512,26 @@ def check_one_hot(convert_to_one_hot):
     expected = np.array([[0, 1, 0, 0, 0], [1, 0, 0, 1, 0], [0, 0, 1, 0, 1], [0, 0, 0, 0, 0]], dtype=np.float32)
     got = convert_to_one_hot(Y, 4)
     if not isinstance(got, np.ndarray):
-        raise CheckFailed(f"convert_to_one_hot returned a {type(got).__name__}, expected a NumPy array.")
+        raise CheckFailed(_("convert_to_one_hot returned a {kind}, expected a NumPy array.").format(
+            kind=type(got).__name__))
     if got.shape == expected.T.shape and got.shape != expected.shape:
-        raise CheckFailed(f"convert_to_one_hot(Y, C) returned shape {got.shape}, expected (C, m) = {expected.shape}: "
-                          "the course keeps one column per example. Transpose your result with .T")
+        raise CheckFailed(_("convert_to_one_hot(Y, C) returned shape {shape}, expected (C, m) = {expected}: the course "
+                            "keeps one column per example. Transpose your result with .T").format(
+                                shape=got.shape, expected=expected.shape))
     if got.ndim == 2 and got.shape[1] == expected.shape[1] and got.shape[0] != 4:
-        raise CheckFailed(f"convert_to_one_hot(Y, C) returned {got.shape[0]} rows for C = 4: use C for the number "
-                          "of classes (np.eye(C)), not the labels that happen to occur in Y.")
+        raise CheckFailed(_("convert_to_one_hot(Y, C) returned {rows} rows for C = 4: use C for the number of classes "
+                            "(np.eye(C)), not the labels that happen to occur in Y.").format(rows=got.shape[0]))
     if got.shape != expected.shape:
-        raise CheckFailed(f"convert_to_one_hot(Y, C) returned shape {got.shape}, expected (C, m) = {expected.shape}. "
-                          "Did you flatten Y (it has shape (1, m)) before indexing?")
+        raise CheckFailed(_("convert_to_one_hot(Y, C) returned shape {shape}, expected (C, m) = {expected}. Did you "
+                            "flatten Y (it has shape (1, m)) before indexing?").format(shape=got.shape,
+                                                                                      expected=expected.shape))
     if not np.array_equal(got, expected):
         wrong = int(np.flatnonzero(np.any(got != expected, axis=0))[0])
-        raise CheckFailed(f"column {wrong} (example {wrong}, label {Y[0, wrong]}) is {got[:, wrong].tolist()}, "
-                          f"expected {expected[:, wrong].tolist()}: a single 1 in row Y[0, {wrong}].")
-    print("All tests passed.")
+        raise CheckFailed(_("column {wrong} (example {wrong}, label {label}) is {column}, expected {expected}: a "
+                            "single 1 in row Y[0, {wrong}].").format(wrong=wrong, label=Y[0, wrong],
+                                                             column=got[:, wrong].tolist(),
+                                                             expected=expected[:, wrong].tolist()))
+    print(_("All tests passed."))
 
 
 # ---- BatchNormalization exercises (notebook 04) ----------------------------------------------------
@@ -495,21 +559,23 @@ def check_batchnorm_param_counts(batchnorm_param_counts):
         try:
             got = tuple(batchnorm_param_counts(input_shape, axis))
         except IndexError:
-            raise CheckFailed(f"batchnorm_param_counts({input_shape}, axis={axis}) raised IndexError. axis counts "
-                              "the batch dimension: axis 3 of a batch (m, 64, 64, 8) is input_shape[2].") from None
+            raise CheckFailed(_("batchnorm_param_counts({input_shape}, axis={axis}) raised IndexError. axis counts the "
+                                "batch dimension: axis 3 of a batch (m, 64, 64, 8) is input_shape[2].").format(
+                                    input_shape=input_shape, axis=axis)) from None
         if got != expected:
-            hint = "Each of gamma, beta, moving mean and moving variance has one value per index along axis."
+            hint = _("Each of gamma, beta, moving mean and moving variance has one value per index along axis.")
             if got == (expected[0] // 2, expected[1] // 2):
-                hint = "Trainable means gamma AND beta; non-trainable means moving mean AND moving variance."
+                hint = _("Trainable means gamma AND beta; non-trainable means moving mean AND moving variance.")
             elif len(got) == 2 and got[0] == 2 * int(np.prod(input_shape)):
-                hint = ("BatchNormalization keeps one gamma and beta per index along axis (per channel for axis=3), "
-                        "not one per value of the input.")
+                hint = _("BatchNormalization keeps one gamma and beta per index along axis (per channel for axis=3), "
+                         "not one per value of the input.")
             elif len(got) == 2 and got[0] == got[1] and got[0] // 2 in input_shape:
-                hint = ("axis counts the batch dimension: axis 3 of a batch (m, 64, 64, 8) is input_shape[2], "
-                        "axis -1 is input_shape[-1].")
-            raise CheckFailed(f"batchnorm_param_counts({input_shape}, axis={axis}) returned {got}, "
-                              f"expected {expected}. {hint}")
-    print(f"batchnorm_param_counts: all {len(cases)} cases match Keras.")
+                hint = _("axis counts the batch dimension: axis 3 of a batch (m, 64, 64, 8) is input_shape[2], "
+                         "axis -1 is input_shape[-1].")
+            raise CheckFailed(_("batchnorm_param_counts({input_shape}, axis={axis}) returned {got}, expected "
+                                "{expected}. {hint}").format(input_shape=input_shape, axis=axis, got=got,
+                                                             expected=expected, hint=hint))
+    print(_("batchnorm_param_counts: all {count} cases match Keras.").format(count=len(cases)))
 
 
 def _keras_batchnorm_forward(Z, gamma, beta, epsilon=1e-3):
@@ -537,25 +603,27 @@ def check_batchnorm_forward(batchnorm_forward):
     expected = _keras_batchnorm_forward(Z, gamma, beta, 1e-3)
     got = np.asarray(batchnorm_forward(Z, gamma, beta, 1e-3))
     if got.shape != Z.shape:
-        raise CheckFailed(f"batchnorm_forward returned shape {got.shape}, expected {Z.shape}: the output has the "
-                          "shape of Z. Did you keep the axis of the mean with keepdims, or reduce over all axes?")
+        raise CheckFailed(_("batchnorm_forward returned shape {shape}, expected {expected}: the output has the shape "
+                            "of Z. Did you keep the axis of the mean with keepdims, or reduce over all axes?").format(
+                                shape=got.shape, expected=Z.shape))
     if np.allclose(got, expected, atol=1e-4):
-        print("batchnorm_forward matches Keras' BatchNormalization(axis=3) in training mode.")
+        print(_("batchnorm_forward matches Keras' BatchNormalization(axis=3) in training mode."))
         return
     mu, n = Z.mean(axis=(0, 1, 2)), Z[..., 0].size
     likely = {
-        "Use the biased variance (np.var with its default ddof=0), as Keras does.":
+        N_("Use the biased variance (np.var with its default ddof=0), as Keras does."):
             gamma * (Z - mu) / np.sqrt(Z.var(axis=(0, 1, 2)) * n / (n - 1) + 1e-3) + beta,
-        "Take the mean and variance over axes (0, 1, 2) only: one per channel.":
+        N_("Take the mean and variance over axes (0, 1, 2) only: one per channel."):
             gamma * (Z - Z.mean()) / np.sqrt(Z.var() + 1e-3) + beta,
-        "Put epsilon inside the square root: sqrt(var + epsilon).":
+        N_("Put epsilon inside the square root: sqrt(var + epsilon)."):
             gamma * (Z - mu) / (np.sqrt(Z.var(axis=(0, 1, 2))) + 1e-3) + beta,
-        "Scale by gamma and shift by beta after normalising.":
+        N_("Scale by gamma and shift by beta after normalising."):
             (Z - mu) / np.sqrt(Z.var(axis=(0, 1, 2)) + 1e-3),
     }
     hint = next((text for text, wrong in likely.items() if np.allclose(got, wrong, atol=1e-4)),
-                "Normalise per channel: (Z - mean) / sqrt(var + epsilon), then gamma * ... + beta.")
-    raise CheckFailed(f"batchnorm_forward differs from Keras by up to {np.abs(got - expected).max():.3g}. {hint}")
+                N_("Normalise per channel: (Z - mean) / sqrt(var + epsilon), then gamma * ... + beta."))
+    raise CheckFailed(_("batchnorm_forward differs from Keras by up to {difference:.3g}. {hint}").format(
+        difference=np.abs(got - expected).max(), hint=_(hint)))
 
 
 # ---- ResNet block checks (notebooks 05-06) ----------------------------------------------------------
@@ -579,20 +647,21 @@ def _build_block(function, kind, hint, input_shape, *args, **kwargs):
     except NotImplementedError:
         raise _not_written(kind) from None
     except TypeError as error:
-        raise CheckFailed(f"Calling your {kind} failed: {error}. Keep the signature of the exercise: "
-                          f"{kind}(X, f, filters, ..., training=None, initializer=glorot_uniform, stage=None, "
-                          "block=None).") from None
+        raise CheckFailed(_("Calling your {kind} failed: {error}. Keep the signature of the exercise: {kind}(X, f, "
+                            "filters, ..., training=None, initializer=glorot_uniform, stage=None, block=None).")
+                          .format(kind=kind, error=error)) from None
     except ValueError as error:
         first_line = str(error).strip().splitlines()[0]
         if "output size would be zero or negative" in first_line:
-            explained = ("a convolution has no pixels left to work on: with padding='valid' an f x f window shrinks "
-                         "the image by f - 1. The middle CONV needs padding='same'.")
+            explained = _("a convolution has no pixels left to work on: with padding='valid' an f x f window shrinks "
+                          "the image by f - 1. The middle CONV needs padding='same'.")
         else:
             explained = _add_mismatch(first_line, kind) or first_line + "\n" + hint
-        raise CheckFailed(f"Building your {kind} on an input of shape {_shape_text((None, *input_shape))} failed: "
-                          f"{explained}") from None
+        raise CheckFailed(_("Building your {kind} on an input of shape {shape} failed: {explained}").format(
+            kind=kind, shape=_shape_text((None, *input_shape)), explained=explained)) from None
     if not isinstance(X, keras.KerasTensor):
-        raise CheckFailed(f"Your {kind} returned {type(X).__name__}, expected the tensor X: end with `return X`.")
+        raise CheckFailed(_("Your {kind} returned {found}, expected the tensor X: end with `return X`.").format(
+            kind=kind, found=type(X).__name__))
     return keras.Model(X_input, X)
 
 
@@ -606,16 +675,19 @@ def _add_mismatch(error, kind):
     main, shortcut = ([int(d) for d in re.findall(r"\d+", shape)] for shape in shapes)
     if len(main) < 3 or len(shortcut) < 3:
         return None
-    text = f"Add() got the main path's output {main[-3]}x{main[-2]}x{main[-1]} and the shortcut's " \
-           f"{shortcut[-3]}x{shortcut[-2]}x{shortcut[-1]}: "
     if main[-3:-1] != shortcut[-3:-1]:
-        text = f"the main path's output is {main[-3]}x{main[-2]}, the shortcut's {shortcut[-3]}x{shortcut[-2]}. "
+        sizes = {"main": "x".join(map(str, main[-3:-1])), "shortcut": "x".join(map(str, shortcut[-3:-1]))}
         if kind == "identity_block":
-            return text + "The middle CONV needs padding='same', and every CONV strides=(1, 1)."
-        return text + ("The first CONV of the main path and the shortcut's CONV both need strides=(s, s); the "
-                       "middle CONV needs padding='same'.")
-    return text + "the channels differ: the last CONV of the main path needs F3 filters" + (
-        "." if kind == "identity_block" else ", and so does the shortcut's CONV.")
+            return _("the main path's output is {main}, the shortcut's {shortcut}. The middle CONV needs "
+                     "padding='same', and every CONV strides=(1, 1).").format(**sizes)
+        return _("the main path's output is {main}, the shortcut's {shortcut}. The first CONV of the main path and the "
+                 "shortcut's CONV both need strides=(s, s); the middle CONV needs padding='same'.").format(**sizes)
+    sizes = {"main": "x".join(map(str, main[-3:])), "shortcut": "x".join(map(str, shortcut[-3:]))}
+    if kind == "identity_block":
+        return _("Add() got the main path's output {main} and the shortcut's {shortcut}: the channels differ: the last "
+                 "CONV of the main path needs F3 filters.").format(**sizes)
+    return _("Add() got the main path's output {main} and the shortcut's {shortcut}: the channels differ: the last "
+             "CONV of the main path needs F3 filters, and so does the shortcut's CONV.").format(**sizes)
 
 
 def _source(tensor):
@@ -632,25 +704,27 @@ def _check_shortcut(model, kind, shortcut_from_input):
     names = [source.name for source in sources]
     if shortcut_from_input:
         if not any(type(source).__name__ == "InputLayer" for source in sources):
-            raise CheckFailed("Add() must add the main path and X_shortcut, the block's input saved before the "
-                              f"first CONV (X_shortcut = X); yours adds the outputs of {names}.")
+            raise CheckFailed(_("Add() must add the main path and X_shortcut, the block's input saved before the "
+                                "first CONV (X_shortcut = X); yours adds the outputs of {names}.").format(names=names))
         return
     for source in sources:  # the projection: InputLayer -> Conv2D -> BatchNormalization -> Add
         if type(source).__name__ == "InputLayer":
             continue
         fed_by = _source(source._inbound_nodes[0].input_tensors[0])
         if type(source).__name__ == "Conv2D" and type(fed_by).__name__ == "InputLayer":
-            raise CheckFailed(f"In your {kind}, the shortcut's 1x1 CONV goes straight into Add(): follow it with "
-                              "X_shortcut = BatchNormalization(axis=3)(X_shortcut, training=training).")
+            raise CheckFailed(_("In your {kind}, the shortcut's 1x1 CONV goes straight into Add(): follow it with "
+                                "X_shortcut = BatchNormalization(axis=3)(X_shortcut, training=training).").format(
+                                    kind=kind))
         if type(source).__name__ == "BatchNormalization":
             conv = fed_by
             if type(conv).__name__ == "Conv2D" and conv.kernel_size == (1, 1):
                 fed_by = _source(conv._inbound_nodes[0].input_tensors[0])
                 if type(fed_by).__name__ == "InputLayer":
                     return
-    raise CheckFailed(f"In your {kind}, Add() adds the outputs of {names}, and neither comes from the block's "
-                      "input through the shortcut's 1x1 CONV and BatchNormalization. Apply the shortcut's CONV to "
-                      "X_shortcut, the block's input saved before the main path (X_shortcut = X).")
+    raise CheckFailed(_("In your {kind}, Add() adds the outputs of {names}, and neither comes from the block's input "
+                        "through the shortcut's 1x1 CONV and BatchNormalization. Apply the shortcut's CONV to "
+                        "X_shortcut, the block's input saved before the main path (X_shortcut = X).").format(
+                            kind=kind, names=names))
 
 
 def _check_block(function, reference, kind, hint, input_shape, f, filters, shortcut_from_input, **kwargs):
@@ -677,8 +751,9 @@ def _check_block(function, reference, kind, hint, input_shape, f, filters, short
         if type(layer).__name__ == "BatchNormalization":
             got = layer._inbound_nodes[0].arguments.kwargs.get("training", "missing")
             if got is not False:
-                raise CheckFailed(f"{layer.name} was called with training={got!r} when your {kind} got "
-                                  "training=False: pass it on, X = BatchNormalization(axis=3)(X, training=training).")
+                raise CheckFailed(_("{name} was called with training={got!r} when your {kind} got training=False: "
+                                    "pass it on, X = BatchNormalization(axis=3)(X, training=training).").format(
+                                        name=layer.name, got=got, kind=kind))
     keras.backend.clear_session()
 
 
@@ -689,23 +764,30 @@ def _check_block_values(function, reference, kind, input_shape, f, filters, **kw
         got = np.asarray(function(X, f, filters, training=training, initializer=_ones_initializer, **kwargs))
         want = np.asarray(reference(X, f, filters, training=training, initializer=_ones_initializer, **kwargs))
         if got.shape != want.shape or not np.allclose(got, want, rtol=1e-5, atol=1e-5):
-            found = f"{got[1, 0, 0, 0]:.5f}" if got.shape == want.shape else f"an output of shape {got.shape}"
-            raise CheckFailed(
-                f"With all-ones kernels and training={training}, your {kind} gives {found} for the image of ones "
-                f"where the reference gives {want[1, 0, 0, 0]:.5f}. Use kernel_initializer=initializer(seed=0) in "
-                "every Conv2D and pass training=training to every BatchNormalization.")
+            if got.shape == want.shape:
+                message = _("With all-ones kernels and training={training}, your {kind} gives {found:.5f} for the "
+                            "image of ones where the reference gives {expected:.5f}. Use "
+                            "kernel_initializer=initializer(seed=0) in every Conv2D and pass training=training to "
+                            "every BatchNormalization.")
+            else:
+                message = _("With all-ones kernels and training={training}, your {kind} gives an output of shape "
+                            "{shape} for the image of ones where the reference gives {expected:.5f}. Use "
+                            "kernel_initializer=initializer(seed=0) in every Conv2D and pass training=training to "
+                            "every BatchNormalization.")
+            raise CheckFailed(message.format(training=training, kind=kind, expected=want[1, 0, 0, 0], shape=got.shape,
+                                             found=got[1, 0, 0, 0] if got.shape == want.shape else None))
 
 
-BLOCK_HINTS = {
+BLOCK_HINTS = {  # English; shown with _()
     "identity_block": {
-        "padding": "The middle CONV uses padding='same' so that the main path keeps n_H and n_W; the 1x1 CONVs "
-                   "use 'valid'.",
-        "strides": "Every CONV of the identity block uses strides=(1, 1): the block keeps the input's shape.",
+        "padding": N_("The middle CONV uses padding='same' so that the main path keeps n_H and n_W; the 1x1 CONVs "
+                      "use 'valid'."),
+        "strides": N_("Every CONV of the identity block uses strides=(1, 1): the block keeps the input's shape."),
     },
     "convolutional_block": {
-        "padding": "The middle CONV uses padding='same'; the 1x1 CONVs, and the shortcut's, use 'valid'.",
-        "strides": "The stride s goes on the first 1x1 CONV of the main path (strides=(s, s)) and on the "
-                   "shortcut's CONV; the middle and last CONVs use strides=(1, 1).",
+        "padding": N_("The middle CONV uses padding='same'; the 1x1 CONVs, and the shortcut's, use 'valid'."),
+        "strides": N_("The stride s goes on the first 1x1 CONV of the main path (strides=(s, s)) and on the "
+                      "shortcut's CONV; the middle and last CONVs use strides=(1, 1)."),
     },
 }
 
@@ -720,11 +802,11 @@ def check_identity_block(identity_block):
     """
     from helpers.models import identity_block as reference
 
-    hint = ("The main path must keep n_H, n_W and end with F3 = n_C channels, so that it can be added to the "
-            "input: the middle CONV uses padding='same', every CONV strides=(1, 1), the last CONV F3 filters.")
+    hint = _("The main path must keep n_H, n_W and end with F3 = n_C channels, so that it can be added to the "
+             "input: the middle CONV uses padding='same', every CONV strides=(1, 1), the last CONV F3 filters.")
     _check_block(identity_block, reference, "identity_block", hint, (4, 4, 3), 3, [2, 4, 3],
                  shortcut_from_input=True)
-    print("identity_block matches the reference: layers, shortcut and training.")
+    print(_("identity_block matches the reference: layers, shortcut and training."))
 
 
 @_exercise("identity_block", _reference("models", "identity_block"))
@@ -733,7 +815,7 @@ def check_identity_block_values(identity_block):
     from helpers.models import identity_block as reference
 
     _check_block_values(identity_block, reference, "identity_block", (4, 4, 3), 2, [4, 4, 3])
-    print("identity_block computes the reference's values.")
+    print(_("identity_block computes the reference's values."))
 
 
 @_exercise("convolutional_block", _reference("models", "convolutional_block"))
@@ -744,13 +826,13 @@ def check_convolutional_block(convolutional_block):
     """
     from helpers.models import convolutional_block as reference
 
-    hint = ("The main path and the shortcut must have the same shape: the first CONV of the main path and the "
-            "shortcut's CONV both use strides=(s, s), the middle CONV uses padding='same', and the last CONV "
-            "and the shortcut's CONV both have F3 filters.")
+    hint = _("The main path and the shortcut must have the same shape: the first CONV of the main path and the "
+             "shortcut's CONV both use strides=(s, s), the middle CONV uses padding='same', and the last CONV "
+             "and the shortcut's CONV both have F3 filters.")
     for s in (2, 1):
         _check_block(convolutional_block, reference, "convolutional_block", hint, (4, 4, 3), 3, [2, 4, 6],
                      shortcut_from_input=False, s=s)
-    print("convolutional_block matches the reference for s = 2 and s = 1: layers, shortcut and training.")
+    print(_("convolutional_block matches the reference for s = 2 and s = 1: layers, shortcut and training."))
 
 
 @_exercise("convolutional_block", _reference("models", "convolutional_block"))
@@ -760,7 +842,7 @@ def check_convolutional_block_values(convolutional_block):
 
     for s in (2, 1):
         _check_block_values(convolutional_block, reference, "convolutional_block", (4, 4, 3), 2, [2, 4, 6], s=s)
-    print("convolutional_block computes the reference's values.")
+    print(_("convolutional_block computes the reference's values."))
 
 
 # ---- Counting a block's parameters by hand (notebooks 05-06) -----------------------------------------
@@ -786,21 +868,25 @@ def _check_block_param_count(function, name, projection):
         shortcut = (n_C + 1) * F3 + 4 * F3 if projection else 0
         likely = {
             right - 2 * (F1 + F2 + F3) - (2 * F3 if projection else 0):
-                "Each BatchNormalization has 4 parameters per channel: gamma, beta, moving mean and variance.",
+                N_("Each BatchNormalization has 4 parameters per channel: gamma, beta, moving mean and variance."),
             right - (F1 + F2 + F3) - (F3 if projection else 0):
-                "Each Conv2D has one bias per filter: (f*f*C_prev + 1)*C.",
+                N_("Each Conv2D has one bias per filter: (f*f*C_prev + 1)*C."),
             right + (f * f - 1) * (n_C * F1 + F2 * F3) + (f * f - 1) * n_C * F3 * projection:
-                "Only the middle CONV is f x f; the others are 1x1.",
+                N_("Only the middle CONV is f x f; the others are 1x1."),
             right - f * f * F1 * F2 + f * f * n_C * F2:
-                "The middle CONV's input has F1 channels (the first CONV's output), not n_C.",
+                N_("The middle CONV's input has F1 channels (the first CONV's output), not n_C."),
         }
         if projection:
-            likely[right - shortcut] = "The shortcut has its own 1x1 CONV (F3 filters) and BatchNormalization: count them."
-        hint = likely.get(got, "Add up three Conv2D layers, (f*f*C_prev + 1)*C each, and three BatchNormalizations, "
-                               "4*C each" + (", and the shortcut's CONV and BatchNormalization." if projection else "."))
-        raise CheckFailed(f"{name}({n_C}, {f}, {list(filters)}) returned {got!r}, expected {right:,}. {hint}")
-    print(f"{name}: right for all {len(cases)} blocks, e.g. {right:,} parameters for filters {list(filters)} "
-          f"on {n_C} channels.")
+            likely[right - shortcut] = N_("The shortcut has its own 1x1 CONV (F3 filters) and BatchNormalization: "
+                                          "count them.")
+        otherwise = (N_("Add up three Conv2D layers, (f*f*C_prev + 1)*C each, and three BatchNormalizations, 4*C "
+                        "each, and the shortcut's CONV and BatchNormalization.") if projection else
+                     N_("Add up three Conv2D layers, (f*f*C_prev + 1)*C each, and three BatchNormalizations, 4*C "
+                        "each."))
+        raise CheckFailed(_("{name}({n_C}, {f}, {filters}) returned {got!r}, expected {right:,}. {hint}").format(
+            name=name, n_C=n_C, f=f, filters=list(filters), got=got, right=right, hint=_(likely.get(got, otherwise))))
+    print(_("{name}: right for all {count} blocks, e.g. {right:,} parameters for filters {filters} on {n_C} channels.")
+          .format(name=name, count=len(cases), right=right, filters=list(filters), n_C=n_C))
 
 
 @_exercise("identity_block_param_count", lambda: lambda n_C, f, filters: _block_param_count(n_C, f, filters, False))

@@ -33,6 +33,8 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+from helpers.i18n import _
+
 DATA_ENV = "CONVNETS_COURSE_DATA"  # set it to a folder to keep the course's data there
 
 
@@ -119,24 +121,28 @@ def load_dataset(spec, data_dir=None, verbose=True):
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     train_path, test_path = course_files(spec, data_dir)
     if train_path.exists() or test_path.exists():
-        source = "the course's files"
         for path, partner in ((train_path, test_path), (test_path, train_path)):
             if not partner.exists():
                 raise DatasetError(
-                    f"{path} is here but {partner} is missing. Put both course files in "
-                    f"{data_dir}/, or move {path.name} away to use the generated stand-ins."
+                    _("{path} is here but {partner} is missing. Put both course files in {data_dir}/, or move {name} "
+                      "away to use the generated stand-ins.").format(path=path, partner=partner, data_dir=data_dir,
+                                                                     name=path.name)
                 )
         owner = "course"
     else:
         train_path, test_path = prepare(spec, data_dir)
-        source = "generated stand-ins (helpers." + spec.renderer.split(".")[-1] + ")"
         owner = "generated"
     X_train, Y_train, classes_train = read_split(train_path, "train", spec, owner)
     X_test, Y_test, classes = read_split(test_path, "test", spec, owner)
     if classes is None:
         classes = classes_train
     if verbose:
-        print(f"{spec.title}: {source}: {shown(train_path, data_dir)}, {shown(test_path, data_dir)}")
+        if owner == "course":
+            message = _("{title}: the course's files: {train}, {test}")
+        else:
+            message = _("{title}: generated stand-ins ({module}): {train}, {test}")
+        print(message.format(title=spec.title, module="helpers." + spec.renderer.split(".")[-1],
+                             train=shown(train_path, data_dir), test=shown(test_path, data_dir)))
     return X_train, Y_train.reshape(1, -1), X_test, Y_test.reshape(1, -1), classes
 
 
@@ -159,9 +165,9 @@ def generated_files(spec, data_dir):
 def fix_for(owner, path):
     """The sentence that tells a learner how to repair a bad file."""
     if owner == "course":
-        return (f"Replace {path.name} with a fresh copy of the course file, or move both course files "
-                f"out of {path.parent}/ to use the generated stand-ins.")
-    return f"Delete {path} and run again: it will be generated anew."
+        return _("Replace {name} with a fresh copy of the course file, or move both course files out of {folder}/ to "
+                 "use the generated stand-ins.").format(name=path.name, folder=path.parent)
+    return _("Delete {path} and run again: it will be generated anew.").format(path=path)
 
 
 def read_split(path, split, spec, owner):
@@ -178,11 +184,14 @@ def read_split(path, split, spec, owner):
             if split == "test" and "list_classes" not in f:
                 missing.append("list_classes")
             if missing:
-                raise DatasetError(
-                    f"{path}: missing key(s) {missing}; found {sorted(f.keys())}. A course {split} "
-                    f"file holds {x_key!r}, {y_key!r}" + (", 'list_classes'" if split == "test" else "")
-                    + ". " + fix_for(owner, path)
-                )
+                if split == "test":
+                    message = _("{path}: missing key(s) {missing}; found {found}. A course test file holds {x_key!r}, "
+                                "{y_key!r}, 'list_classes'.")
+                else:
+                    message = _("{path}: missing key(s) {missing}; found {found}. A course {split} file holds "
+                                "{x_key!r}, {y_key!r}.")
+                raise DatasetError(message.format(path=path, missing=missing, found=sorted(f.keys()), split=split,
+                                                  x_key=x_key, y_key=y_key) + " " + fix_for(owner, path))
             X = f[x_key][()]
             y = f[y_key][()]
             classes = f["list_classes"][()] if "list_classes" in f else None
@@ -190,30 +199,34 @@ def read_split(path, split, spec, owner):
         raise
     except (OSError, KeyError, ValueError) as exc:
         raise DatasetError(
-            f"{path}: not a readable HDF5 file ({exc.__class__.__name__}: {exc}); it may be truncated "
-            f"or corrupt. " + fix_for(owner, path)
+            _("{path}: not a readable HDF5 file ({error}: {detail}); it may be truncated or corrupt.").format(
+                path=path, error=exc.__class__.__name__, detail=exc) + " " + fix_for(owner, path)
         ) from None
 
-    problems = []
+    problems = []  # clauses of one sentence: "<path>: <problem>; <problem>. <fix>"
     if X.ndim != 4 or X.shape[1:] != IMAGE_SHAPE:
-        problems.append(f"{x_key} has shape {X.shape}, expected (m, 64, 64, 3)")
+        problems.append(_("{key} has shape {shape}, expected (m, 64, 64, 3)").format(key=x_key, shape=X.shape))
     if X.dtype != np.uint8:
-        problems.append(f"{x_key} has dtype {X.dtype}, expected uint8 (pixel values 0-255)")
+        problems.append(_("{key} has dtype {dtype}, expected uint8 (pixel values 0-255)").format(key=x_key,
+                                                                                                 dtype=X.dtype))
     if y.ndim == 2 and y.shape[0] == 1:
         y = y[0]
     if y.ndim != 1:
-        problems.append(f"{y_key} has shape {y.shape}, expected (m,)")
+        problems.append(_("{key} has shape {shape}, expected (m,)").format(key=y_key, shape=y.shape))
     elif X.ndim == 4 and len(y) != len(X):
-        problems.append(f"{y_key} has {len(y)} labels for {len(X)} images")
+        problems.append(_("{key} has {labels} labels for {images} images").format(key=y_key, labels=len(y),
+                                                                                  images=len(X)))
     if not np.issubdtype(y.dtype, np.integer):
-        problems.append(f"{y_key} has dtype {y.dtype}, expected int64 labels")
+        problems.append(_("{key} has dtype {dtype}, expected int64 labels").format(key=y_key, dtype=y.dtype))
     if classes is not None and (classes.ndim != 1 or not np.issubdtype(classes.dtype, np.integer)):
-        problems.append(f"list_classes has shape {classes.shape} and dtype {classes.dtype}, expected int64 (n,)")
+        problems.append(_("list_classes has shape {shape} and dtype {dtype}, expected int64 (n,)").format(
+            shape=classes.shape, dtype=classes.dtype))
     if not problems:
         known = classes if classes is not None else np.array(spec.classes)
         unknown = sorted(set(np.unique(y).tolist()) - set(known.tolist()))
         if unknown:
-            problems.append(f"{y_key} holds labels {unknown} that are not in the classes {known.tolist()}")
+            problems.append(_("{key} holds labels {unknown} that are not in the classes {classes}").format(
+                key=y_key, unknown=unknown, classes=known.tolist()))
     if problems:
         raise DatasetError(f"{path}: " + "; ".join(problems) + ". " + fix_for(owner, path))
     classes = classes.astype(np.int64) if classes is not None else None
@@ -267,8 +280,9 @@ def prepare(spec, data_dir=None, verbose=False):
         write_split(path, split, X, y, np.array(spec.classes, dtype=np.int64),
                     {"generator": spec.renderer, "generator_version": version, "seed": seed})
     if verbose:
-        print(f"{spec.title}: generated {spec.n_train} + {spec.n_test} images in "
-              f"{time.perf_counter() - start:.1f} s -> {train_path.parent}")
+        print(_("{title}: generated {n_train} + {n_test} images in {seconds:.1f} s -> {folder}").format(
+            title=spec.title, n_train=spec.n_train, n_test=spec.n_test, seconds=time.perf_counter() - start,
+            folder=train_path.parent))
     return train_path, test_path
 
 
@@ -299,10 +313,11 @@ def main(argv=None):
     for spec in SPECS.values():
         train_path, test_path = course_files(spec, data_dir)
         if train_path.exists() and test_path.exists():
-            print(f"{spec.title}: using the course's files in {data_dir}/")
+            print(_("{title}: using the course's files in {data_dir}/").format(title=spec.title, data_dir=data_dir))
             continue
         prepare(spec, data_dir, verbose=True)
-        print(f"{spec.title}: stand-ins ready in {shown(generated_files(spec, data_dir)[0].parent, data_dir)}/")
+        print(_("{title}: stand-ins ready in {folder}/").format(
+            title=spec.title, folder=shown(generated_files(spec, data_dir)[0].parent, data_dir)))
 
 
 def convert_to_one_hot(Y, C):
@@ -313,7 +328,8 @@ def convert_to_one_hot(Y, C):
     """
     y = np.ravel(Y).astype(np.int64)
     if y.size and (y.min() < 0 or y.max() >= C):
-        raise ValueError(f"labels must lie in 0..{C - 1} for C={C}; found {y.min()}..{y.max()}")
+        raise ValueError(_("labels must lie in 0..{last} for C={C}; found {low}..{high}").format(
+            last=C - 1, C=C, low=y.min(), high=y.max()))
     return np.eye(C, dtype=np.float32)[y].T
 
 

@@ -14,7 +14,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-EXPECTED = "a PNG or JPEG photo (any size; colour, greyscale or with transparency)"
+from helpers.i18n import N_, _
+
+EXPECTED = N_("a PNG or JPEG photo (any size; colour, greyscale or with transparency)")  # shown with _(EXPECTED)
 
 
 def load_own_image(path, size=(64, 64), crop=True):
@@ -34,29 +36,31 @@ def load_own_image(path, size=(64, 64), crop=True):
     """
     if (not isinstance(size, (tuple, list)) or len(size) != 2
             or not all(isinstance(n, (int, np.integer)) and n > 0 for n in size)):
-        raise ValueError(f"size must be (n_H, n_W), two positive ints such as (64, 64); got {size!r}.")
+        raise ValueError(_("size must be (n_H, n_W), two positive ints such as (64, 64); got {size!r}.").format(
+            size=size))
     n_H, n_W = (int(n) for n in size)
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(
-            f"{path}: no such file. Expected {EXPECTED}. Check the file name and its folder: a relative "
-            "path starts in the notebook's folder (for example images/my_image.jpg)."
+            _("{path}: no such file. Expected {expected}. Check the file name and its folder: a relative path starts "
+              "in the notebook's folder (for example images/my_image.jpg).").format(path=path, expected=_(EXPECTED))
         )
     if path.is_dir():
-        raise ValueError(f"{path}: is a folder, not an image file. Expected {EXPECTED}.")
+        raise ValueError(_("{path}: is a folder, not an image file. Expected {expected}.").format(
+            path=path, expected=_(EXPECTED)))
     try:
         with Image.open(path) as opened:
             opened.load()  # Pillow reads lazily: decode now, so a truncated file fails here
             image = _to_rgb(ImageOps.exif_transpose(opened))
     except UnidentifiedImageError:
         raise ValueError(
-            f"{path}: is not an image file Pillow can read. Expected {EXPECTED}. "
-            "If it is a photo in another format (HEIC, RAW, ...), export it as JPEG or PNG first."
+            _("{path}: is not an image file Pillow can read. Expected {expected}. If it is a photo in another format "
+              "(HEIC, RAW, ...), export it as JPEG or PNG first.").format(path=path, expected=_(EXPECTED))
         ) from None
     except (OSError, SyntaxError, ValueError) as exc:  # truncated or damaged image data
         raise ValueError(
-            f"{path}: the image could not be decoded ({exc}); the file may be truncated or damaged. "
-            "Check that it opens in an image viewer, or save it again as PNG or JPEG."
+            _("{path}: the image could not be decoded ({error}); the file may be truncated or damaged. Check that it "
+              "opens in an image viewer, or save it again as PNG or JPEG.").format(path=path, error=exc)
         ) from None
     if crop:
         image = ImageOps.fit(image, (n_W, n_H), method=Image.LANCZOS, centering=(0.5, 0.5))

@@ -14,6 +14,8 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
+from helpers.i18n import _
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -27,14 +29,14 @@ def graphviz_install_hint():
     if system == "Darwin":
         return "brew install graphviz"
     if system == "Windows":
-        return "winget install graphviz   (then restart Jupyter so PATH includes Graphviz's bin folder)"
+        return _("winget install graphviz   (then restart Jupyter so PATH includes Graphviz's bin folder)")
     if Path("/etc/debian_version").exists():
-        return "sudo apt-get install graphviz   (Debian/Ubuntu; `make lab` does this for you)"
+        return _("sudo apt-get install graphviz   (Debian/Ubuntu; `make lab` does this for you)")
     if Path("/etc/fedora-release").exists() or Path("/etc/redhat-release").exists():
         return "sudo dnf install graphviz"
     if Path("/etc/arch-release").exists():
         return "sudo pacman -S graphviz"
-    return "your system's `graphviz` package, or: conda install -c conda-forge graphviz"
+    return _("your system's `graphviz` package, or: conda install -c conda-forge graphviz")
 
 
 def check_graphviz():
@@ -43,19 +45,21 @@ def check_graphviz():
         import pydot
     except ImportError:
         raise GraphvizMissingError(
-            "The Python package pydot is missing, so plot_model cannot draw diagrams. "
-            "Install the pinned version with: pip install -r requirements.lock"
+            _("The Python package pydot is missing, so plot_model cannot draw diagrams. Install the pinned version "
+              "with: pip install -r requirements.lock")
         ) from None
     try:
         pydot.Dot.create(pydot.Dot())
     except (OSError, pydot.PydotException) as exc:
         found = shutil.which("dot")
-        where = f"`dot` at {found} does not run ({exc})" if found else "`dot` is not on the PATH"
-        raise GraphvizMissingError(
-            f"Graphviz is missing, so plot_model cannot draw diagrams: {where}. "
-            f"Install it with: {graphviz_install_hint()}; conda users: conda install -c conda-forge graphviz. "
-            "Then restart the kernel."
-        ) from None
+        if found:
+            message = _("Graphviz is missing, so plot_model cannot draw diagrams: `dot` at {found} does not run "
+                        "({error}). Install it with: {hint}; conda users: conda install -c conda-forge graphviz. Then "
+                        "restart the kernel.")
+        else:
+            message = _("Graphviz is missing, so plot_model cannot draw diagrams: `dot` is not on the PATH. Install it "
+                        "with: {hint}; conda users: conda install -c conda-forge graphviz. Then restart the kernel.")
+        raise GraphvizMissingError(message.format(found=found, error=exc, hint=graphviz_install_hint())) from None
 
 
 class DiagramError(AssertionError):
@@ -129,13 +133,14 @@ def check_diagram(dot, model):
     got_nodes, got_edges = diagram_connections(dot, model)
     problems = []
     if got_nodes != want_nodes:
-        problems.append(f"boxes missing: {sorted(want_nodes - got_nodes)}, boxes that are no layer: "
-                        f"{sorted(got_nodes - want_nodes)}")
+        problems.append(_("boxes missing: {missing}, boxes that are no layer: {extra}").format(
+            missing=sorted(want_nodes - got_nodes), extra=sorted(got_nodes - want_nodes)))
     if want_edges is not None and got_edges != want_edges:
-        problems.append(f"arrows missing: {sorted(want_edges - got_edges)}, arrows the model does not have: "
-                        f"{sorted(got_edges - want_edges)}")
+        problems.append(_("arrows missing: {missing}, arrows the model does not have: {extra}").format(
+            missing=sorted(want_edges - got_edges), extra=sorted(got_edges - want_edges)))
     if problems:
-        raise DiagramError(f"The diagram of {model.name!r} is not the model: " + "; ".join(problems))
+        raise DiagramError(_("The diagram of {name!r} is not the model: {problems}").format(
+            name=model.name, problems="; ".join(problems)))
     return len(got_edges)
 
 
@@ -183,8 +188,9 @@ def _require_png(path):
     """Raise GraphvizMissingError unless ``path`` holds a PNG image."""
     path = Path(path)
     if not path.exists() or path.read_bytes()[:8] != PNG_SIGNATURE:
-        raise GraphvizMissingError(f"No PNG diagram was written to {path}; check that `dot -V` works in a terminal "
-                                   f"and that Graphviz can write PNG files. Install it with: {graphviz_install_hint()}")
+        raise GraphvizMissingError(_("No PNG diagram was written to {path}; check that `dot -V` works in a terminal "
+                                     "and that Graphviz can write PNG files. Install it with: {hint}").format(
+                                         path=path, hint=graphviz_install_hint()))
 
 
 def _shrink_png(path, colours=64):
@@ -298,7 +304,8 @@ def _one_image(image):
     if image.ndim == 4 and image.shape[0] == 1:
         image = image[0]
     if image.ndim != 3 or image.shape[-1] != 3:
-        raise ValueError(f"image must have shape (1, n_H, n_W, 3) or (n_H, n_W, 3), got {image.shape}.")
+        raise ValueError(_("image must have shape (1, n_H, n_W, 3) or (n_H, n_W, 3), got {shape}.").format(
+            shape=image.shape))
     return image
 
 
@@ -315,7 +322,8 @@ def show_prediction(image, probability, class_names=("not smiling", "smiling"), 
     image = _one_image(image)
     values = np.ravel(probability)
     if values.size != 1 or not 0.0 <= float(values[0]) <= 1.0:
-        raise ValueError(f"probability must be one number in [0, 1] (a sigmoid output), got {probability!r}.")
+        raise ValueError(_("probability must be one number in [0, 1] (a sigmoid output), got {probability!r}.")
+                         .format(probability=probability))
     p = float(values[0])
     decision = class_names[1] if p >= threshold else class_names[0]
     fig, (left, right) = plt.subplots(1, 2, figsize=(7.5, 3.2), gridspec_kw={"width_ratios": [1, 1.6]})
@@ -472,7 +480,8 @@ def plot_confusion_matrix(true, predicted, class_names, title="Confusion matrix"
     """
     true, predicted = np.ravel(true).astype(int), np.ravel(predicted).astype(int)
     if true.shape != predicted.shape:
-        raise ValueError(f"true and predicted must hold one label per example: got {true.size} and {predicted.size}.")
+        raise ValueError(_("true and predicted must hold one label per example: got {true} and {predicted}.").format(
+            true=true.size, predicted=predicted.size))
     n = len(class_names)
     confusion = np.zeros((n, n), dtype=int)
     np.add.at(confusion, (true, predicted), 1)
@@ -504,7 +513,8 @@ def show_class_probabilities(image, probabilities, class_names, title, xlabel="c
     image = _one_image(image)
     probabilities = np.ravel(probabilities)
     if probabilities.size != len(class_names):
-        raise ValueError(f"probabilities has {probabilities.size} values for {len(class_names)} classes.")
+        raise ValueError(_("probabilities has {count} values for {classes} classes.").format(
+            count=probabilities.size, classes=len(class_names)))
     fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3), gridspec_kw={"width_ratios": [1, 1.8]})
     left.imshow(image)
     left.set_title(caption or f"input ({image.shape[0]}x{image.shape[1]})", fontsize=10)
@@ -577,8 +587,8 @@ def block_overview_graph(model, dpi=80):
 
     parts = block_overview(model)
     if len(parts) < 3:
-        raise ValueError(f"Model {model.name!r} has no layers named like the course's ResNet blocks "
-                         "(res2a_branch2a, bn2a_branch2a, ...): give the blocks stage= and block=.")
+        raise ValueError(_("Model {name!r} has no layers named like the course's ResNet blocks (res2a_branch2a, "
+                           "bn2a_branch2a, ...): give the blocks stage= and block=.").format(name=model.name))
     graph = pydot.Dot(graph_type="digraph", rankdir="TB", dpi=dpi, nodesep="0.2", ranksep="0.15")
     graph.set_node_defaults(shape="box", style="rounded,filled", fontname="Helvetica", fontsize="11",
                             fillcolor="white", width="4.2", height="0.3")

@@ -10,6 +10,11 @@ tests/test_book.py loads every page in a browser with the network cut off.
 
     .venv/bin/python scripts/book.py            # build
     python -m http.server -d book/_build/html   # then open http://localhost:8000
+
+The Korean edition (한국어판) is built beside it, in book/_build/html/ko/, from the same notebooks with their
+markdown and the helpers' printed messages taken from the catalogs in locale/ko/ (scripts/translations.py);
+the home page's and the data page's text too. Every page links to the same page in the other language, and the
+Korean pages use the English site's copy of MathJax.
 """
 import json
 import re
@@ -20,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import links  # noqa: E402
+import translations  # noqa: E402
 
 ROOT = links.ROOT
 BOOK = ROOT / "book"
@@ -27,33 +33,73 @@ BUILD = BOOK / "_build"
 SRC = BUILD / "src"
 HTML = BUILD / "html"
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LANGUAGES = ("en", "ko")
+SWITCH = {"en": "Read in English", "ko": "한국어로 읽기"}  # the language switch, in the language it leads to
+MATHJAX = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
 
 
-def stage():
-    """Copy the site's sources into book/_build/src, adding the launch links under each lesson's title."""
-    shutil.rmtree(SRC, ignore_errors=True)
-    (SRC / "notebooks").mkdir(parents=True)
-    shutil.copy(BOOK / "index.md", SRC / "index.md")
+def html_root(lang):
+    return HTML if lang == "en" else HTML / lang
+
+
+def language_switch(lang, page):
+    """The link from ``page`` (e.g. "notebooks/05_identity_block", "index") to the same page in the other
+    language, as inline HTML (a Markdown link would be taken for a cross-reference)."""
+    other = "ko" if lang == "en" else "en"
+    up = "../" * page.count("/")
+    target = f"{up}{other}/{page}.html" if lang == "en" else f"{up}../{page}.html"
+    return (f'<a class="language-switch" href="{target}" hreflang="{other}" lang="{other}">'
+            f"{SWITCH[other]}</a>")
+
+
+def _with_switch(text, lang, page):
+    """A Markdown page with the language switch as its second paragraph (under its title)."""
+    title, _, rest = text.partition("\n\n")
+    return f"{title}\n\n{language_switch(lang, page)}\n\n{rest}"
+
+
+def stage(lang="en"):
+    """Copy the site's sources into book/_build/src (src-ko for Korean), adding the launch links and the language
+    switch under each lesson's title; the Korean edition's notebooks and pages come from locale/ko/."""
+    src = SRC if lang == "en" else BUILD / f"src-{lang}"
+    translator = translations.Translator() if lang != "en" else None
+    shutil.rmtree(src, ignore_errors=True)
+    (src / "notebooks").mkdir(parents=True)
+    index = (BOOK / "index.md").read_text(encoding="utf-8")
+    (src / "index.md").write_text(_with_switch(translator.page(index) if translator else index, lang, "index"),
+                                  encoding="utf-8")
     for path in LESSONS:
-        nb = json.loads(path.read_text(encoding="utf-8"))
+        nb = translations.korean_notebook(path, translator) if translator else json.loads(
+            path.read_text(encoding="utf-8"))
         launch = {"cell_type": "markdown", "id": "launch-links", "metadata": {},
-                  "source": [links.launch_line(path.stem)]}
+                  "source": [links.launch_line(path.stem) + " · " + language_switch(lang, f"notebooks/{path.stem}")]}
         nb["cells"].insert(1, launch)
         for cell in nb["cells"]:  # the Colab cell does nothing here: the launch links stand for it
             if cell.get("id") == "colab-setup":
                 cell["metadata"].setdefault("tags", []).append("remove-cell")
-        (SRC / "notebooks" / path.name).write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
-    shutil.copytree(ROOT / "notebooks" / "images", SRC / "notebooks" / "images")
-    (SRC / "data").mkdir()
-    shutil.copy(ROOT / "data" / "README.md", SRC / "data" / "README.md")
+        (src / "notebooks" / path.name).write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+    shutil.copytree(ROOT / "notebooks" / "images", src / "notebooks" / "images")
+    (src / "data").mkdir()
+    data = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    (src / "data" / "README.md").write_text(
+        _with_switch(translator.page(data) if translator else data, lang, "data/README"), encoding="utf-8")
     for png in (ROOT / "data").glob("*.png"):
-        shutil.copy(png, SRC / "data" / png.name)
+        shutil.copy(png, src / "data" / png.name)
+    return src
 
 
-def build():
+def build(lang="en", src=SRC):
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q", "-c", str(BOOK),
-           "-d", str(BUILD / "doctrees"), str(SRC), str(HTML)]
-    subprocess.run(cmd, check=True)
+           "-d", str(BUILD / f"doctrees-{lang}")]
+    if lang != "en":
+        # The Korean site sits in html/ko/ and uses the English site's MathJax: mathjax_path is relative to
+        # _static/, so ../../_static/ is html/_static/.
+        title = translations.Translator().text("book-title")
+        cmd += ["-D", f"language={lang}", "-D", f"html_title={title}", "-D", f"project={title}",
+                "-D", f"mathjax_path=../../_static/{MATHJAX}"]
+    subprocess.run(cmd + [str(src), str(html_root(lang))], check=True)
+    if lang != "en":
+        return
     conf = {}
     exec(compile((BOOK / "conf.py").read_text(), str(BOOK / "conf.py"), "exec"), conf)
     target = HTML / "_static" / "mathjax"
@@ -83,8 +129,9 @@ def external_resources():
 
 
 def main():
-    stage()
-    build()
+    shutil.rmtree(HTML / "ko", ignore_errors=True)
+    build("en", stage("en"))  # first: the Korean site uses its MathJax
+    build("ko", stage("ko"))
     bad = external_resources()
     if bad:
         sys.exit("The site would load these from the network:\n  " + "\n  ".join(bad))

@@ -28,11 +28,43 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_markdown_cell
 
+# What the generator writes around a lesson, in English; the Korean edition's text is in locale/ko/editions.po.
+TEXT = {
+    "workbook-intro-exercises": (
+        "*Your workbook copy of **{title}**. Write your code where it says `# YOUR CODE HERE`, then run the check "
+        "below it. The solved lesson, with all its outputs, is [{name}]({link}); the solutions are also at the end "
+        "of this notebook.*"),
+    "workbook-intro": (
+        "*Your workbook copy of **{title}**: run it, change it, try things. The lesson with all its outputs is "
+        "[{name}]({link}).*"),
+    "workbook-solution-summary": "Solution: <code>{name}</code>",
+    "workbook-solutions": "## Solutions\n\nTry the exercise and its hints first.",
+}
+
+
+def edition_text(key, lang="en"):
+    """TEXT[key] in ``lang``; only another language than English needs scripts/translations.py (and Babel)."""
+    if lang == "en":
+        return TEXT[key]
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import translations
+    return translations.Translator().text(key)
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "notebooks"
 WORKBOOK = ROOT / "workbook"
 HIDDEN_MARKERS = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$")
 SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+
+
+def editions(lang="en", root=ROOT):
+    """(solved lessons' folder, workbook folder) of an edition; the Korean one is built from its catalogs first."""
+    if lang == "en":
+        return root / "notebooks", root / "workbook"
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import translations
+    translations.build(root / lang, source=root / "notebooks")
+    return root / lang / "notebooks", root / lang / "workbook"
 
 
 def lessons(source=SOURCE):
@@ -72,6 +104,7 @@ def make_workbook(source_path, reference_link):
     from nbgrader.preprocessors import ClearSolutions
 
     nb = nbformat.read(source_path, as_version=4)
+    lang = nb.metadata.get("course", {}).get("language", "en")  # the Korean edition's notebooks say "ko"
     solutions = exercises(nb)
     nb, _ = ClearSolutions(enforce_metadata=True).preprocess(nb, {})
     for cell in nb.cells:
@@ -83,19 +116,17 @@ def make_workbook(source_path, reference_link):
             cell.execution_count = None
             cell.source = _without(HIDDEN_MARKERS, cell.source)
     title = nb.cells[0].source.splitlines()[0].lstrip("# ").strip()
-    if solutions:
-        intro = (f"*Your workbook copy of **{title}**. Write your code where it says `# YOUR CODE HERE`, then run "
-                 f"the check below it. The solved lesson, with all its outputs, is "
-                 f"[{source_path.name}]({reference_link}); the solutions are also at the end of this notebook.*")
-    else:
-        intro = (f"*Your workbook copy of **{title}**: run it, change it, try things. The lesson with all its "
-                 f"outputs is [{source_path.name}]({reference_link}).*")
+    names = {"title": title, "name": source_path.name, "link": reference_link}
+    intro = edition_text("workbook-intro-exercises" if solutions else "workbook-intro", lang).format(**names)
     nb.cells.insert(0, new_markdown_cell(intro))
     if solutions:
-        blocks = [f"<details>\n<summary>Solution: <code>{name}</code></summary>\n\n```python\n{code}\n```\n</details>"
+        summary = edition_text("workbook-solution-summary", lang)
+        blocks = [f"<details>\n<summary>{summary.format(name=name)}</summary>\n\n```python\n{code}\n```\n</details>"
                   for name, code in solutions]
-        nb.cells.append(new_markdown_cell("## Solutions\n\nTry the exercise and its hints first.\n\n" + "\n\n".join(blocks)))
-    nb.metadata["course"] = {"edition": "workbook", "source": f"notebooks/{source_path.name}"}
+        nb.cells.append(new_markdown_cell(edition_text("workbook-solutions", lang) + "\n\n" + "\n\n".join(blocks)))
+    nb.metadata["course"] = {"edition": "workbook", "source": f"{source_path.parent.name}/{source_path.name}"}
+    if lang != "en":
+        nb.metadata["course"]["language"] = lang
     nb.metadata["course"]["fingerprint"] = fingerprint(nb)
     return nb
 
@@ -148,13 +179,22 @@ def update(source=SOURCE, workbook=WORKBOOK, out=print):
             report[path.name] = "updated"
         else:
             report[path.name] = "kept"
-            out(f"workbook/{path.name}: the lesson has changed, and your copy has your own changes, so it was kept "
-                f"as it is. To get the new version: make refresh NOTEBOOK={path.name[:2]} (your copy then goes to "
-                "workbook/backups/).")
+            out(f"{_shown(workbook)}/{path.name}: the lesson has changed, and your copy has your own changes, so it was kept "
+                f"as it is. To get the new version: make refresh NOTEBOOK={path.name[:2]}"
+                f"{' LANG=ko' if workbook.parent.name == 'ko' else ''} (your copy then goes to "
+                f"{_shown(workbook)}/backups/).")
     counts = {state: sum(1 for s in report.values() if s == state) for state in ("added", "updated", "kept")}
-    out(f"workbook/: {len(report)} notebooks ({counts['added']} added, {counts['updated']} updated, "
+    out(f"{_shown(workbook)}/: {len(report)} notebooks ({counts['added']} added, {counts['updated']} updated, "
         f"{counts['kept']} with your changes kept)")
     return report
+
+
+def _shown(folder):
+    """The workbook folder as the learner knows it: workbook, or ko/workbook for the Korean edition."""
+    try:
+        return str(folder.relative_to(ROOT))
+    except ValueError:
+        return folder.name
 
 
 def _relative_link(source_path, workbook):
@@ -181,9 +221,9 @@ def refresh(number, source=SOURCE, workbook=WORKBOOK, now=None, out=print):
         backup = workbook / "backups" / f"{path.stem}.{stamp}.ipynb"
         backup.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(target, backup)
-        out(f"workbook/{path.name}: your copy is now {backup.relative_to(workbook.parent)}")
+        out(f"{_shown(workbook)}/{path.name}: your copy is now {backup.relative_to(workbook.parent)}")
     _write(make_workbook(path, _relative_link(path, workbook)), target)
-    out(f"workbook/{path.name}: a fresh copy of the lesson")
+    out(f"{_shown(workbook)}/{path.name}: a fresh copy of the lesson")
     return backup
 
 
@@ -193,11 +233,14 @@ def main(argv=None):
     commands.add_parser("update", help="add missing workbook notebooks; never overwrite one you changed")
     one = commands.add_parser("refresh", help="a fresh copy of one lesson; yours goes to workbook/backups/")
     one.add_argument("number", help="the lesson's number, e.g. 05")
+    parser.add_argument("--lang", choices=("en", "ko"), default="en",
+                        help="the edition: en (notebooks/ -> workbook/) or ko (ko/notebooks/ -> ko/workbook/)")
     args = parser.parse_args(argv)
+    source, workbook = editions(args.lang)
     if args.command == "update":
-        update()
+        update(source, workbook)
     else:
-        refresh(args.number)
+        refresh(args.number, source, workbook)
 
 
 if __name__ == "__main__":

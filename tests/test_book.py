@@ -6,6 +6,9 @@ test asserts, page by page: no console errors and no request to another host; ev
 (naturalWidth > 0) and every image a notebook stored is on its page; all math typeset by MathJax, with no raw
 $…$ left in the text; the Colab and Binder links; then that every internal link (and #anchor) resolves,
 and that search finds a lesson. Screenshots of the home page and lesson 05 go to $BROWSER_SCREENSHOTS.
+
+The Korean edition (html/ko/) passes the same test, and more: its pages say lang="ko" and are written in Korean,
+and every page of either edition links to the same page in the other.
 """
 import functools
 import importlib.util
@@ -29,6 +32,7 @@ spec.loader.exec_module(links)
 
 LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PAGES = ["index.html", *(f"notebooks/{stem}.html" for stem in LESSONS), "data/README.html"]
+EDITIONS = {"en": "", "ko": "ko/"}  # each edition's folder in the site
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -93,6 +97,10 @@ PAGE_FACTS = """
         mathErrors: document.querySelectorAll('.MathJax .merror, .MathJax_Error').length,
         rawMath: (text.match(/\\$[^$\\n]{1,80}\\$|\\\\\\(|\\\\\\[/g) || []),
         links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+        lang: document.documentElement.lang,
+        hangul: (text.match(/[\uac00-\ud7a3]/g) || []).length,
+        letters: (text.match(/[A-Za-z\uac00-\ud7a3]/g) || []).length,
+        switches: [...document.querySelectorAll('main a.language-switch')].map(a => a.href),
         navigation: [...document.querySelectorAll('.prev-next-area a')].map(a => a.href),
     };"""
 
@@ -103,12 +111,14 @@ def stored_images(stem):
                for cell in nb["cells"] for output in cell.get("outputs", []))
 
 
-def test_every_page_offline(site, browser, tmp_path_factory):
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_every_page_offline(site, browser, tmp_path_factory, lang):
     shots = screenshot_folder(tmp_path_factory)
     requested_urls(browser)  # forget the browser's start
     facts = {}
+    other = "ko" if lang == "en" else "en"
     for page in PAGES:
-        load(browser, f"{site}/{page}")
+        load(browser, f"{site}/{EDITIONS[lang]}{page}")
         facts[page] = browser.execute_script(PAGE_FACTS)
         errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
         assert not errors, f"{page}: console errors: {errors}"
@@ -120,11 +130,18 @@ def test_every_page_offline(site, browser, tmp_path_factory):
         assert facts[page]["mathTypeset"] == facts[page]["math"], f"{page}: math left untypeset"
         assert facts[page]["mathErrors"] == 0, f"{page}: MathJax errors"
         assert not facts[page]["rawMath"], f"{page}: raw math in the text: {facts[page]['rawMath']}"
+        assert facts[page]["lang"] == lang, f"{lang}/{page}: <html lang={facts[page]['lang']!r}>"
+        if lang == "ko":  # the prose is Korean: most letters on the page (code and math left out) are Hangul
+            assert facts[page]["hangul"] > 0.5 * facts[page]["letters"], (
+                f"ko/{page}: {facts[page]['hangul']} Hangul of {facts[page]['letters']} letters")
+        assert facts[page]["switches"] == [f"{site}/{EDITIONS[other]}{page}"], (
+            f"{lang}/{page}: the language switch leads to {facts[page]['switches']}")
+        suffix = "" if lang == "en" else "_ko"
         if page == "index.html":
-            browser.save_screenshot(str(shots / "book_index.png"))
+            browser.save_screenshot(str(shots / f"book_index{suffix}.png"))
         if page.startswith("notebooks/05"):
             browser.execute_script("document.querySelector('.math.notranslate').scrollIntoView({block: 'center'})")
-            browser.save_screenshot(str(shots / "book_05_identity_block.png"))
+            browser.save_screenshot(str(shots / f"book_05_identity_block{suffix}.png"))
 
     for stem in LESSONS:
         page = facts[f"notebooks/{stem}.html"]
@@ -137,7 +154,7 @@ def test_every_page_offline(site, browser, tmp_path_factory):
     # Course order: the home page's next page is lesson 00, each lesson's next is the one after it.
     order = ["index.html", *(f"notebooks/{stem}.html" for stem in LESSONS), "data/README.html"]
     for here, there in zip(order, order[1:]):
-        assert f"{site}/{there}" in facts[here]["navigation"], f"{here} does not lead on to {there}"
+        assert f"{site}/{EDITIONS[lang]}{there}" in facts[here]["navigation"], f"{here} does not lead on to {there}"
 
     # Every internal link resolves, and every #anchor exists on its page.
     targets = {}
@@ -159,8 +176,10 @@ def test_every_page_offline(site, browser, tmp_path_factory):
             assert urllib.parse.unquote(anchor) in ids[path], f"{page} links to {url}: no such anchor"
 
 
-def test_search_finds_a_lesson(site, browser):
-    load(browser, f"{site}/search.html?q=shortcut")
+@pytest.mark.parametrize("lang, word", [("en", "shortcut"), ("ko", "지름길")])
+def test_search_finds_a_lesson(site, browser, lang, word):
+    load(browser, f"{site}/{EDITIONS[lang]}search.html?q={urllib.parse.quote(word)}")
     results = wait_for(lambda: browser.execute_script(
         "return [...document.querySelectorAll('#search-results li a')].map(a => a.href)"), 30, "search results")
-    assert f"{site}/notebooks/05_identity_block.html" in [url.split("?")[0].split("#")[0] for url in results]
+    found = [url.split("?")[0].split("#")[0] for url in results]
+    assert f"{site}/{EDITIONS[lang]}notebooks/05_identity_block.html" in found, found

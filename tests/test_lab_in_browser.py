@@ -9,6 +9,7 @@ Screenshots go to $BROWSER_SCREENSHOTS (default: the test's temporary folder).
 """
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -40,14 +41,14 @@ IDENTITY_BLOCK_LINES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`make lab` on a copy of the lessons: the workbook is generated, JupyterLab serves the project."""
+def start_lab(tmp_path_factory, lang="en"):
+    """`make lab` (LANG=ko: `make lab LANG=ko`) on a copy of the lessons: the workbook is generated, JupyterLab
+    serves the project."""
     project = tmp_path_factory.mktemp("project")
     shutil.copytree(ROOT / "notebooks", project / "notebooks", ignore=shutil.ignore_patterns("output"))
     port = free_port()
     log = open(project / "lab.log", "w")
-    process = subprocess.Popen([sys.executable, lab.__file__, "--project", str(project), "--no-browser",
+    process = subprocess.Popen([sys.executable, lab.__file__, "--project", str(project), "--lang", lang, "--no-browser",
                                 f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}"],
                                stdout=log, stderr=subprocess.STDOUT, cwd=project)
     url = f"http://127.0.0.1:{port}"
@@ -60,9 +61,19 @@ def server(tmp_path_factory):
     else:
         process.kill()
         pytest.fail("JupyterLab did not start:\n" + (project / "lab.log").read_text())
-    yield {"url": url, "project": project}
+    yield {"url": url, "project": project, "workbook": "workbook" if lang == "en" else f"{lang}/workbook"}
     process.terminate()
     process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    yield from start_lab(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def korean_server(tmp_path_factory):
+    yield from start_lab(tmp_path_factory, "ko")
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +103,7 @@ def menu(driver, top, command):
 def open_notebook(driver, server, name):
     from selenium.webdriver.common.by import By
 
-    driver.get(f"{server['url']}/lab/tree/workbook/{name}?token={TOKEN}")
+    driver.get(f"{server['url']}/lab/tree/{server['workbook']}/{name}?token={TOKEN}")
     wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-Cell"), 120, f"{name} to open")
     wait_for(lambda: kernel_idle(server), 120, "the kernel to start")
     time.sleep(2)  # let the first-launch notifications, if any, appear
@@ -207,3 +218,25 @@ def test_run_all_in_fresh_workbook_notebooks_then_solve_05(server, browser, scre
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", output)
     time.sleep(0.5)
     browser.save_screenshot(str(screenshots / "05_check_passes.png"))
+
+
+def test_the_korean_workbook_speaks_korean(korean_server, browser, screenshots):
+    """make lab LANG=ko: the Korean workbook's prose is Korean, and so are the checks' messages, printed by the
+    helpers in a kernel that JupyterLab started in ko/workbook/; the code is the English workbook's."""
+    name = "06_convolutional_block.ipynb"
+    project = korean_server["project"]
+    open_notebook(browser, korean_server, name)
+    assert no_interruptions(browser) == ([], [])
+    nb = run_all_and_save(browser, project / "ko" / "workbook" / name)
+    assert_ran_without_errors(nb)
+    hangul = re.compile(r"[\uac00-\ud7a3]")
+    assert all(hangul.search(cell.source) for cell in nb.cells if cell.cell_type == "markdown")
+    checks = [cell for cell in nb.cells if cell.cell_type == "code" and " = check_" in cell.source]
+    printed = ["".join(o.get("text", "") for o in cell.outputs) for cell in checks]
+    assert checks and all(hangul.search(text) and "is not written yet" not in text for text in printed), printed
+    output = wait_for(lambda: browser.find_elements(
+        "xpath", "//div[contains(@class,'jp-OutputArea-output')][contains(., 'convolutional_block')]"),
+        30, "the check's output")[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", output)
+    time.sleep(0.5)
+    browser.save_screenshot(str(screenshots / "ko_06_check.png"))

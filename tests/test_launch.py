@@ -80,6 +80,8 @@ def test_postbuild_prepares_the_data_and_the_workbook(tmp_path):
     assert (tmp_path / "pip.log").read_text().split() == ["install", "--no-deps", "-e", "."]
     assert list((copy / "data" / "generated").glob("*signs*.h5")) and list((copy / "data" / "generated").glob("*happy*.h5"))
     assert sorted(p.stem for p in (copy / "workbook").glob("*.ipynb")) == LESSONS
+    assert sorted(p.stem for p in (copy / "ko" / "workbook").glob("*.ipynb")) == LESSONS  # 한국어판
+    assert (copy / "ko" / ".course-language").read_text().strip() == "ko"
     assert (prefix / "etc/jupyter/labconfig/page_config.json").is_file()
 
 
