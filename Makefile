@@ -67,7 +67,7 @@ bench: setup
 # release of every other package of LOCK_TOP, in .canary/venv (the course's .venv is untouched). Report in
 # .canary/report.md; exit 1 when a test broke. CANARY_ARGS="--reuse" keeps the environment of the last run.
 CANARY_ARGS ?=
-canary: setup browser
+canary: setup browser korean
 	$(PYTHON) scripts/canary.py --lock-top $(LOCK_TOP) $(CANARY_ARGS)
 
 # Is this set-up ready for the course? Prints a fix for every problem; exit 1 when there is one.

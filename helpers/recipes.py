@@ -24,6 +24,8 @@ class Recipe:
     residual_gamma       -- None (the course: 1), or start every residual block close to the identity: the scale
                             (gamma) of the last BatchNormalization of each block's main path set to this before
                             training (``scale_last_gamma``)
+    mirror               -- mirror each training image left-right with probability 1/2, anew every epoch
+                            (``data``: a hand sign means the same with the left hand as with the right)
     """
     epochs: int
     batch_size: int
@@ -34,6 +36,7 @@ class Recipe:
     ema_momentum: float | None = None
     label_smoothing: float = 0.0
     residual_gamma: float | None = None
+    mirror: bool = False
 
     def steps_per_epoch(self, n_train):
         return int(np.ceil(n_train / self.batch_size))
@@ -54,6 +57,13 @@ class Recipe:
         return keras.optimizers.Adam(learning_rate=self.schedule(n_train), use_ema=True,
                                      ema_momentum=self.ema_momentum)
 
+    def data(self, X, Y, seed=0):
+        """The training batches for ``fit``: ``helpers.training.shuffled_batches`` with the recipe's batch size
+        (reshuffled every epoch, without tf.data's autotuning), mirrored if the recipe says so. Pass
+        ``shuffle=False`` to fit: the batches are already shuffled."""
+        from helpers.training import shuffled_batches
+        return shuffled_batches(X, Y, self.batch_size, seed=seed, mirror=self.mirror)
+
     def loss(self):
         return keras.losses.CategoricalCrossentropy(label_smoothing=self.label_smoothing)
 
@@ -70,5 +80,5 @@ def scale_last_gamma(model, value):
 
 
 # Notebook 07: ResNet50 on SIGNS (1080 training images). `make bench` times it; notebook 07 says why each value.
-RESNET50_SIGNS = Recipe(epochs=7, batch_size=32, learning_rate=1e-3, bn_batch_size=270, bn_images=540,
-                        label_smoothing=0.1, residual_gamma=0.1)
+RESNET50_SIGNS = Recipe(epochs=5, batch_size=32, learning_rate=1e-3, bn_batch_size=270, bn_images=540,
+                        label_smoothing=0.1, residual_gamma=0.1, mirror=True)

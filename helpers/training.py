@@ -12,13 +12,15 @@ import keras
 import numpy as np
 
 
-def shuffled_batches(X, Y, batch_size, seed=0):
+def shuffled_batches(X, Y, batch_size, seed=0, mirror=False):
     """The training set in batches, reshuffled every epoch, as a tf.data pipeline for ``fit``, without
     tf.data's autotuning.
 
     X, Y       -- the training images and labels (arrays with one row per example)
     batch_size -- examples per batch (the last batch of an epoch may be smaller, as with fit(X, Y))
     seed       -- the shuffles' seed: the same seed gives the same order of batches
+    mirror     -- also mirror each image left-right with probability 1/2, drawn anew every epoch (seeded): a
+                  label-preserving change for hands, which appear as left and right hands in SIGNS
     ``fit(X, Y, batch_size=...)`` builds a pipeline like this one itself, with autotuning on. At the start of
     every epoch it deletes the previous epoch's iterator, and that waits for the autotuning thread: on the two
     cores `make bench` runs on, one epoch in three waited about 20 s with both cores idle (py-spy: the main
@@ -33,11 +35,19 @@ def shuffled_batches(X, Y, batch_size, seed=0):
         raise ValueError(f"X has {len(X)} examples and Y {len(Y)}: they must have one row per example each.")
     options = tf.data.Options()
     options.autotune.enabled = False
-    return (tf.data.Dataset.from_tensor_slices((X, Y))
-            .shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
-            .batch(batch_size)
-            .prefetch(1)
-            .with_options(options))
+    batches = (tf.data.Dataset.from_tensor_slices((X, Y))
+               .shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
+               .batch(batch_size))
+    if mirror:
+        # One generator for the whole run: its state goes on from epoch to epoch, so every epoch mirrors other
+        # images (a seeded random op inside map would start again, and mirror the same ones, every epoch).
+        generator = tf.random.Generator.from_seed(seed + 1)
+
+        def maybe_mirror(x, y):
+            coin = generator.uniform([tf.shape(x)[0], 1, 1, 1]) < 0.5
+            return tf.where(coin, tf.reverse(x, axis=[2]), x), y
+        batches = batches.map(maybe_mirror)
+    return batches.prefetch(1).with_options(options)
 
 
 def create_training_variables(model, X, Y):

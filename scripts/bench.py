@@ -4,7 +4,8 @@
     .venv/bin/python scripts/bench.py --seeds 0       # one ResNet50 training run instead of three
     .venv/bin/python scripts/bench.py --skip-time-to-accuracy   # throughput and peak only (about 3 minutes)
     .venv/bin/python scripts/bench.py --skip-throughput --recipe epochs=6 batch_size=16   # try another recipe
-    .venv/bin/python scripts/bench.py --skip-throughput --pipeline ours   # the data without tf.data's autotuning
+    .venv/bin/python scripts/bench.py --skip-throughput --pipeline keras  # fit(X, Y), with tf.data's autotuning
+    .venv/bin/python scripts/bench.py --skip-throughput --recipe mirror=False epochs=7   # the previous recipe
 
 It measures, on whatever machine runs it:
 (a) images per second, training and prediction, of helpers.models.ResNet50 and keras.applications.ResNet50 at
@@ -30,8 +31,9 @@ no weight), and the clock may stop at an earlier epoch.
 
 Slow epochs: on the 2-core machine of the README, one epoch in three took about 41 s instead of 21 with fit(X, Y):
 both cores idle for about 20 s while the main thread deleted the previous epoch's tf.data iterator, waiting for
-its autotuning thread (py-spy). `--pipeline ours` feeds fit with helpers.training.shuffled_batches, which has no
-autotuning; no epoch waited in those runs.
+its autotuning thread (py-spy). Notebook 07, and this script by default, feed fit with the recipe's batches
+(helpers.recipes.Recipe.data: helpers.training.shuffled_batches, which has no autotuning); no epoch waited in
+those runs. `--pipeline keras` times fit(X, Y) instead.
 """
 import argparse
 import gc
@@ -58,7 +60,7 @@ from helpers import datasets, models  # noqa: E402
 import dataclasses  # noqa: E402
 
 from helpers.recipes import RESNET50_SIGNS, scale_last_gamma  # noqa: E402
-from helpers.training import create_training_variables, recompute_batchnorm_statistics, shuffled_batches  # noqa: E402,E501
+from helpers.training import create_training_variables, recompute_batchnorm_statistics  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
 TARGET = 0.95
@@ -276,7 +278,7 @@ class Clock(keras.callbacks.Callback):
         self.epoch_start = time.perf_counter()
 
 
-def resnet50_time_to_accuracy(seed, signs, recipe=RESNET50_SIGNS, per_epoch=False, pipeline="keras"):
+def resnet50_time_to_accuracy(seed, signs, recipe=RESNET50_SIGNS, per_epoch=False, pipeline="recipe"):
     X_train, Y_train, X_test, Y_test = signs
     fresh_start()
     keras.utils.set_random_seed(seed)
@@ -294,10 +296,10 @@ def resnet50_time_to_accuracy(seed, signs, recipe=RESNET50_SIGNS, per_epoch=Fals
 
     clock = Clock(measure if per_epoch else None)
     start = time.perf_counter()
-    if pipeline == "keras":  # as notebook 07: fit batches and shuffles the arrays itself
+    if pipeline == "keras":  # fit batches and shuffles the arrays itself (with tf.data's autotuning)
         model.fit(X_train, Y_train, epochs=recipe.epochs, batch_size=recipe.batch_size, callbacks=[clock], verbose=0)
-    else:  # helpers.training.shuffled_batches: no tf.data autotuning, so no wait between epochs
-        model.fit(shuffled_batches(X_train, Y_train, recipe.batch_size, seed=seed), epochs=recipe.epochs,
+    else:  # as notebook 07: recipe.data, helpers.training.shuffled_batches (no autotuning), mirrored if it says so
+        model.fit(recipe.data(X_train, Y_train, seed=seed), epochs=recipe.epochs,
                   shuffle=False, callbacks=[clock], verbose=0)
     fit_returned = time.perf_counter()
     fit_s = fit_returned - start - clock.paused + variables_s
@@ -355,9 +357,10 @@ def main(argv=None):
                         help="also measure ResNet50's test accuracy after every epoch (clock stopped meanwhile)")
     parser.add_argument("--recipe", nargs="+", default=[], metavar="FIELD=VALUE",
                         help="time another recipe: notebook 07's with these fields changed, e.g. epochs=6")
-    parser.add_argument("--pipeline", choices=["keras", "ours"], default="keras",
-                        help="ResNet50's training data: fit(X, Y) as notebook 07 (keras), or "
-                             "helpers.training.shuffled_batches, without tf.data's autotuning (ours)")
+    parser.add_argument("--pipeline", choices=["recipe", "keras"], default="recipe",
+                        help="ResNet50's training data: the recipe's batches as notebook 07 (recipe.data: "
+                             "helpers.training.shuffled_batches without tf.data's autotuning, mirrored if the recipe "
+                             "says so), or fit(X, Y) with the arrays (keras)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     fields = {field.name: field.type for field in dataclasses.fields(RESNET50_SIGNS)}
@@ -382,7 +385,7 @@ def main(argv=None):
         signs = signs_data()
         runs = []
         print(f"(b, c) ResNet50 on SIGNS, {'notebook 07' if recipe == RESNET50_SIGNS else 'another'} recipe: {recipe}, "
-              f"data through {'fit(X, Y)' if args.pipeline == 'keras' else 'shuffled_batches'}")
+              f"data through {'fit(X, Y)' if args.pipeline == 'keras' else 'recipe.data (shuffled_batches)'}")
         for seed in args.seeds:
             run = resnet50_time_to_accuracy(seed, signs, recipe, per_epoch=args.per_epoch, pipeline=args.pipeline)
             runs.append(run)

@@ -25,7 +25,8 @@ HOME = ROOT / ".canary"
 NIGHTLY = {"tensorflow-cpu": "tf-nightly", "tensorflow": "tf-nightly", "keras": "keras-nightly"}
 # The same pytest run as `make test` (Makefile), with the results also written as JUnit XML.
 PYTEST = ["-n", "2", "--dist", "loadfile", "notebooks/07_resnet50.ipynb", "tests/test_classroom.py", "tests",
-          "notebooks", "--nbval", "--nbval-current-env", "--sanitize-with", "tests/nbval_sanitize.cfg",
+          "notebooks", "ko/notebooks/01_keras_convention.ipynb", "ko/notebooks/05_identity_block.ipynb",
+          "ko/notebooks/06_convolutional_block.ipynb", "--nbval", "--nbval-current-env", "--sanitize-with", "tests/nbval_sanitize.cfg",
           "--nbval-cell-timeout=900", "-m", "not slow"]
 
 

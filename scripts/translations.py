@@ -104,21 +104,48 @@ def _shown(path):
 
 
 def load(path):
+    """The catalog at ``path`` (an empty one if there is none), with the previous English of fuzzy entries."""
     from babel.messages.catalog import Catalog  # Babel (with Sphinx in the lock) reads and writes .po files
-    from babel.messages.pofile import read_po
+    from babel.messages.pofile import read_po, unescape
     if not Path(path).is_file():
         return Catalog(locale=LANG)
-    with open(path, "rb") as f:
-        return read_po(f, locale=LANG)
+    # Babel writes a long "#| msgid" on wrapped comment lines that it cannot read back, so the previous msgids
+    # are written (save) and read here in gettext's own form: '#| msgid ""' and one '#| "..."' line per line.
+    kept, previous, pending, collecting = [], {}, [], False
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.startswith("#| "):
+            text = line[3:]
+            collecting = True
+            pending.append(unescape(text[len("msgid "):] if text.startswith("msgid ") else text))
+            continue
+        if collecting and line.startswith("msgctxt "):
+            previous[unescape(line[len("msgctxt "):])] = "".join(pending)
+        if not line.startswith("#"):
+            pending, collecting = [], False
+        kept.append(line)
+    catalog = read_po(io.BytesIO("\n".join(kept).encode("utf-8") + b"\n"), locale=LANG)
+    for message in catalog:
+        if message.context in previous and message.fuzzy:
+            message.previous_id = [previous[message.context]]
+    return catalog
 
 
 def save(catalog, path):
-    from babel.messages.pofile import write_po
+    from babel.messages.pofile import escape, write_po
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=0, no_location=True, omit_header=False, include_previous=True,
+    write_po(buffer, catalog, width=0, no_location=True, omit_header=False, include_previous=False,
              ignore_obsolete=True)
-    path.write_bytes(buffer.getvalue())
+    previous = {m.context: m.previous_id[0] for m in catalog if m.id and m.fuzzy and m.previous_id and m.context}
+    lines = []
+    for line in buffer.getvalue().decode("utf-8").splitlines():
+        if line.startswith("msgctxt "):
+            context = next((c for c in previous if line == f"msgctxt {escape(c)}"), None)
+            if context is not None:
+                lines.append('#| msgid ""')
+                lines.extend(f"#| {escape(part)}" for part in previous[context].splitlines(keepends=True))
+        lines.append(line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 HEADER = """# Korean translation of {project}.

@@ -170,3 +170,45 @@ def test_shuffled_batches_reshuffle_every_epoch_without_autotuning():
     np.testing.assert_array_equal(again, first)
     with pytest.raises(ValueError, match="one row per example"):
         shuffled_batches(X, Y[:10], 32)
+
+
+def test_shuffled_batches_mirror_about_half_the_images_anew_every_epoch():
+    from helpers.training import shuffled_batches
+
+    m = 200
+    X = np.zeros((m, 2, 3, 1), dtype="float32")
+    X[:, 0, 0, 0] = np.arange(m)  # the image's number, top left; it moves to the top right when mirrored
+    X[:, 1, 0, 0] = 1000.0  # and a marker in the bottom left
+    Y = np.eye(2, dtype="float32")[np.arange(m) % 2]
+    batches = shuffled_batches(X, Y, batch_size=32, seed=5, mirror=True)
+
+    def epoch():
+        mirrored = {}
+        for x, y in batches:
+            x, y = x.numpy(), y.numpy()
+            flipped = x[:, 1, 2, 0] == 1000.0
+            np.testing.assert_array_equal(x[flipped], X[x[flipped][:, 0, 2, 0].astype(int)][:, :, ::-1])
+            number = np.where(flipped, x[:, 0, 2, 0], x[:, 0, 0, 0]).astype(int)
+            np.testing.assert_array_equal(y, Y[number])  # labels stay with their images
+            mirrored.update(dict(zip(number.tolist(), flipped.tolist())))
+        assert sorted(mirrored) == list(range(m))  # every image once, mirrored or not
+        return mirrored
+    first, second = epoch(), epoch()
+    assert 0.35 * m < sum(first.values()) < 0.65 * m
+    assert first != second  # other images are mirrored in the next epoch
+    # the same seed, a new pipeline: the same images mirrored in the same order
+    runs = [[x.numpy() for x, _ in shuffled_batches(X, Y, batch_size=32, seed=5, mirror=True)] for _ in range(2)]
+    np.testing.assert_array_equal(np.concatenate(runs[0]), np.concatenate(runs[1]))
+
+
+def test_the_recipe_gives_fit_its_batches():
+    X = np.arange(70, dtype="float32").reshape(70, 1, 1, 1) * np.ones((1, 2, 2, 1), dtype="float32")
+    Y = np.eye(2, dtype="float32")[np.arange(70) % 2]
+    plain = Recipe(epochs=1, batch_size=32, learning_rate=1e-3)
+    assert [len(x) for x, _ in plain.data(X, Y)] == [32, 32, 6]
+    assert plain.data(X, Y).options().autotune.enabled is False
+    for x, _ in plain.data(X, Y):  # not mirrored: the columns are as given
+        np.testing.assert_array_equal(x.numpy(), X[x.numpy()[:, 0, 0, 0].astype(int)])
+    X[:, :, 1, :] += 0.5  # the right column differs from the left: a mirrored image shows it
+    flipped = sum(int((x.numpy()[:, 0, 0, 0] % 1 == 0.5).sum()) for x, _ in RESNET50_SIGNS.data(X, Y))
+    assert RESNET50_SIGNS.mirror and 15 < flipped < 55

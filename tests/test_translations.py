@@ -69,10 +69,13 @@ def test_a_changed_english_cell_makes_its_translation_out_of_date(tmp_path, monk
     translations.update(out=lambda *a: None)
     catalog = translations.load(translations.notebook_catalog_path(lesson.stem))
     entry = catalog.get("".join(cell["source"]), context=cell["id"])
-    assert entry.fuzzy and entry.string == korean
+    assert entry.fuzzy and entry.string == korean and entry.previous_id == [old_english]
     po_text = translations.notebook_catalog_path(lesson.stem).read_text(encoding="utf-8")
     flagged = po_text[max(0, po_text.index(f'msgctxt "{cell["id"]}"') - 3000):po_text.index(f'msgctxt "{cell["id"]}"')]
-    assert "#, fuzzy" in flagged and "#| msgid" in flagged  # the old English, for the translator to compare
+    assert "#, fuzzy" in flagged and '#| msgid ""' in flagged  # the old English, for the translator to compare
+    translations.update(out=lambda *a: None)  # a second update keeps the old English
+    again = translations.load(translations.notebook_catalog_path(lesson.stem))
+    assert again.get("".join(cell["source"]), context=cell["id"]).previous_id == [old_english]
     assert len(translations.problems()) == 1  # still out of date after update: a translator must look
     # Until then the Korean notebook shows the new English cell, never the old translation.
     ko = translations.korean_notebook(lesson)

@@ -114,3 +114,23 @@ def test_make_targets_the_workflows_call_exist(name):
         if f"make {target}" in (WORKFLOWS / name).read_text():
             assert f"\n{target}:" in makefile
     assert shutil.which("make")
+
+
+def test_the_canary_runs_make_tests_pytest_command():
+    """scripts/canary.py's pytest arguments are the Makefile's test recipe, variables expanded (Korean nbval too)."""
+    import importlib.util
+    import re
+    import shlex
+
+    spec = importlib.util.spec_from_file_location("canary", ROOT / "scripts" / "canary.py")
+    canary = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(canary)
+    makefile = (ROOT / "Makefile").read_text()
+    variables = {name: value.strip() for name, value in re.findall(r"^(\w+)\s*[:?]?=\s*(.*)$", makefile, re.M)}
+    recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    command = " ".join(line.strip().rstrip("\\") for line in recipe.splitlines())
+    for _ in range(3):  # PY is $(VENV)/bin/python
+        command = re.sub(r"\$\((\w+)\)", lambda m: variables.get(m.group(1), ""), command)
+    words = shlex.split(command)
+    assert words[:3] == [".venv/bin/python", "-m", "pytest"]
+    assert words[3:] == canary.PYTEST
