@@ -48,18 +48,27 @@ def catalog_path(lang="ko"):
 
 
 @functools.lru_cache(maxsize=None)
-def translations(lang):
-    """A gettext translations object for ``lang``, compiled in memory from the .po catalog (NullTranslations for
-    English, or when the catalog or Babel, which reads it, is missing)."""
+def _catalog(lang):
+    """The Babel catalog of ``lang``'s .po file, read once; None for English, or when the catalog or Babel, which
+    reads it, is missing (Babel comes with Sphinx in the course's lock; elsewhere the messages stay English)."""
     if lang == "en" or not catalog_path(lang).is_file():
-        return gettext.NullTranslations()
+        return None
     try:
-        from babel.messages.mofile import write_mo
         from babel.messages.pofile import read_po
-    except ImportError:  # Babel comes with Sphinx in the course's lock; elsewhere the messages stay English
-        return gettext.NullTranslations()
+    except ImportError:
+        return None
     with open(catalog_path(lang), "rb") as po:
-        catalog = read_po(po, locale=lang, domain=DOMAIN)
+        return read_po(po, locale=lang, domain=DOMAIN)
+
+
+@functools.lru_cache(maxsize=None)
+def translations(lang):
+    """A gettext translations object for ``lang``, compiled in memory from the .po catalog (NullTranslations
+    when there is none)."""
+    catalog = _catalog(lang)
+    if catalog is None:
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)  # an out-of-date (fuzzy) translation is not used
     buffer.seek(0)
@@ -101,13 +110,8 @@ def _pattern(msgid):
 def _rules(lang):
     """(regex, msgid's field names, msgstr) for every translated message, the most specific first: the most
     literal text ("has 0 blocks (none)" before "has {count} blocks ({blocks})"), then the longest msgid."""
-    if lang == "en" or not catalog_path(lang).is_file():
-        return []
-    from babel.messages.pofile import read_po
-    with open(catalog_path(lang), "rb") as po:
-        catalog = read_po(po, locale=lang, domain=DOMAIN)
     rules = []
-    for message in catalog:
+    for message in _catalog(lang) or []:
         if message.id and message.string and not message.fuzzy and isinstance(message.id, str):
             regex, names = _pattern(message.id)
             if regex is None:

@@ -188,6 +188,15 @@ def type_solution(driver, function, lines):
     actions.perform()
 
 
+def screenshot_output(driver, text, path):
+    """Scroll the first cell output that contains ``text`` to the middle of the window, and take a screenshot."""
+    output = wait_for(lambda: driver.find_elements(
+        "xpath", f"//div[contains(@class,'jp-OutputArea-output')][contains(., '{text}')]"), 30, "the check's output")[0]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", output)
+    time.sleep(0.5)
+    driver.save_screenshot(str(path))
+
+
 def test_run_all_in_fresh_workbook_notebooks_then_solve_05(server, browser, screenshots):
     project = server["project"]
     for name in ("00_start_here.ipynb", "05_identity_block.ipynb"):
@@ -212,12 +221,7 @@ def test_run_all_in_fresh_workbook_notebooks_then_solve_05(server, browser, scre
     printed = "".join(output.get("text", "") for output in check.outputs)
     assert printed == ("identity_block matches the reference: layers, shortcut and training.\n"
                        "identity_block computes the reference's values.\n")
-    output = wait_for(lambda: browser.find_elements(
-        "xpath", "//div[contains(@class,'jp-OutputArea-output')][contains(., 'identity_block matches')]"),
-        30, "the check's output")[0]
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", output)
-    time.sleep(0.5)
-    browser.save_screenshot(str(screenshots / "05_check_passes.png"))
+    screenshot_output(browser, "identity_block matches", screenshots / "05_check_passes.png")
 
 
 def test_the_korean_workbook_speaks_korean(korean_server, browser, screenshots):
@@ -234,9 +238,4 @@ def test_the_korean_workbook_speaks_korean(korean_server, browser, screenshots):
     checks = [cell for cell in nb.cells if cell.cell_type == "code" and " = check_" in cell.source]
     printed = ["".join(o.get("text", "") for o in cell.outputs) for cell in checks]
     assert checks and all(hangul.search(text) and "is not written yet" not in text for text in printed), printed
-    output = wait_for(lambda: browser.find_elements(
-        "xpath", "//div[contains(@class,'jp-OutputArea-output')][contains(., 'convolutional_block')]"),
-        30, "the check's output")[0]
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", output)
-    time.sleep(0.5)
-    browser.save_screenshot(str(screenshots / "ko_06_check.png"))
+    screenshot_output(browser, "convolutional_block", screenshots / "ko_06_check.png")
