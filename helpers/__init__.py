@@ -18,6 +18,7 @@ import os as _os
 
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # no C++ INFO/WARNING/ERROR lines on stderr
 _os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # Keras 3 can run on other backends; the course uses TF
-# oneDNN's fast CPU kernels: on by default only on CPUs with AVX-512; about 3 times faster training
-# elsewhere too (ResNet50 in notebook 07). Numbers may differ from a run without it in the last digits.
+# oneDNN's fast CPU kernels: TensorFlow turns them on by itself only on CPUs with instructions for neural-network
+# arithmetic (AVX512_VNNI, AVX512_BF16, AVX_VNNI, AMX); they make convolutions faster on other CPUs too. Numbers
+# may differ from a run without them in the last digits.
 _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")

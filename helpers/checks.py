@@ -30,7 +30,8 @@ SETTINGS = {
 }
 
 HINTS = {  # English; shown in the edition's language with _(HINTS[key])
-    "padding": N_("Check the padding ('valid' keeps no border, 'same' keeps the height and width)."),
+    "padding": N_("Check the padding: 'valid' adds no border; 'same' adds one so that the output has ceil(n / s) rows "
+                  "and columns, the input's size when the stride is 1."),
     "strides": N_("Check the strides."),
     "kernel_size": N_("Check the kernel (window) size, e.g. (1, 1) versus (f, f)."),
     "filters": N_("Check the number of filters (F1, F2, F3)."),
@@ -745,16 +746,29 @@ def _check_block(function, reference, kind, hint, input_shape, f, filters, short
         expected = keras.Model(X_input, reference(X_input, f, filters, stage=stage, block=name, **kwargs))
         compare_models(mine, expected, compare_names=stage is not None, hints=BLOCK_HINTS[kind])
 
-    # 3. training reaches every BatchNormalization
-    model = _build_block(function, kind, hint, input_shape, f, filters, training=False, **kwargs)
+    # 3. training reaches every BatchNormalization (named as the course names them, by step 2)
+    model = _build_block(function, kind, hint, input_shape, f, filters, training=False, stage=2, block="a", **kwargs)
     for layer in model.layers:
         if type(layer).__name__ == "BatchNormalization":
-            got = layer._inbound_nodes[0].arguments.kwargs.get("training", "missing")
-            if got is not False:
-                raise CheckFailed(_("{name} was called with training={got!r} when your {kind} got training=False: "
+            passed = layer._inbound_nodes[0].arguments.kwargs
+            place = _(BATCHNORM_PLACES.get(layer.name[len("bn2a_branch"):], "{name}")).format(name=layer.name)
+            if "training" not in passed:
+                raise CheckFailed(_("{place} was called without training= when your {kind} got training=False: pass "
+                                    "it on, X = BatchNormalization(axis=3)(X, training=training).").format(
+                                        place=place, kind=kind))
+            if passed["training"] is not False:
+                raise CheckFailed(_("{place} was called with training={got!r} when your {kind} got training=False: "
                                     "pass it on, X = BatchNormalization(axis=3)(X, training=training).").format(
-                                        name=layer.name, got=got, kind=kind))
+                                        place=place, got=passed["training"], kind=kind))
     keras.backend.clear_session()
+
+
+BATCHNORM_PLACES = {  # a block's BatchNormalization by its place, from its name's ending (English; shown with _())
+    "2a": N_("The first BatchNormalization of the main path ({name})"),
+    "2b": N_("The second BatchNormalization of the main path ({name})"),
+    "2c": N_("The third BatchNormalization of the main path ({name})"),
+    "1": N_("The shortcut's BatchNormalization ({name})"),
+}
 
 
 def _check_block_values(function, reference, kind, input_shape, f, filters, **kwargs):

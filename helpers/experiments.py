@@ -3,6 +3,7 @@
 - ``dense_stack``: a deep fully connected network, one ``Dense`` (optionally + BatchNormalization) per
   layer, returned as a plain list of layers so that the notebook's forward pass can be written out by hand.
 - ``downsample``: shrink images by averaging blocks of pixels, so the degradation experiment runs in minutes.
+- ``train_from_seeds``: train one network from several starting weights, building and compiling it once.
 """
 import numpy as np
 
@@ -63,3 +64,48 @@ def dense_stack(n_layers, units, activation, kernel_initializer, batch_norm=Fals
     stack.append(("logits", layers.Dense(classes, kernel_initializer=fresh_initializer(kernel_initializer, n_layers + 1),
                                          name="logits")))
     return stack
+
+
+def train_from_seeds(build, seeds, X, y, epochs, batch_size, learning_rate=1e-3, measure=None):
+    """Train the network ``build()`` from the starting weights of each seed in turn, building and compiling it once.
+
+    build         -- function of no arguments returning a new, uncompiled Keras model; it is called right after
+                     ``keras.utils.set_random_seed(seed)``, so its initializers draw that seed's starting weights
+    seeds         -- the seeds, e.g. (0, 1, 2)
+    X, y          -- the training images and their integer labels
+    epochs, batch_size, learning_rate -- for Adam and the sparse categorical cross-entropy, as ``fit`` uses them
+    measure       -- None, or a function ``measure(model)`` called before and after each training (e.g. gradient
+                     norms on one batch); its results are returned
+    Returns {seed: {"loss": [training loss of each epoch], "before": measure(model), "after": measure(model)}}
+    ("before" and "after" only with ``measure``).
+
+    Why not a new model for every seed: before its first step, ``fit`` turns the training step into a graph (on
+    TensorFlow, a ``tf.function`` traced and optimised once per model), and for a deep network on small images that
+    costs about as much as the training itself. Here it is made once. For every seed the weights (moving averages
+    included) are replaced by the starting weights of a fresh ``build()``, and Adam's state (its moment estimates
+    and step count) goes back to its start, so each training is the one a new model would give.
+    """
+    import keras
+
+    from helpers.training import create_training_variables
+
+    seeds = list(seeds)
+    keras.utils.set_random_seed(seeds[0])
+    model = build()
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy")
+    create_training_variables(model, X[:2], y[:2])
+    optimizer_start = [np.array(variable) for variable in model.optimizer.variables]
+    results = {}
+    for seed in seeds:
+        keras.utils.set_random_seed(seed)
+        model.set_weights(build().get_weights())
+        for variable, value in zip(model.optimizer.variables, optimizer_start):
+            variable.assign(value)
+        result = {"before": measure(model)} if measure else {}
+        keras.utils.set_random_seed(seed)  # the shuffles a new model's fit would make
+        history = model.fit(X, y, batch_size=batch_size, epochs=epochs, verbose=0)
+        result["loss"] = [float(loss) for loss in history.history["loss"]]
+        if measure:
+            result["after"] = measure(model)
+        results[seed] = result
+    return results

@@ -373,19 +373,26 @@ def plot_activation_histograms(activations, title, n_cols=5, bins=50, value_rang
     return fig
 
 
+# Lines told apart by more than colour: a colour-blind-safe palette (matplotlib's "tableau-colorblind10") with a
+# marker and a line style of their own, in this order.
+LINE_STYLES = [dict(color=colour, marker=marker, linestyle=style) for colour, marker, style in zip(
+    ["#006BA4", "#FF800E", "#595959", "#ABABAB", "#5F9ED1", "#C85200", "#898989", "#A2C8EC", "#FFBC79", "#CFCFCF"],
+    "osD^vP*Xph", ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), "-", "--", "-.", ":"])]
+
+
 def plot_layer_norms(panels, title, xlabel="layer (1 = nearest the input)"):
     """Log-scale line plots of one number per layer (gradient norms, spreads), one panel per quantity.
 
     panels -- dict: panel title -> (y-axis label, dict: case name -> 1-D array, one value per layer)
-    Cases keep their colour across panels. Returns the matplotlib Figure.
+    Each case keeps its colour, marker and line style across panels (``LINE_STYLES``). Returns the Figure.
     """
     fig, axes = plt.subplots(1, len(panels), figsize=(6.2 * len(panels), 4.4), squeeze=False)
-    colours = {}
+    styles = {}
     for ax, (panel_title, (ylabel, cases)) in zip(axes[0], panels.items()):
         for name, values in cases.items():
             values = np.asarray(values, dtype=float)
-            colour = colours.setdefault(name, f"C{len(colours)}")
-            ax.semilogy(np.arange(1, len(values) + 1), values, marker=".", label=name, color=colour)
+            style = styles.setdefault(name, LINE_STYLES[len(styles) % len(LINE_STYLES)])
+            ax.semilogy(np.arange(1, len(values) + 1), values, label=name, markersize=4, linewidth=1.3, **style)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.set_title(panel_title)
@@ -399,19 +406,25 @@ def plot_layer_norms(panels, title, xlabel="layer (1 = nearest the input)"):
 def plot_degradation(losses, title):
     """Training loss per epoch of plain and residual networks side by side (He et al. 2016, figure 4).
 
-    losses -- dict: (kind, depth) -> list of losses per epoch, kind "plain" or "residual"
-    Left panel plain, right panel residual, same y axis; the colour encodes the depth.
-    Returns the matplotlib Figure.
+    losses -- dict: (kind, depth) -> the losses per epoch of one training (a list of numbers), or of several
+              trainings from different seeds ({seed: list of numbers}); kind is "plain" or "residual"
+    Left panel plain, right panel residual, same y axis. Each depth has its own colour, marker and line style;
+    every seed is drawn, as a thin line. Returns the matplotlib Figure.
     """
     depths = sorted({depth for _, depth in losses})
     colours = {depth: plt.cm.viridis(i / max(1, len(depths) - 1) * 0.85) for i, depth in enumerate(depths)}
+    markers, styles = "os^Dv", ["-", "--", "-.", ":"]
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
     for ax, kind in zip(axes, ("plain", "residual")):
-        for depth in depths:
-            if (kind, depth) in losses:
-                values = losses[(kind, depth)]
-                ax.plot(np.arange(1, len(values) + 1), values, marker=".", color=colours[depth],
-                        linewidth=1 + depth / max(depths) * 1.5, label=f"{kind}-{depth}")
+        for index, depth in enumerate(depths):
+            if (kind, depth) not in losses:
+                continue
+            runs = losses[(kind, depth)]
+            runs = runs if isinstance(runs, dict) else {None: runs}
+            for number, values in enumerate(runs.values()):
+                label = f"{kind}-{depth}" + (f" ({len(runs)} seeds)" if len(runs) > 1 else "")
+                ax.plot(np.arange(1, len(values) + 1), values, color=colours[depth], marker=markers[index % 5],
+                        linestyle=styles[index % 4], linewidth=1.2, markersize=4, label=None if number else label)
         ax.set_xlabel("epoch")
         ax.set_title(f"{kind} networks")
         ax.grid(alpha=0.3)

@@ -26,8 +26,8 @@ def import_tensorflow_quietly():
     """Import TensorFlow with the process's C-level stderr (file descriptor 2) sent to /dev/null.
 
     TF_CPP_MIN_LOG_LEVEL silences most C++ log lines, but not the few TensorFlow writes through absl
-    before absl's logging is initialised (since TF 2.17): with oneDNN on -- the default on CPUs with
-    AVX-512, or with TF_ENABLE_ONEDNN_OPTS=1 -- importing TensorFlow prints "All log messages before
+    before absl's logging is initialised (since TF 2.17): with oneDNN on -- TensorFlow's default on CPUs
+    with AVX512_VNNI, AVX512_BF16, AVX_VNNI or AMX, and with TF_ENABLE_ONEDNN_OPTS=1 -- importing TensorFlow prints "All log messages before
     absl::InitializeLog() ..." and "oneDNN custom operations are on ..." with a timestamp. Jupyter
     shows C-level stderr in the cell's output, so a notebook would change with the machine and the
     time. Python warnings and exceptions are not affected (they go through sys.stderr).

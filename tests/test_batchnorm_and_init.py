@@ -156,3 +156,31 @@ def test_plots_have_titles_and_labelled_axes():
     fig = plots.show_image_rows({"a": rng.uniform(size=(2, 4, 4, 3)), "b": rng.normal(size=(2, 4, 4, 3))}, title="t")
     assert fig.axes[0].get_ylabel() == "a"
     plt.close("all")
+
+
+def test_train_from_seeds_gives_each_seed_the_training_a_new_model_would_get():
+    import keras
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(24, 6, 6, 3)).astype("float32"), rng.integers(0, 3, 24)
+
+    def build():
+        X_input = keras.Input((6, 6, 3))
+        X_out = keras.layers.Conv2D(4, 3, kernel_initializer="he_normal")(X_input)
+        X_out = keras.layers.BatchNormalization()(X_out)
+        X_out = keras.layers.GlobalAveragePooling2D()(keras.layers.Activation("relu")(X_out))
+        return keras.Model(X_input, keras.layers.Dense(3, activation="softmax")(X_out))
+
+    results = experiments.train_from_seeds(build, [0, 1], X, y, epochs=2, batch_size=8,
+                                           measure=lambda model: model.get_weights()[0].copy())
+    for seed in (0, 1):
+        keras.utils.set_random_seed(seed)
+        fresh = build()
+        fresh.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+        start = fresh.get_weights()[0].copy()
+        keras.utils.set_random_seed(seed)
+        losses = fresh.fit(X, y, batch_size=8, epochs=2, verbose=0).history["loss"]
+        np.testing.assert_array_equal(results[seed]["before"], start)
+        np.testing.assert_allclose(results[seed]["loss"], losses, rtol=1e-6)
+        np.testing.assert_allclose(results[seed]["after"], fresh.get_weights()[0], rtol=1e-5, atol=1e-7)
+    assert not np.array_equal(results[0]["before"], results[1]["before"])

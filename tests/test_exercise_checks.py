@@ -175,6 +175,9 @@ SLIPS = [
     ("check_tiny_signs_model", "BatchNormalization(axis=1)", lambda: tiny(axis=1), r"axis is 1, expected 3\. BatchNormalization normalises the channels"),
     ("check_tiny_signs_model", "wrong units", lambda: tiny(units=10), r"units is 10, expected 6"),
     ("check_tiny_signs_model", "stride 1", lambda: tiny(stride=1), r"strides is \(1, 1\), expected \(2, 2\)"),
+    ("check_tiny_signs_model", "padding='same' on conv1", lambda: tiny(padding="same"),
+     r"padding is 'same', expected 'valid'\. Check the padding: 'valid' adds no border; 'same' adds one so that the "
+     r"output has ceil\(n / s\) rows"),
     ("check_tiny_signs_model", "no max pooling", lambda: tiny(pool=False),
      r"is a Flatten, expected a MaxPooling2D"),
 
@@ -222,7 +225,8 @@ SLIPS = [
      r"Add\(\) must add the main path and X_shortcut.*yours adds the outputs of \['batch_normalization_2', "
      r"'batch_normalization_2'\]"),
     ("check_identity_block", "training not passed on", lambda: identity("training not passed on"),
-     r"was called with training='missing'.*training=training"),
+     r"The first BatchNormalization of the main path \(bn2a_branch2a\) was called without training= when your "
+     r"identity_block got training=False.*training=training"),
 
     ("check_convolutional_block", "stride on the middle CONV", lambda: convolutional("stride on the middle CONV"),
      r"\(conv2d, Conv2D\): strides is \(1, 1\), expected \(2, 2\)\. The stride s goes on the first 1x1 CONV"),

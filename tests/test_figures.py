@@ -267,6 +267,20 @@ def test_plot_degradation_puts_plain_left_and_residual_right():
     assert left.get_ylabel() == "training loss (cross-entropy)"
 
 
+def test_plot_degradation_draws_every_seed_and_names_each_network_once():
+    losses = {("plain", 8): {0: [2.0, 1.0], 1: [2.1, 1.1], 2: [2.2, 1.2]},
+              ("plain", 32): {0: [2.0, 1.8], 1: [2.0, 1.7], 2: [2.0, 1.6]}, ("residual", 32): {0: [2.0, 0.3]}}
+    fig = plots.plot_degradation(losses, title="degradation")
+    left, right = fig.axes
+    assert [list(line.get_ydata()) for line in left.get_lines()] == [
+        [2.0, 1.0], [2.1, 1.1], [2.2, 1.2], [2.0, 1.8], [2.0, 1.7], [2.0, 1.6]]
+    assert [text.get_text() for text in left.get_legend().get_texts()] == ["plain-8 (3 seeds)", "plain-32 (3 seeds)"]
+    by_depth = {line.get_label(): line for line in left.get_lines() if not line.get_label().startswith("_")}
+    eight, thirty_two = by_depth["plain-8 (3 seeds)"], by_depth["plain-32 (3 seeds)"]
+    assert eight.get_marker() != thirty_two.get_marker() and eight.get_linestyle() != thirty_two.get_linestyle()
+    assert [text.get_text() for text in right.get_legend().get_texts()] == ["residual-32"]
+
+
 def test_show_image_rows_stretches_each_image_to_the_full_range():
     rows = {"original": np.arange(2 * 2 * 2 * 3, dtype=float).reshape(2, 2, 2, 3),
             "normalised": -np.ones((2, 2, 2, 3)) * np.arange(12).reshape(1, 2, 2, 3)}
