@@ -317,21 +317,30 @@ def _stand_in(name, reference):
 
 
 def _exercise(name, reference):
-    """Turn ``check(function, ...)``, which raises CheckFailed, into the check of exercise ``name``.
+    """Turn ``check(function, reference, ...)``, which raises CheckFailed, into the check of exercise ``name``.
 
     name      -- the exercise's function, e.g. "identity_block"
-    reference -- a function of no arguments that returns the course's reference implementation
+    reference -- the course's answer: "models.identity_block" (a name in helpers, imported when the check runs) or
+                 a function; the check receives it as its second argument
     The check then returns the function the notebook goes on with: the learner's one when it passes (used as
     written), otherwise the reference, after printing what is wrong and one line saying that the rest of the
     notebook uses the reference. With strict=True (or under nbgrader) it raises CheckFailed instead.
     """
+    def resolve():
+        if callable(reference):
+            return reference
+        import importlib
+
+        module, attribute = reference.rsplit(".", 1)
+        return getattr(importlib.import_module(f"helpers.{module}"), attribute)
+
     def decorate(check):
         @functools.wraps(check)
         def run(function, *args, strict=None, **kwargs):
             if getattr(function, "stands_in_for", None) == name and not _strict(strict):
                 return function  # an earlier check of this exercise failed and put the reference in: said already
             try:
-                check(function, *args, **kwargs)
+                check(function, resolve(), *args, **kwargs)
                 return function
             except CheckFailed as error:
                 failure = error
@@ -342,8 +351,9 @@ def _exercise(name, reference):
             print(_("✗ Check failed: {failure}").format(failure=failure))
             print("  " + _("Until it passes, the rest of this notebook uses the course's {name} (helpers), so it still "
                            "runs.").format(name=name))
-            return _stand_in(name, reference())
+            return _stand_in(name, resolve())
         run.exercise = name
+        run.reference = resolve
         return run
     return decorate
 
@@ -404,28 +414,15 @@ MODEL_HINTS = {  # English; shown with _()
 }
 
 
-def _reference(module, name):
-    """A function of no arguments returning helpers.<module>.<name> (imported when needed)."""
-    def load():
-        import importlib
-
-        return getattr(importlib.import_module(f"helpers.{module}"), name)
-    return load
-
-
-@_exercise("HappyModel", _reference("models", "HappyModel"))
-def check_happy_model(HappyModel):
+@_exercise("HappyModel", "models.HappyModel")
+def check_happy_model(HappyModel, reference):
     """Check notebook 02's ``HappyModel(input_shape)`` against helpers.models.HappyModel."""
-    from helpers.models import HappyModel as reference
-
     check_model(HappyModel, reference, "HappyModel")
 
 
-@_exercise("TinySignsModel", _reference("models", "TinySignsModel"))
-def check_tiny_signs_model(TinySignsModel):
+@_exercise("TinySignsModel", "models.TinySignsModel")
+def check_tiny_signs_model(TinySignsModel, reference):
     """Check notebook 01's ``TinySignsModel(input_shape)`` against helpers.models.TinySignsModel."""
-    from helpers.models import TinySignsModel as reference
-
     check_model(TinySignsModel, reference, "TinySignsModel")
 
 
@@ -433,10 +430,10 @@ def _tiny_signs_param_count():
     return (3 * 3 * 3 + 1) * 16 + 4 * 16 + (16 * 16 * 16 + 1) * 6
 
 
-@_exercise("tiny_signs_param_count", lambda: _tiny_signs_param_count)
-def check_tiny_signs_param_count(tiny_signs_param_count):
+@_exercise("tiny_signs_param_count", _tiny_signs_param_count)
+def check_tiny_signs_param_count(tiny_signs_param_count, reference):
     """Check notebook 01's ``tiny_signs_param_count()``: TinySignsModel's parameters on 64x64x3 images, by hand."""
-    got, right = tiny_signs_param_count(), _tiny_signs_param_count()
+    got, right = tiny_signs_param_count(), reference()
     conv, bn, fc = (3 * 3 * 3 + 1) * 16, 4 * 16, (16 * 16 * 16 + 1) * 6
     likely = {
         conv + 2 * 16 + fc: N_("bn1 has 4*C parameters: gamma and beta, and the moving mean and variance "
@@ -492,19 +489,17 @@ def _compare_resnet_blocks(learner, reference):
                                              expected=len(letters), letters=", ".join(letters)))
 
 
-@_exercise("ResNet50", _reference("models", "ResNet50"))
-def check_resnet50(ResNet50):
+@_exercise("ResNet50", "models.ResNet50")
+def check_resnet50(ResNet50, reference):
     """Check notebook 07's ``ResNet50(input_shape, classes)`` against helpers.models.ResNet50 (64x64x3, 6 classes).
 
     A missing or extra block is named by stage; otherwise the first layer that differs (filters, pooling, ...).
     """
-    from helpers.models import ResNet50 as reference
-
     check_model(ResNet50, reference, "ResNet50", classes=6)
 
 
-@_exercise("convert_to_one_hot", _reference("datasets", "convert_to_one_hot"))
-def check_one_hot(convert_to_one_hot):
+@_exercise("convert_to_one_hot", "datasets.convert_to_one_hot")
+def check_one_hot(convert_to_one_hot, reference):
     """Check a learner's ``convert_to_one_hot(Y, C)``: it must return the course's (C, m) layout.
 
     Raises CheckFailed with a hint at the likely mistake; prints "All tests passed." otherwise.
@@ -547,8 +542,8 @@ def _keras_batchnorm_param_counts(input_shape, axis):
     return count_params(layer.trainable_weights), count_params(layer.non_trainable_weights)
 
 
-@_exercise("batchnorm_param_counts", lambda: _keras_batchnorm_param_counts)
-def check_batchnorm_param_counts(batchnorm_param_counts):
+@_exercise("batchnorm_param_counts", _keras_batchnorm_param_counts)
+def check_batchnorm_param_counts(batchnorm_param_counts, reference):
     """Check ``batchnorm_param_counts(input_shape, axis) -> (trainable, non_trainable)`` against Keras' layer.
 
     Five cases: the channel axis as 3 and -1, an image row (axis=1), a ResNet feature map, a vector.
@@ -556,7 +551,7 @@ def check_batchnorm_param_counts(batchnorm_param_counts):
     """
     cases = [((64, 64, 8), 3), ((64, 64, 8), -1), ((64, 32, 8), 1), ((15, 15, 256), 3), ((10,), 1)]
     for input_shape, axis in cases:
-        expected = _keras_batchnorm_param_counts(input_shape, axis)
+        expected = reference(input_shape, axis)
         try:
             got = tuple(batchnorm_param_counts(input_shape, axis))
         except IndexError:
@@ -591,8 +586,8 @@ def _keras_batchnorm_forward(Z, gamma, beta, epsilon=1e-3):
     return convert_to_numpy(layer(np.asarray(Z, dtype="float32"), training=True))
 
 
-@_exercise("batchnorm_forward", lambda: _keras_batchnorm_forward)
-def check_batchnorm_forward(batchnorm_forward):
+@_exercise("batchnorm_forward", _keras_batchnorm_forward)
+def check_batchnorm_forward(batchnorm_forward, reference):
     """Check ``batchnorm_forward(Z, gamma, beta, epsilon)`` against BatchNormalization(axis=3) in training mode.
 
     Recognises four slips (unbiased variance, statistics over every axis, epsilon outside the square root,
@@ -601,7 +596,7 @@ def check_batchnorm_forward(batchnorm_forward):
     rng = np.random.default_rng(1)
     Z = rng.normal(loc=3.0, scale=2.0, size=(4, 5, 5, 3)) * np.array([1.0, 0.1, 10.0])
     gamma, beta = np.array([1.5, 0.5, 2.0]), np.array([0.1, -1.0, 3.0])
-    expected = _keras_batchnorm_forward(Z, gamma, beta, 1e-3)
+    expected = reference(Z, gamma, beta, 1e-3)
     got = np.asarray(batchnorm_forward(Z, gamma, beta, 1e-3))
     if got.shape != Z.shape:
         raise CheckFailed(_("batchnorm_forward returned shape {shape}, expected {expected}: the output has the shape "
@@ -806,16 +801,14 @@ BLOCK_HINTS = {  # English; shown with _()
 }
 
 
-@_exercise("identity_block", _reference("models", "identity_block"))
-def check_identity_block(identity_block):
+@_exercise("identity_block", "models.identity_block")
+def check_identity_block(identity_block, reference):
     """Check a learner's ``identity_block(X, f, filters, training=None, initializer=..., stage=None, block=None)``.
 
     Compares it with helpers.models.identity_block: what Add() adds, layer by layer (padding, strides, filters, a
     missing BatchNormalization, a ReLU before the addition, the course's names), and that ``training`` reaches
     every BatchNormalization. Raises CheckFailed with a hint at the likely mistake; prints one line otherwise.
     """
-    from helpers.models import identity_block as reference
-
     hint = _("The main path must keep n_H, n_W and end with F3 = n_C channels, so that it can be added to the "
              "input: the middle CONV uses padding='same', every CONV strides=(1, 1), the last CONV F3 filters.")
     _check_block(identity_block, reference, "identity_block", hint, (4, 4, 3), 3, [2, 4, 3],
@@ -823,23 +816,19 @@ def check_identity_block(identity_block):
     print(_("identity_block matches the reference: layers, shortcut and training."))
 
 
-@_exercise("identity_block", _reference("models", "identity_block"))
-def check_identity_block_values(identity_block):
+@_exercise("identity_block", "models.identity_block")
+def check_identity_block_values(identity_block, reference):
     """The values of ``identity_block`` with all-ones kernels on images of -1, 1 and 3 (f=2, filters=[4, 4, 3])."""
-    from helpers.models import identity_block as reference
-
     _check_block_values(identity_block, reference, "identity_block", (4, 4, 3), 2, [4, 4, 3])
     print(_("identity_block computes the reference's values."))
 
 
-@_exercise("convolutional_block", _reference("models", "convolutional_block"))
-def check_convolutional_block(convolutional_block):
+@_exercise("convolutional_block", "models.convolutional_block")
+def check_convolutional_block(convolutional_block, reference):
     """Check a learner's ``convolutional_block(X, f, filters, s=2, training=None, initializer=..., stage=None,
     block=None)`` against helpers.models.convolutional_block for s = 2 and s = 1, as ``check_identity_block`` does,
     and that the shortcut's 1x1 CONV + BatchNormalization is applied to the block's input.
     """
-    from helpers.models import convolutional_block as reference
-
     hint = _("The main path and the shortcut must have the same shape: the first CONV of the main path and the "
              "shortcut's CONV both use strides=(s, s), the middle CONV uses padding='same', and the last CONV "
              "and the shortcut's CONV both have F3 filters.")
@@ -849,11 +838,9 @@ def check_convolutional_block(convolutional_block):
     print(_("convolutional_block matches the reference for s = 2 and s = 1: layers, shortcut and training."))
 
 
-@_exercise("convolutional_block", _reference("models", "convolutional_block"))
-def check_convolutional_block_values(convolutional_block):
+@_exercise("convolutional_block", "models.convolutional_block")
+def check_convolutional_block_values(convolutional_block, reference):
     """The values of ``convolutional_block`` with all-ones kernels on images of -1, 1 and 3 (f=2, filters=[2, 4, 6])."""
-    from helpers.models import convolutional_block as reference
-
     for s in (2, 1):
         _check_block_values(convolutional_block, reference, "convolutional_block", (4, 4, 3), 2, [2, 4, 6], s=s)
     print(_("convolutional_block computes the reference's values."))
@@ -869,14 +856,14 @@ def _block_param_count(n_C, f, filters, projection):
     return count + ((n_C + 1) * F3 + 4 * F3 if projection else 0)
 
 
-def _check_block_param_count(function, name, projection):
+def _check_block_param_count(function, reference, name, projection):
     cases = [(3, 2, (4, 4, 3)), (512, 3, (128, 128, 512)), (256, 3, (64, 64, 256))]  # the last: ResNet50's res2b
     if projection:
         cases = [(3, 2, (2, 4, 6)), (64, 3, (64, 64, 256)), (256, 3, (128, 128, 512))]  # the last: res3a
     for n_C, f, filters in cases:
         F1, F2, F3 = filters
         got = function(n_C, f, list(filters))
-        right = _block_param_count(n_C, f, filters, projection)
+        right = reference(n_C, f, list(filters))
         if got == right:
             continue
         shortcut = (n_C + 1) * F3 + 4 * F3 if projection else 0
@@ -903,14 +890,14 @@ def _check_block_param_count(function, name, projection):
           .format(name=name, count=len(cases), right=right, filters=list(filters), n_C=n_C))
 
 
-@_exercise("identity_block_param_count", lambda: lambda n_C, f, filters: _block_param_count(n_C, f, filters, False))
-def check_identity_block_param_count(identity_block_param_count):
+@_exercise("identity_block_param_count", lambda n_C, f, filters: _block_param_count(n_C, f, filters, False))
+def check_identity_block_param_count(identity_block_param_count, reference):
     """Check ``identity_block_param_count(n_C, f, filters)``: the parameters of an identity block, by hand."""
-    _check_block_param_count(identity_block_param_count, "identity_block_param_count", projection=False)
+    _check_block_param_count(identity_block_param_count, reference, "identity_block_param_count", projection=False)
 
 
-@_exercise("convolutional_block_param_count",
-           lambda: lambda n_C, f, filters: _block_param_count(n_C, f, filters, True))
-def check_convolutional_block_param_count(convolutional_block_param_count):
+@_exercise("convolutional_block_param_count", lambda n_C, f, filters: _block_param_count(n_C, f, filters, True))
+def check_convolutional_block_param_count(convolutional_block_param_count, reference):
     """Check ``convolutional_block_param_count(n_C, f, filters)``: a convolutional block's parameters, by hand."""
-    _check_block_param_count(convolutional_block_param_count, "convolutional_block_param_count", projection=True)
+    _check_block_param_count(convolutional_block_param_count, reference, "convolutional_block_param_count",
+                             projection=True)

@@ -11,8 +11,8 @@ Source, in this order:
 1. the real course files, if you put them in ``data/``: ``train_happy.h5`` + ``test_happy.h5`` or
    ``train_signs.h5`` + ``test_signs.h5`` (keys ``train_set_x``, ``train_set_y`` in the train file;
    ``test_set_x``, ``test_set_y``, ``list_classes`` in the test file);
-2. otherwise offline stand-ins drawn by ``helpers.render_happy`` / ``helpers.render_signs``, cached
-   in ``data/generated/`` in exactly the course's format. Nothing is ever downloaded, and your own
+2. otherwise offline stand-ins, drawn on this machine the first time (``helpers._standins``) and cached in
+   ``data/generated/`` in exactly the course's format. Nothing is ever downloaded, and your own
    files in ``data/`` are never overwritten or deleted.
 
 ``data/`` is the checkout's data folder; for a pip-installed package it is a per-user folder instead (see
@@ -20,19 +20,15 @@ Source, in this order:
 
 From a shell, ``python -m helpers.datasets`` prepares both caches (``make`` does this for you).
 """
-import hashlib
-import importlib
-import inspect
 import os
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import h5py
 import numpy as np
 
+from helpers import _standins
 from helpers.i18n import _
 
 DATA_ENV = "CONVNETS_COURSE_DATA"  # set it to a folder to keep the course's data there
@@ -57,7 +53,6 @@ def default_data_dir(environ=None, package_dir=None):
 
 
 DATA_DIR = default_data_dir()
-GENERATED = "generated"
 IMAGE_SHAPE = (64, 64, 3)
 
 
@@ -71,7 +66,6 @@ class Spec:
 
     name: str          # "happy" or "signs": the files are train_<name>.h5 and test_<name>.h5
     title: str         # what the loader prints
-    renderer: str      # module that draws the stand-ins: generate(n, seed) -> (X, y)
     n_train: int
     n_test: int
     classes: tuple
@@ -79,20 +73,9 @@ class Spec:
     test_seed: int
 
 
-HAPPY = Spec("happy", "Happy House", "helpers.render_happy", 600, 150, (0, 1), 101, 102)
-SIGNS = Spec("signs", "SIGNS", "helpers.render_signs", 1080, 120, (0, 1, 2, 3, 4, 5), 201, 202)
+HAPPY = Spec("happy", "Happy House", 600, 150, (0, 1), 101, 102)
+SIGNS = Spec("signs", "SIGNS", 1080, 120, (0, 1, 2, 3, 4, 5), 201, 202)
 SPECS = {spec.name: spec for spec in (HAPPY, SIGNS)}
-
-# SHA-256 of the stand-ins' contents (``content_sha256``: the arrays, not the HDF5 bytes), as the renderers
-# draw them; ``python -m helpers.doctor`` checks the cached files against them. A change to a renderer changes
-# them, and tests/test_doctor.py, which draws both datasets afresh, says so.
-STAND_IN_SHA256 = {
-    ("happy", "train"): "489789a145bd0cf78435ceb63f4c54ac4bf84b6c4d87e352db4684996888eb76",
-    ("happy", "test"): "04395c5a69b41d53fe7d2ccc23fd640e19c041a6a614ec05c3e92e44191acff7",
-    ("signs", "train"): "062af8afc937009120ab74163e0daae5c95fe9157dec27e479690650ee3e944a",
-    ("signs", "test"): "fd177b16a7b7d31d2ee235b631cd3ebbe55759e32abf89108d6c21a8e191c066",
-}
-
 
 def load_happy_dataset(data_dir=None, verbose=True):
     """Load Happy House: 600 train / 150 test selfies, label 1 = smiling, 0 = not smiling.
@@ -130,7 +113,7 @@ def load_dataset(spec, data_dir=None, verbose=True):
                 )
         owner = "course"
     else:
-        train_path, test_path = prepare(spec, data_dir)
+        train_path, test_path = _standins.prepare(spec, data_dir)
         owner = "generated"
     X_train, Y_train, classes_train = read_split(train_path, "train", spec, owner)
     X_test, Y_test, classes = read_split(test_path, "test", spec, owner)
@@ -140,9 +123,8 @@ def load_dataset(spec, data_dir=None, verbose=True):
         if owner == "course":
             message = _("{title}: the course's files: {train}, {test}")
         else:
-            message = _("{title}: generated stand-ins ({module}): {train}, {test}")
-        print(message.format(title=spec.title, module="helpers." + spec.renderer.split(".")[-1],
-                             train=shown(train_path, data_dir), test=shown(test_path, data_dir)))
+            message = _("{title}: generated stand-ins: {train}, {test}")
+        print(message.format(title=spec.title, train=shown(train_path, data_dir), test=shown(test_path, data_dir)))
     return X_train, Y_train.reshape(1, -1), X_test, Y_test.reshape(1, -1), classes
 
 
@@ -154,12 +136,6 @@ def shown(path, data_dir):
 def course_files(spec, data_dir):
     """Paths where a learner puts the real course files: data/train_<name>.h5, data/test_<name>.h5."""
     return data_dir / f"train_{spec.name}.h5", data_dir / f"test_{spec.name}.h5"
-
-
-def generated_files(spec, data_dir):
-    """Paths of the cached stand-ins: data/generated/train_<name>.h5, data/generated/test_<name>.h5."""
-    folder = data_dir / GENERATED
-    return folder / f"train_{spec.name}.h5", folder / f"test_{spec.name}.h5"
 
 
 def fix_for(owner, path):
@@ -233,79 +209,6 @@ def read_split(path, split, spec, owner):
     return X, y.astype(np.int64), classes
 
 
-def content_sha256(path, split):
-    """SHA-256 of one split's arrays (name, dtype, shape and bytes of the images, the labels and the classes)."""
-    digest = hashlib.sha256()
-    with h5py.File(path, "r") as f:
-        for key in (f"{split}_set_x", f"{split}_set_y", "list_classes"):
-            array = np.ascontiguousarray(f[key][()])
-            for part in (key, str(array.dtype), str(array.shape)):
-                digest.update(part.encode())
-            digest.update(array.tobytes())
-    return digest.hexdigest()
-
-
-def generator_version(spec):
-    """A short hash of the renderer's source: a cache made by other code is regenerated."""
-    module = importlib.import_module(spec.renderer)
-    return hashlib.sha256(inspect.getsource(module).encode()).hexdigest()[:16]
-
-
-def is_current(path, version):
-    """True if ``path`` is a cache file written by this version of the renderer."""
-    try:
-        with h5py.File(path, "r") as f:
-            return f.attrs.get("generator_version") == version
-    except OSError:
-        return False
-
-
-def prepare(spec, data_dir=None, verbose=False):
-    """Make sure the generated stand-ins of ``spec`` exist and are current; return their two paths.
-
-    Files written by an older renderer are regenerated. Files are written atomically (temporary file
-    in the same folder, then rename), so a second kernel never reads half a file.
-    """
-    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
-    train_path, test_path = generated_files(spec, data_dir)
-    version = generator_version(spec)
-    if all(path.exists() and is_current(path, version) for path in (train_path, test_path)):
-        return train_path, test_path
-    train_path.parent.mkdir(parents=True, exist_ok=True)
-    renderer = importlib.import_module(spec.renderer)
-    start = time.perf_counter()
-    for path, split, n, seed in ((train_path, "train", spec.n_train, spec.train_seed),
-                                 (test_path, "test", spec.n_test, spec.test_seed)):
-        X, y = renderer.generate(n, seed)
-        write_split(path, split, X, y, np.array(spec.classes, dtype=np.int64),
-                    {"generator": spec.renderer, "generator_version": version, "seed": seed})
-    if verbose:
-        print(_("{title}: generated {n_train} + {n_test} images in {seconds:.1f} s -> {folder}").format(
-            title=spec.title, n_train=spec.n_train, n_test=spec.n_test, seconds=time.perf_counter() - start,
-            folder=train_path.parent))
-    return train_path, test_path
-
-
-def write_split(path, split, X, y, classes, attrs):
-    """Write one split in the course's format, atomically (temporary file, then rename)."""
-    path = Path(path)
-    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        with h5py.File(tmp_name, "w", track_order=False) as f:
-            f.create_dataset(f"{split}_set_x", data=np.asarray(X, dtype=np.uint8), track_times=False)
-            f.create_dataset(f"{split}_set_y", data=np.asarray(y, dtype=np.int64), track_times=False)
-            f.create_dataset("list_classes", data=classes, track_times=False)
-            for key, value in attrs.items():
-                f.attrs[key] = value
-        os.chmod(tmp_name, 0o644)  # mkstemp makes 0600 files; others may share the cache
-        os.replace(tmp_name, path)
-    except BaseException:
-        if os.path.exists(tmp_name):
-            os.remove(tmp_name)
-        raise
-
-
 def main(argv=None):
     """``python -m helpers.datasets [DATA_DIR]``: prepare every stand-in cache that is needed."""
     argv = sys.argv[1:] if argv is None else argv
@@ -315,9 +218,9 @@ def main(argv=None):
         if train_path.exists() and test_path.exists():
             print(_("{title}: using the course's files in {data_dir}/").format(title=spec.title, data_dir=data_dir))
             continue
-        prepare(spec, data_dir, verbose=True)
+        _standins.prepare(spec, data_dir, verbose=True)
         print(_("{title}: stand-ins ready in {folder}/").format(
-            title=spec.title, folder=shown(generated_files(spec, data_dir)[0].parent, data_dir)))
+            title=spec.title, folder=shown(_standins.generated_files(spec, data_dir)[0].parent, data_dir)))
 
 
 def convert_to_one_hot(Y, C):

@@ -8,7 +8,7 @@ It checks:
 - Graphviz: that ``dot`` really turns a small graph into a PNG (``plot_model`` only prints a warning when it
   cannot, and the diagram is silently missing);
 - the datasets: present, readable in the course's format, and, for the offline stand-ins, the same images as
-  the renderers draw (SHA-256 of their contents, ``helpers.datasets.STAND_IN_SHA256``);
+  the renderers draw (SHA-256 of their contents, ``helpers._standins.STAND_IN_SHA256``);
 - the data folder: that it can be written (the stand-ins are drawn there, once);
 - the kernel: that it runs in the checkout's ``.venv`` when the checkout has one (a kernel of another Python
   misses the pinned packages).
@@ -23,8 +23,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers import datasets
-from helpers.session import MIN_KERAS_MAJOR, REQUIRED_PYTHON
+from helpers import _standins, datasets
+from helpers.i18n import N_, _
+from helpers.session import MIN_KERAS_MAJOR, REQUIRED_PYTHON, locked_versions
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 
@@ -38,10 +39,14 @@ class Finding:
     fix: str = ""
 
     def lines(self):
-        mark = "ok     " if self.ok else "PROBLEM"
-        yield f"{mark} {self.check}: {self.found}"
-        if not self.ok and self.fix:
-            yield f"        fix: {self.fix}"
+        """The finding as printed: one line, and a second line with the fix for a problem that has one."""
+        if self.ok:
+            message = _("ok      {check}: {found}")
+        elif self.fix:
+            message = _("PROBLEM {check}: {found}\n        fix: {fix}")
+        else:
+            message = _("PROBLEM {check}: {found}")
+        yield from message.format(check=self.check, found=self.found, fix=self.fix).split("\n")
 
 
 def is_checkout(root):
@@ -64,57 +69,52 @@ def system_name(system=None):
     return "other"
 
 
+PYTHON_FIXES = {  # platform -> (English, shown with _(); the install command, the same in every language)
+    "debian": (N_("{command}, then `make lab` (it builds .venv with it)"),
+               "sudo apt-get install python3.11 python3.11-venv"),
+    "fedora": (N_("{command}, then `make lab`"), "sudo dnf install python3.11"),
+    "arch": (N_("install Python 3.11 (e.g. with pyenv), then `make lab PYTHON=/path/to/python3.11`"), None),
+    "macos": (N_("{command}, then `make lab`"), "brew install python@3.11"),
+    "windows": (N_("install Python 3.11 from python.org, then `py -3.11 -m venv .venv` and "
+                   "`.venv\\Scripts\\pip install -r requirements.lock -e .`"), None),
+}
+
+
 def python_fix(system=None):
-    return {
-        "debian": "sudo apt-get install python3.11 python3.11-venv, then `make lab` (it builds .venv with it)",
-        "fedora": "sudo dnf install python3.11, then `make lab`",
-        "arch": "install Python 3.11 (e.g. with pyenv), then `make lab PYTHON=/path/to/python3.11`",
-        "macos": "brew install python@3.11, then `make lab`",
-        "windows": "install Python 3.11 from python.org, then `py -3.11 -m venv .venv` and "
-                   "`.venv\\Scripts\\pip install -r requirements.lock -e .`",
-    }.get(system_name(system), "install Python 3.11, or `conda env create -f environment.yml`")
+    """What to do on this platform to get Python 3.11 and the course's environment."""
+    other = (N_("install Python 3.11, or `conda env create -f environment.yml`"), None)
+    message, command = PYTHON_FIXES.get(system_name(system), other)
+    return _(message).format(command=command)
 
 
 def graphviz_fix(system=None):
-    return {
-        "debian": "sudo apt-get install graphviz   (`make lab` does it for you)",
+    """The command that installs Graphviz's ``dot`` on this platform (also in helpers.plots' errors)."""
+    fixes = {
+        "debian": N_("sudo apt-get install graphviz   (`make lab` does it for you)"),
         "fedora": "sudo dnf install graphviz",
         "arch": "sudo pacman -S graphviz",
         "macos": "brew install graphviz",
-        "windows": "winget install graphviz, then restart Jupyter so that PATH includes Graphviz's bin folder",
-    }.get(system_name(system), "install your system's graphviz package, or: conda install -c conda-forge graphviz")
+        "windows": N_("winget install graphviz, then restart Jupyter so that PATH includes Graphviz's bin folder"),
+    }
+    other = N_("install your system's graphviz package, or: conda install -c conda-forge graphviz")
+    return _(fixes.get(system_name(system), other))
 
 
 def reinstall_fix(root=CHECKOUT):
     if is_checkout(root):
-        return "run `make lab` (or `.venv/bin/pip install -r requirements.lock`) in the course's folder"
-    return "pip install -r requirements.lock from the course's repository"
+        return _("run `make lab` (or `.venv/bin/pip install -r requirements.lock`) in the course's folder")
+    return _("pip install -r requirements.lock from the course's repository")
 
 
 # --- the checks ------------------------------------------------------------------------------------------------
 
 def check_python(version_info=None):
     version_info = version_info or sys.version_info
-    found = f"Python {version_info[0]}.{version_info[1]}.{version_info[2]}"
-    ok = tuple(version_info[:2]) == REQUIRED_PYTHON
-    return Finding("Python", ok, found + ("" if ok else f", the course needs {REQUIRED_PYTHON[0]}.{REQUIRED_PYTHON[1]}"),
-                   python_fix())
-
-
-def locked_versions(root=CHECKOUT):
-    """{'tensorflow': ..., 'keras': ...} as pinned in the checkout's requirements.lock ({} outside a checkout)."""
-    lock = Path(root) / "requirements.lock"
-    pins = {}
-    if not lock.is_file():
-        return pins
-    for line in lock.read_text().splitlines():
-        name, _, version = line.strip().partition("==")
-        name = name.lower().replace("_", "-")
-        if name in ("tensorflow", "tensorflow-cpu"):
-            pins["tensorflow"] = version
-        elif name == "keras":
-            pins["keras"] = version
-    return pins
+    version = f"{version_info[0]}.{version_info[1]}.{version_info[2]}"
+    if tuple(version_info[:2]) == REQUIRED_PYTHON:
+        return Finding("Python", True, f"Python {version}", python_fix())
+    return Finding("Python", False, _("Python {version}, the course needs {required}").format(
+        version=version, required=f"{REQUIRED_PYTHON[0]}.{REQUIRED_PYTHON[1]}"), python_fix())
 
 
 def check_versions(found=None, pinned=None, in_course_env=None, root=CHECKOUT):
@@ -131,20 +131,24 @@ def check_versions(found=None, pinned=None, in_course_env=None, root=CHECKOUT):
     for name, title in (("tensorflow", "TensorFlow"), ("keras", "Keras")):
         version = found.get(name)
         if version is None:
-            findings.append(Finding(title, False, "not installed", reinstall_fix(root)))
+            findings.append(Finding(title, False, _("not installed"), reinstall_fix(root)))
             continue
         if name == "keras" and int(version.split(".")[0]) < MIN_KERAS_MAJOR:
-            findings.append(Finding(title, False, f"{version}; the course is written for Keras 3", reinstall_fix(root)))
+            findings.append(Finding(title, False, _("{version}; the course is written for Keras {major}").format(
+                version=version, major=MIN_KERAS_MAJOR), reinstall_fix(root)))
             continue
         want = pinned.get(name)
-        if want is None or version == want:
-            findings.append(Finding(title, True, version + (" (the locked version)" if want else "")))
+        if want is None:
+            findings.append(Finding(title, True, version))
+        elif version == want:
+            findings.append(Finding(title, True, _("{version} (the locked version)").format(version=version)))
         elif in_course_env:
-            findings.append(Finding(title, False, f"{version}, but requirements.lock pins {want}",
-                                    reinstall_fix(root)))
+            findings.append(Finding(title, False, _("{version}, but requirements.lock pins {locked}").format(
+                version=version, locked=want), reinstall_fix(root)))
         else:
-            findings.append(Finding(title, True, f"{version} (the notebooks were run with {want}: "
-                                                 "numbers may differ in their last digits)"))
+            findings.append(Finding(title, True, _("{version} (the notebooks were run with {locked}: numbers may "
+                                                   "differ in their last digits)").format(version=version,
+                                                                                          locked=want)))
     return findings
 
 
@@ -153,77 +157,97 @@ def check_graphviz():
     try:
         import pydot
     except ImportError:
-        return Finding("Graphviz", False, "the Python package pydot is missing", reinstall_fix())
+        return Finding("Graphviz", False, _("the Python package pydot is missing"), reinstall_fix())
     graph = pydot.Dot(graph_type="digraph")
     graph.add_edge(pydot.Edge("input", "dense"))
     try:
         png = graph.create(format="png")
     except (OSError, pydot.PydotException, AssertionError) as exc:
-        found = shutil.which("dot")
-        where = f"`dot` at {found} does not run ({str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r})" \
-            if found else "`dot` is not on the PATH"
-        return Finding("Graphviz", False, where + ": model diagrams cannot be drawn",
-                       graphviz_fix() + "; then restart the kernel")
+        dot = shutil.which("dot")
+        if dot:
+            detail = repr(str(exc).strip().splitlines()[0] if str(exc).strip() else exc)  # as printed so far
+            found = _("`dot` at {path} does not run ({detail}): model diagrams cannot be drawn").format(
+                path=dot, detail=detail)
+        else:
+            found = _("`dot` is not on the PATH: model diagrams cannot be drawn")
+        return Finding("Graphviz", False, found, _("{fix}; then restart the kernel").format(fix=graphviz_fix()))
     if not png.startswith(b"\x89PNG\r\n\x1a\n"):
-        return Finding("Graphviz", False, f"`dot` ran but did not write a PNG (first bytes {png[:8]!r})",
-                       graphviz_fix() + "; then restart the kernel")
-    return Finding("Graphviz", True, "`dot` draws diagrams")
+        return Finding("Graphviz", False, _("`dot` ran but did not write a PNG (first bytes {first_bytes!r})").format(
+            first_bytes=png[:8]), _("{fix}; then restart the kernel").format(fix=graphviz_fix()))
+    return Finding("Graphviz", True, _("`dot` draws diagrams"))
 
 
 def dataset_files(spec, data_dir):
-    """('course files' or 'stand-ins', train path, test path) as ``helpers.datasets`` would load them."""
+    """(owner, (train path, test path)) as ``helpers.datasets`` would load them: owner is "course" for the course's
+    own files, "generated" for the offline stand-ins (as ``datasets.read_split`` names them)."""
     course = datasets.course_files(spec, data_dir)
     if all(path.exists() for path in course):
-        return "the course's files", course
-    return "offline stand-ins", datasets.generated_files(spec, data_dir)
+        return "course", course
+    return "generated", _standins.generated_files(spec, data_dir)
+
+
+DATASET_MESSAGES = {  # owner -> what check_datasets says of a dataset it could read (English; shown with _())
+    "course": {
+        "problems": N_("the course's files: {problems}"),
+        "fix": N_("put back the course's original files, or delete them to use the offline stand-ins"),
+        "ok": N_("the course's files, in the course's format"),
+    },
+    "generated": {
+        "problems": N_("offline stand-ins: {problems}"),
+        "fix": N_("delete the two files and run `python -m helpers.datasets` to draw them again"),
+        "ok": N_("offline stand-ins, checksums match"),
+    },
+}
 
 
 def check_datasets(data_dir=None):
     data_dir = Path(data_dir) if data_dir is not None else datasets.DATA_DIR
     findings = []
     for spec in datasets.SPECS.values():
-        kind, paths = dataset_files(spec, data_dir)
+        owner, paths = dataset_files(spec, data_dir)
+        says = DATASET_MESSAGES[owner]
         missing = [path for path in paths if not path.exists()]
-        fix = "run `python -m helpers.datasets` (`make lab` and `make test` do it): it draws the stand-ins offline"
-        if missing:
-            findings.append(Finding(spec.title, False, f"{kind}: missing {', '.join(p.name for p in missing)} in "
-                                                       f"{shown(missing[0].parent)}", fix))
+        if missing:  # only stand-ins can be missing: the course's files are used when both are there
+            fix = _("run `python -m helpers.datasets` (`make lab` and `make test` do it): it draws the stand-ins "
+                    "offline")
+            findings.append(Finding(spec.title, False, _("offline stand-ins: missing {files} in {folder}").format(
+                files=", ".join(path.name for path in missing), folder=shown(missing[0].parent)), fix))
             continue
-        problems = []
+        problems = []  # each a whole message; listed after the owner, separated by "; "
         for path, split in zip(paths, ("train", "test")):
             try:
-                datasets.read_split(path, split, spec, "course" if kind == "the course's files" else "generated")
+                datasets.read_split(path, split, spec, owner)
             except (datasets.DatasetError, OSError) as exc:
                 problems.append(str(exc).splitlines()[0])
                 continue
-            if kind == "offline stand-ins":
-                digest = datasets.content_sha256(path, split)
-                if digest != datasets.STAND_IN_SHA256[(spec.name, split)]:
-                    problems.append(f"{path.name} holds other images than the renderer draws "
-                                    f"(SHA-256 {digest[:12]}…, expected "
-                                    f"{datasets.STAND_IN_SHA256[(spec.name, split)][:12]}…)")
+            if owner == "generated":
+                digest = _standins.content_sha256(path, split)
+                expected = _standins.STAND_IN_SHA256[(spec.name, split)]
+                if digest != expected:
+                    problems.append(_("{file} holds other images than the renderer draws (SHA-256 {digest}…, "
+                                      "expected {expected}…)").format(file=path.name, digest=digest[:12],
+                                                                      expected=expected[:12]))
         if problems:
-            fix = ("delete the two files and run `python -m helpers.datasets` to draw them again"
-                   if kind == "offline stand-ins" else
-                   "put back the course's original files, or delete them to use the offline stand-ins")
-            findings.append(Finding(spec.title, False, f"{kind}: " + "; ".join(problems), fix))
+            findings.append(Finding(spec.title, False, _(says["problems"]).format(problems="; ".join(problems)),
+                                    _(says["fix"])))
         else:
-            checked = "checksums match" if kind == "offline stand-ins" else "in the course's format"
-            findings.append(Finding(spec.title, True, f"{kind}, {checked}"))
+            findings.append(Finding(spec.title, True, _(says["ok"])))
     return findings
 
 
 def check_data_folder(data_dir=None):
     data_dir = Path(data_dir) if data_dir is not None else datasets.DATA_DIR
-    fix = (f"set {datasets.DATA_ENV} to a folder you can write, e.g. `export {datasets.DATA_ENV}=~/convnets-data`, "
-           "or make this one writable")
+    check = _("data folder")
+    fix = _("set {variable} to a folder you can write, e.g. `export {variable}=~/convnets-data`, or make this one "
+            "writable").format(variable=datasets.DATA_ENV)
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=data_dir, prefix=".doctor-"):
             pass
     except OSError as exc:
-        return Finding("data folder", False, f"{shown(data_dir)} cannot be written ({exc.strerror or exc})", fix)
-    return Finding("data folder", True, f"{shown(data_dir)} can be written")
+        return Finding(check, False, _("{folder} cannot be written ({error})").format(
+            folder=shown(data_dir), error=exc.strerror or exc), fix)
+    return Finding(check, True, _("{folder} can be written").format(folder=shown(data_dir)))
 
 
 VENV_ENV = "CONVNETS_COURSE_VENV"  # another environment that counts as the course's (make canary sets it)
@@ -241,19 +265,21 @@ def check_kernel(prefix=None, root=CHECKOUT, environ=None):
     prefix = Path(prefix or sys.prefix)
     root = Path(root)
     environ = os.environ if environ is None else environ
+    check = _("kernel")
     if not is_checkout(root):
-        return Finding("kernel", True, "the course is installed as a package (Colab, pip): no .venv to use")
+        return Finding(check, True, _("the course is installed as a package (Colab, pip): no .venv to use"))
     venv = root / ".venv"
     if not venv.is_dir():
-        return Finding("kernel", True, f"Python in {prefix} (the checkout has no .venv: an environment of yours, "
-                                       "conda's or Binder's)")
+        return Finding(check, True, _("Python in {prefix} (the checkout has no .venv: an environment of yours, "
+                                      "conda's or Binder's)").format(prefix=prefix))
     if runs_in_checkout_venv(prefix, root):
-        return Finding("kernel", True, "runs in the course's .venv")
+        return Finding(check, True, _("runs in the course's .venv"))
     if environ.get(VENV_ENV) and prefix.resolve() == Path(environ[VENV_ENV]).resolve():
-        return Finding("kernel", True, f"runs in {environ[VENV_ENV]}, named by {VENV_ENV}")
-    return Finding("kernel", False, f"runs the Python in {prefix}, not the course's .venv",
-                   "start JupyterLab with `make lab` (its kernel is the .venv's), or pick the kernel of "
-                   f"{venv / 'bin' / 'python'}; from a shell: .venv/bin/python -m helpers.doctor")
+        return Finding(check, True, _("runs in {environment}, named by {variable}").format(
+            environment=environ[VENV_ENV], variable=VENV_ENV))
+    return Finding(check, False, _("runs the Python in {prefix}, not the course's .venv").format(prefix=prefix),
+                   _("start JupyterLab with `make lab` (its kernel is the .venv's), or pick the kernel of {python}; "
+                     "from a shell: .venv/bin/python -m helpers.doctor").format(python=venv / "bin" / "python"))
 
 
 def shown(path):
@@ -289,10 +315,11 @@ def report(findings=None, verbose=True, out=print):
             for line in finding.lines():
                 out(line)
     if problems:
-        out(f"{len(problems)} of {len(findings)} checks found a problem: see the fixes above.")
+        out(_("{problems} of {count} checks found a problem: see the fixes above.").format(
+            problems=len(problems), count=len(findings)))
     else:
-        out(f"All {len(findings)} checks passed: Python, TensorFlow, Keras, Graphviz, the data folder, "
-            "both datasets and the kernel.")
+        out(_("All {count} checks passed: Python, TensorFlow, Keras, Graphviz, the data folder, both datasets and "
+              "the kernel.").format(count=len(findings)))
     return not problems
 
 

@@ -7,6 +7,8 @@
 """
 import numpy as np
 
+from helpers.i18n import _
+
 
 def downsample(X, factor=2):
     """Average ``factor`` x ``factor`` pixel blocks: (m, n_H, n_W, n_C) -> (m, n_H/factor, n_W/factor, n_C).
@@ -17,7 +19,8 @@ def downsample(X, factor=2):
     X = np.asarray(X, dtype=np.float32)
     m, n_H, n_W, n_C = X.shape
     if n_H % factor or n_W % factor:
-        raise ValueError(f"downsample: image size {n_H}x{n_W} is not a multiple of factor={factor}.")
+        raise ValueError(_("downsample: image size {n_H}x{n_W} is not a multiple of factor={factor}.").format(
+            n_H=n_H, n_W=n_W, factor=factor))
     return X.reshape(m, n_H // factor, factor, n_W // factor, factor, n_C).mean(axis=(2, 4))
 
 

@@ -81,25 +81,3 @@ def _to_rgb(image):
         return Image.alpha_composite(white, rgba).convert("RGB")
     return image.convert("RGB")
 
-
-EXAMPLE_SEED = 2026
-
-
-def draw_example_photo(path):
-    """Write notebook 02's example "own photo" (``images/my_image.jpg`` in the lessons) to ``path``.
-
-    A learner's photo is usually larger than 64x64 and saved as JPEG, so the example is too: one smiling
-    selfie drawn by ``helpers.render_happy`` (seed 2026, not part of the datasets), kept at 256x256
-    instead of being shrunk to 64x64, saved as a JPEG of quality 90. The same seed gives the same file.
-    Returns the Path written.
-    """
-    from helpers import render_happy
-
-    rng = np.random.default_rng(EXAMPLE_SEED)
-    background = render_happy._draw_background(rng)
-    person = render_happy._draw_person(rng, smiling=True)
-    photo = render_happy._light(rng, background, person).resize((256, 256), Image.LANCZOS)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    photo.save(path, quality=90)
-    return path

@@ -8,6 +8,8 @@ from keras.layers import (Activation, Add, AveragePooling2D, BatchNormalization,
                           GlobalAveragePooling2D, Input, MaxPooling2D, ZeroPadding2D)
 from keras.models import Model
 
+from helpers.i18n import _
+
 # ---- HappyModel (notebook 02) and TinySignsModel (notebook 01) ---------------------------------------
 
 
@@ -60,8 +62,8 @@ def _block_names(stage, block):
     if stage is None and block is None:
         return None, None
     if stage is None or block is None:
-        raise ValueError(f"Give both stage and block (e.g. stage=2, block='a') or neither; got stage={stage!r}, "
-                         f"block={block!r}.")
+        raise ValueError(_("Give both stage and block (e.g. stage=2, block='a') or neither; got stage={stage!r}, "
+                           "block={block!r}.").format(stage=stage, block=block))
     return "res" + str(stage) + str(block) + "_branch", "bn" + str(stage) + str(block) + "_branch"
 
 
@@ -73,7 +75,8 @@ def _three_filters(filters, function):
     try:
         F1, F2, F3 = (int(F) for F in filters)
     except (TypeError, ValueError):
-        raise ValueError(f"{function}: filters must be three numbers [F1, F2, F3], got {filters!r}.") from None
+        raise ValueError(_("{function}: filters must be three numbers [F1, F2, F3], got {filters!r}.").format(
+            function=function, filters=filters)) from None
     return F1, F2, F3
 
 
@@ -82,9 +85,9 @@ def _batch_norm(X, name, training):
 
     With training=None the layer is called without the argument, so it follows the model: the batch's
     statistics under ``fit`` and ``model(X, training=True)``, the moving averages under ``predict`` and
-    ``evaluate``. Passing ``training=None`` explicitly did the same up to Keras 3.15, but in keras-nightly
-    3.16.0.dev (November 2026) an explicit None overrides the model's ``training=True`` for this layer and every
-    later one, so ``fit`` would normalise with the moving averages (notebook 05 says more).
+    ``evaluate``. On Keras 3.15 an explicit ``training=None`` does the same; Keras 3.16 treats it as a value that
+    overrides the model's ``training=True`` for this layer and every later one, so ``fit`` would normalise with the
+    moving averages (notebook 05 says more).
     """
     layer = BatchNormalization(axis=3, name=name)
     return layer(X) if training is None else layer(X, training=training)
@@ -166,7 +169,7 @@ def convolutional_block(X, f, filters, s=2, training=None, initializer=glorot_un
     conv_name_base, bn_name_base = _block_names(stage, block)
     F1, F2, F3 = _three_filters(filters, "convolutional_block")
     if int(s) != s or s < 1:
-        raise ValueError(f"convolutional_block: s must be a positive integer stride, got {s!r}.")
+        raise ValueError(_("convolutional_block: s must be a positive integer stride, got {s!r}.").format(s=s))
 
     X_shortcut = X
 
@@ -205,7 +208,7 @@ def ResNet50(input_shape=(64, 64, 3), classes=6, training=None, stages=STAGES, g
                       as keras.applications.ResNet50(include_top=True) uses for 224x224 images
     pad_before_max_pool -- True adds ZeroPadding2D((1, 1)) before the max-pooling, as keras.applications does
     seed           -- the seed of every kernel's Glorot-uniform initializer (the course: 0 everywhere); another
-                      seed gives other starting weights, as `make bench` uses to check that a recipe is stable
+                      seed gives other starting weights, to see whether a training recipe works from any of them
     Returns a keras Model named 'ResNet50': 23,600,006 parameters for (64, 64, 3) and 6 classes;
     with global_pooling=True, (224, 224, 3) and 1000 classes: 25,636,712, like keras.applications.ResNet50.
     """

@@ -4,39 +4,67 @@ Figures of photos (image grids) are shown as JPEG in Jupyter, a fifth of the byt
 size; line plots and diagrams stay PNG, whose sharp edges JPEG would blur. Files go to ``output/``
 (``helpers.session.output_path``).
 """
+import functools
 import io
 import platform
 import re
 import shutil
+import subprocess
+import warnings
 from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.i18n import _
+from helpers.i18n import N_, _, language
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# The words the figures print for Keras' metric names and notebook 03's two kinds of network
+METRICS = {"loss": N_("loss"), "accuracy": N_("accuracy")}
+NETWORKS = {"plain": N_("plain networks"), "residual": N_("residual networks")}
+
+
+def _input_title(image):
+    return _("input ({height}x{width})").format(height=image.shape[0], width=image.shape[1])
+
+
+def use_language_fonts(lang=None):
+    """Let matplotlib draw the letters of the edition's language: add the first installed font that has them
+    (fontconfig's ``fc-list :lang=<lang>``) after matplotlib's own font, which keeps drawing the Latin letters and
+    digits. Nothing to do in English; a warning, once, when no such font is installed. Returns the font's name."""
+    lang = lang or language()
+    if lang == "en":
+        return None
+    return _language_font(lang)
+
+
+@functools.lru_cache(maxsize=None)
+def _language_font(lang):
+    from matplotlib import font_manager
+
+    try:
+        listed = subprocess.run(["fc-list", f":lang={lang.split('-')[0]}", "file"], capture_output=True, text=True,
+                                timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        listed = ""
+    files = sorted(line.split(":")[0].strip() for line in listed.splitlines() if line.strip().endswith(":"))
+    plain = ("Bold", "Light", "Thin", "Italic", "Oblique", "Black", "Heavy", "Medium")
+    files = sorted((f for f in files if f.endswith((".ttf", ".otf"))), key=lambda f: (any(w in f for w in plain), f))
+    if not files:
+        warnings.warn(_("No installed font has the letters of this language, so figures would show empty boxes "
+                        "instead of them. Install a font for it (make lab does), then restart the kernel."),
+                      stacklevel=3)
+        return None
+    font_manager.fontManager.addfont(files[0])
+    name = font_manager.FontProperties(fname=files[0]).get_name()
+    plt.rcParams["font.family"] = [plt.rcParams["font.family"][0], name]
+    plt.rcParams["font.sans-serif"] = [*plt.rcParams["font.sans-serif"], name]
+    return name
 
 
 class GraphvizMissingError(RuntimeError):
     """pydot or Graphviz's ``dot`` program is missing, so a model diagram cannot be drawn."""
-
-
-def graphviz_install_hint():
-    """The exact command that installs Graphviz on this platform."""
-    system = platform.system()
-    if system == "Darwin":
-        return "brew install graphviz"
-    if system == "Windows":
-        return _("winget install graphviz   (then restart Jupyter so PATH includes Graphviz's bin folder)")
-    if Path("/etc/debian_version").exists():
-        return _("sudo apt-get install graphviz   (Debian/Ubuntu; `make lab` does this for you)")
-    if Path("/etc/fedora-release").exists() or Path("/etc/redhat-release").exists():
-        return "sudo dnf install graphviz"
-    if Path("/etc/arch-release").exists():
-        return "sudo pacman -S graphviz"
-    return _("your system's `graphviz` package, or: conda install -c conda-forge graphviz")
 
 
 def check_graphviz():
@@ -59,89 +87,14 @@ def check_graphviz():
         else:
             message = _("Graphviz is missing, so plot_model cannot draw diagrams: `dot` is not on the PATH. Install it "
                         "with: {hint}; conda users: conda install -c conda-forge graphviz. Then restart the kernel.")
-        raise GraphvizMissingError(message.format(found=found, error=exc, hint=graphviz_install_hint())) from None
+        raise GraphvizMissingError(message.format(found=found, error=exc, hint=_install_hint())) from None
 
 
-class DiagramError(AssertionError):
-    """A model diagram's boxes and arrows are not the model's layers and connections."""
+def _install_hint():
+    """The command that installs Graphviz on this platform (helpers.doctor keeps the table)."""
+    from helpers.doctor import graphviz_fix
 
-
-def _keras_histories(value, found):
-    """Collect the layer names of every ``keras_history`` in a layer config's inbound-node arguments."""
-    if isinstance(value, dict):
-        history = value.get("config", {}).get("keras_history") if value.get("class_name") == "__keras_tensor__" \
-            else None
-        if history is not None:
-            found.append(history[0])
-        else:
-            for item in value.values():
-                _keras_histories(item, found)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            _keras_histories(item, found)
-    return found
-
-
-def model_connections(model):
-    """The layers of ``model`` and which feeds which, read from the model itself, not from any diagram.
-
-    Returns (names, edges): the set of layer names and the set of (source, destination) name pairs. For a
-    functional model the connections come from its saved configuration (each layer's inbound tensors, the
-    graph ``keras.saving`` writes); a Sequential model is a chain; a subclassed model has no graph to read,
-    and plot_model draws it as a single box: ({model.name}, no edges).
-    """
-    import keras
-
-    if not isinstance(model, (keras.Sequential, keras.src.models.Functional)):
-        return {model.name}, set()  # plot_model draws a subclassed model as one box
-    names = {layer.name for layer in model.layers}
-    if isinstance(model, keras.Sequential):
-        chain = [layer.name for layer in model.layers]
-        return names, set(zip(chain, chain[1:]))
-    config = model.get_config() if hasattr(model, "get_config") else None
-    if not config or "layers" not in config:
-        return names, None
-    edges = set()
-    for layer in config["layers"]:
-        for source in _keras_histories(layer.get("inbound_nodes", []), []):
-            edges.add((source, layer["name"]))
-    return names, edges
-
-
-def diagram_connections(dot, model):
-    """The boxes and arrows of a diagram made by keras.utils.model_to_dot (plot_model's graph), as layer names.
-
-    Returns (names, edges) like ``model_connections``; a box that is no layer of ``model`` is named '?<id>'.
-    """
-    by_id = {str(id(layer)): layer.name for layer in model.layers}
-    by_id[str(id(model))] = model.name  # a subclassed model is drawn as one box
-
-    def name(node_id):
-        node_id = str(node_id).strip('"')
-        return by_id.get(node_id, f"?{node_id}")
-
-    nodes = {name(node.get_name()) for node in dot.get_nodes() if node.get_name().strip('"') not in ("node", "edge",
-                                                                                                     "graph")}
-    edges = {(name(edge.get_source()), name(edge.get_destination())) for edge in dot.get_edges()}
-    return nodes, edges
-
-
-def check_diagram(dot, model):
-    """Raise DiagramError unless the diagram has one box per layer of ``model`` and one arrow per connection
-    (a skip connection included). Returns the number of arrows checked."""
-    want_nodes, want_edges = model_connections(model)
-    got_nodes, got_edges = diagram_connections(dot, model)
-    problems = []
-    if got_nodes != want_nodes:
-        problems.append(_("boxes missing: {missing}, boxes that are no layer: {extra}").format(
-            missing=sorted(want_nodes - got_nodes), extra=sorted(got_nodes - want_nodes)))
-    if want_edges is not None and got_edges != want_edges:
-        problems.append(_("arrows missing: {missing}, arrows the model does not have: {extra}").format(
-            missing=sorted(want_edges - got_edges), extra=sorted(got_edges - want_edges)))
-    if problems:
-        raise DiagramError(_("The diagram of {name!r} is not the model: {problems}").format(
-            name=model.name, problems="; ".join(problems)))
-    return len(got_edges)
+    return graphviz_fix()
 
 
 def show_model(model, to_file=None, show_shapes=True, show_layer_names=True, width=None, dpi=96, **kwargs):
@@ -153,11 +106,9 @@ def show_model(model, to_file=None, show_shapes=True, show_layer_names=True, wid
     dpi       -- resolution of the PNG; other keyword arguments go to plot_model (rankdir, expand_nested, ...)
 
     The PNG is stored with a palette of at most 64 colours (a diagram has few), a third of the bytes.
-    The graph is plot_model's own (keras.utils.model_to_dot with the same arguments, written with ``dot``), and
-    before it is drawn ``check_diagram`` compares its boxes and arrows with the model's layers and connections.
+    The graph is plot_model's own (keras.utils.model_to_dot with the same arguments, written with ``dot``).
     Returns an IPython.display.Image. Raises GraphvizMissingError when pydot or Graphviz is missing
-    (plot_model itself only prints a line and returns None inside a notebook), or when no PNG came out;
-    DiagramError when the graph is not the model (for a model with nested models, pass expand_nested=False).
+    (plot_model itself only prints a line and returns None inside a notebook), or when no PNG came out.
     """
     import keras
     from IPython.display import Image
@@ -168,8 +119,6 @@ def show_model(model, to_file=None, show_shapes=True, show_layer_names=True, wid
     to_file = Path(to_file) if to_file is not None else output_path(f"{model.name}.png")
     dot = keras.utils.model_to_dot(model, show_shapes=show_shapes, show_layer_names=show_layer_names, dpi=dpi,
                                    **kwargs)
-    if not kwargs.get("expand_nested"):
-        check_diagram(dot, model)
     try:
         dot.write(str(to_file), format="png")
     except Exception as exc:  # pydot raises AssertionError when dot fails
@@ -190,7 +139,7 @@ def _require_png(path):
     if not path.exists() or path.read_bytes()[:8] != PNG_SIGNATURE:
         raise GraphvizMissingError(_("No PNG diagram was written to {path}; check that `dot -V` works in a terminal "
                                      "and that Graphviz can write PNG files. Install it with: {hint}").format(
-                                         path=path, hint=graphviz_install_hint()))
+                                         path=path, hint=_install_hint()))
 
 
 def _shrink_png(path, colours=64):
@@ -271,7 +220,7 @@ def show_images_by_class(X, Y, classes, per_class=8, class_names=None, title=Non
     return _show_photos(fig)
 
 
-def plot_history(history, metrics=("loss", "accuracy"), title="Learning curves"):
+def plot_history(history, metrics=("loss", "accuracy"), title=None):
     """Plot training (and validation, if recorded) curves per epoch, one panel per metric.
 
     history -- a keras History object or its ``.history`` dict
@@ -282,15 +231,16 @@ def plot_history(history, metrics=("loss", "accuracy"), title="Learning curves")
     fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.5), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
         epochs = np.arange(1, len(logs[metric]) + 1)
-        ax.plot(epochs, logs[metric], marker=".", label="training")
+        ax.plot(epochs, logs[metric], marker=".", label=_("training"))
         if "val_" + metric in logs:
-            ax.plot(epochs, logs["val_" + metric], marker=".", label="test")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(metric)
-        ax.set_title(f"{metric} per epoch")
+            ax.plot(epochs, logs["val_" + metric], marker=".", label=_("test"))
+        name = _(METRICS[metric]) if metric in METRICS else metric
+        ax.set_xlabel(_("epoch"))
+        ax.set_ylabel(name)
+        ax.set_title(_("{metric} per epoch").format(metric=name))
         ax.grid(alpha=0.3)
         ax.legend()
-    fig.suptitle(title)
+    fig.suptitle(title or _("Learning curves"))
     fig.tight_layout()
     return fig
 
@@ -309,13 +259,12 @@ def _one_image(image):
     return image
 
 
-def show_prediction(image, probability, class_names=("not smiling", "smiling"), threshold=0.5,
-                    title="The model's prediction"):
+def show_prediction(image, probability, class_names=None, threshold=0.5, title=None):
     """Show one image beside the model's predicted probability of class 1, as a bar from 0 to 1.
 
     image       -- (1, n_H, n_W, 3) or (n_H, n_W, 3) array, float in [0, 1] or uint8 (what the model saw)
     probability -- the model's output for this image, a number in [0, 1] (any array with one value)
-    class_names -- (name of class 0, name of class 1)
+    class_names -- (name of class 0, name of class 1); default: not smiling, smiling
     threshold   -- probabilities at or above it are read as class 1
     Returns the matplotlib Figure.
     """
@@ -325,20 +274,22 @@ def show_prediction(image, probability, class_names=("not smiling", "smiling"), 
         raise ValueError(_("probability must be one number in [0, 1] (a sigmoid output), got {probability!r}.")
                          .format(probability=probability))
     p = float(values[0])
+    class_names = class_names or (_("not smiling"), _("smiling"))
     decision = class_names[1] if p >= threshold else class_names[0]
     fig, (left, right) = plt.subplots(1, 2, figsize=(7.5, 3.2), gridspec_kw={"width_ratios": [1, 1.6]})
     left.imshow(image)
-    left.set_title(f"input ({image.shape[0]}x{image.shape[1]})", fontsize=10)
+    left.set_title(_input_title(image), fontsize=10)
     left.axis("off")
     right.barh([0], [p], height=0.6, color="tab:green" if p >= threshold else "tab:red")
     right.axvline(threshold, color="black", linestyle="--", linewidth=1)
-    right.text(threshold, 0.72, f" threshold {threshold:g}", fontsize=8, va="center")
+    right.text(threshold, 0.72, " " + _("threshold {threshold:g}").format(threshold=threshold), fontsize=8,
+               va="center")
     right.set_xlim(0, 1)
     right.set_ylim(-1, 1)
     right.set_yticks([])
-    right.set_xlabel(f"predicted probability of '{class_names[1]}'")
+    right.set_xlabel(_("predicted probability of '{name}'").format(name=class_names[1]))
     right.set_title(f"p = {p:.2f}: {decision}", fontsize=10)
-    fig.suptitle(title)
+    fig.suptitle(title or _("The model's prediction"))
     fig.tight_layout()
     return fig
 
@@ -363,11 +314,12 @@ def plot_activation_histograms(activations, title, n_cols=5, bins=50, value_rang
         low, high = np.percentile(values, [1, 99])
         ax.hist(values, bins=bins, range=value_range, color="tab:blue")
         ax.axvspan(low, high, color="tab:orange", alpha=0.15)
-        ax.set_title(f"layer {index + 1}: {low:.2f}-{high:.2f}", fontsize=9)
+        ax.set_title(_("layer {number}: {low:.2f}-{high:.2f}").format(number=index + 1, low=low, high=high),
+                     fontsize=9)
         ax.set_yticks([])
         ax.set_xlim(*value_range)
-    fig.supxlabel("activation value (shaded: 1st to 99th percentile)")
-    fig.supylabel("count")
+    fig.supxlabel(_("activation value (shaded: 1st to 99th percentile)"))
+    fig.supylabel(_("count"))
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -380,7 +332,7 @@ LINE_STYLES = [dict(color=colour, marker=marker, linestyle=style) for colour, ma
     "osD^vP*Xph", ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), "-", "--", "-.", ":"])]
 
 
-def plot_layer_norms(panels, title, xlabel="layer (1 = nearest the input)"):
+def plot_layer_norms(panels, title, xlabel=None):
     """Log-scale line plots of one number per layer (gradient norms, spreads), one panel per quantity.
 
     panels -- dict: panel title -> (y-axis label, dict: case name -> 1-D array, one value per layer)
@@ -393,7 +345,7 @@ def plot_layer_norms(panels, title, xlabel="layer (1 = nearest the input)"):
             values = np.asarray(values, dtype=float)
             style = styles.setdefault(name, LINE_STYLES[len(styles) % len(LINE_STYLES)])
             ax.semilogy(np.arange(1, len(values) + 1), values, label=name, markersize=4, linewidth=1.3, **style)
-        ax.set_xlabel(xlabel)
+        ax.set_xlabel(xlabel or _("layer (1 = nearest the input)"))
         ax.set_ylabel(ylabel)
         ax.set_title(panel_title)
         ax.grid(alpha=0.3, which="both")
@@ -422,14 +374,14 @@ def plot_degradation(losses, title):
             runs = losses[(kind, depth)]
             runs = runs if isinstance(runs, dict) else {None: runs}
             for number, values in enumerate(runs.values()):
-                label = f"{kind}-{depth}" + (f" ({len(runs)} seeds)" if len(runs) > 1 else "")
+                label = f"{kind}-{depth}" + (" " + _("({count} seeds)").format(count=len(runs)) if len(runs) > 1 else "")
                 ax.plot(np.arange(1, len(values) + 1), values, color=colours[depth], marker=markers[index % 5],
                         linestyle=styles[index % 4], linewidth=1.2, markersize=4, label=None if number else label)
-        ax.set_xlabel("epoch")
-        ax.set_title(f"{kind} networks")
+        ax.set_xlabel(_("epoch"))
+        ax.set_title(_(NETWORKS[kind]))
         ax.grid(alpha=0.3)
         ax.legend()
-    axes[0].set_ylabel("training loss (cross-entropy)")
+    axes[0].set_ylabel(_("training loss (cross-entropy)"))
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -458,7 +410,7 @@ def show_image_rows(rows, title, size=1.5):
     return _show_photos(fig)
 
 
-def plot_histograms_with_theory(samples, densities, title, xlabel="weight value", bins=80):
+def plot_histograms_with_theory(samples, densities, title, xlabel=None, bins=80):
     """Histograms of drawn values (as densities) with a theoretical density curve on top, one panel each.
 
     samples   -- dict: panel title -> array of values
@@ -468,12 +420,12 @@ def plot_histograms_with_theory(samples, densities, title, xlabel="weight value"
     fig, axes = plt.subplots(1, len(samples), figsize=(5.2 * len(samples), 3.6), sharex=True, squeeze=False)
     for ax, (name, values) in zip(axes[0], samples.items()):
         values = np.ravel(np.asarray(values))
-        ax.hist(values, bins=bins, density=True, color="tab:blue", alpha=0.6, label="drawn")
+        ax.hist(values, bins=bins, density=True, color="tab:blue", alpha=0.6, label=_("drawn"))
         x = np.linspace(values.min() * 1.15, values.max() * 1.15, 400)
-        ax.plot(x, densities[name](x), color="black", linewidth=1.5, label="theory")
+        ax.plot(x, densities[name](x), color="black", linewidth=1.5, label=_("theory"))
         ax.set_title(name)
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel("density")
+        ax.set_xlabel(xlabel or _("weight value"))
+        ax.set_ylabel(_("density"))
         ax.legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
@@ -483,8 +435,7 @@ def plot_histograms_with_theory(samples, densities, title, xlabel="weight value"
 # ---- Notebook 07 (ResNet50): evaluation and the block-level overview ------------------------------
 
 
-def plot_confusion_matrix(true, predicted, class_names, title="Confusion matrix", xlabel="predicted class",
-                          ylabel="true class"):
+def plot_confusion_matrix(true, predicted, class_names, title=None, xlabel=None, ylabel=None):
     """Count, for each true class (row), how often each class was predicted (column); draw it as a grid.
 
     true, predicted -- arrays of m integer labels in range(len(class_names))
@@ -506,16 +457,17 @@ def plot_confusion_matrix(true, predicted, class_names, title="Confusion matrix"
                     color="white" if confusion[t, p] > confusion.max() / 2 else "black")
     ax.set_xticks(range(n), class_names)
     ax.set_yticks(range(n), class_names)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(f"{title}, {true.size} images", fontsize=10)
-    fig.colorbar(image, ax=ax, label="number of images")
+    ax.set_xlabel(xlabel or _("predicted class"))
+    ax.set_ylabel(ylabel or _("true class"))
+    ax.set_title(_("{title}, {count} images").format(title=title or _("Confusion matrix"), count=true.size),
+                 fontsize=10)
+    fig.colorbar(image, ax=ax, label=_("number of images"))
     fig.tight_layout()
     fig.confusion = confusion
     return fig
 
 
-def show_class_probabilities(image, probabilities, class_names, title, xlabel="class", caption=None):
+def show_class_probabilities(image, probabilities, class_names, title, xlabel=None, caption=None):
     """Show one image beside the model's predicted probability of every class, as bars.
 
     image         -- (1, n_H, n_W, 3) or (n_H, n_W, 3), float in [0, 1] or uint8 (what the model saw)
@@ -530,15 +482,16 @@ def show_class_probabilities(image, probabilities, class_names, title, xlabel="c
             count=probabilities.size, classes=len(class_names)))
     fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3), gridspec_kw={"width_ratios": [1, 1.8]})
     left.imshow(image)
-    left.set_title(caption or f"input ({image.shape[0]}x{image.shape[1]})", fontsize=10)
+    left.set_title(caption or _input_title(image), fontsize=10)
     left.axis("off")
     right.bar(range(probabilities.size), probabilities, color="tab:blue")
     right.set_xticks(range(probabilities.size), class_names)
     right.set_ylim(0, 1)
-    right.set_xlabel(xlabel)
-    right.set_ylabel("predicted probability")
+    right.set_xlabel(xlabel or _("class"))
+    right.set_ylabel(_("predicted probability"))
     best = int(np.argmax(probabilities))
-    right.set_title(f"prediction: {class_names[best]} (p = {probabilities[best]:.2f})", fontsize=10)
+    right.set_title(_("prediction: {name} (p = {p:.2f})").format(name=class_names[best], p=probabilities[best]),
+                    fontsize=10)
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -584,8 +537,8 @@ def plot_learning_rate(schedule, n_steps, title):
     steps = np.arange(n_steps + 1)
     fig, ax = plt.subplots(figsize=(6, 2.4))
     ax.plot(steps, [float(schedule(step)) for step in steps])
-    ax.set_xlabel("training step")
-    ax.set_ylabel("learning rate")
+    ax.set_xlabel(_("training step"))
+    ax.set_ylabel(_("learning rate"))
     ax.set_title(title)
     ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -605,24 +558,28 @@ def block_overview_graph(model, dpi=80):
     graph = pydot.Dot(graph_type="digraph", rankdir="TB", dpi=dpi, nodesep="0.2", ranksep="0.15")
     graph.set_node_defaults(shape="box", style="rounded,filled", fontname="Helvetica", fontsize="11",
                             fillcolor="white", width="4.2", height="0.3")
-    graph.add_node(pydot.Node("input", label=f"input  {_shape_text(model.inputs[0].shape)}", fillcolor="#e8e8e8"))
+    graph.add_node(pydot.Node("input", label=_("input") + f"  {_shape_text(model.inputs[0].shape)}",
+                              fillcolor="#e8e8e8"))
     previous = "input"
     for index, part in enumerate(parts):
         n_weighted = sum(1 for name in part["layers"] if model.get_layer(name).count_params())
         if part["kind"] == "stem":
-            label, colour = f"stage 1: conv1, bn_conv1, ReLU, max-pool  ->  {_shape_text(part['output_shape'])}", "#e8e8e8"
+            label = _("stage 1") + f": conv1, bn_conv1, ReLU, max-pool  ->  {_shape_text(part['output_shape'])}"
+            colour = "#e8e8e8"
         elif part["kind"] == "head":
             label, colour = f"{', '.join(part['layers'])}  ->  {_shape_text(part['output_shape'])}", "#e8e8e8"
         else:
             block = part["name"].split()[-1]
             filters = [model.get_layer(f"res{block}_branch2{c}").filters for c in "abc"]
             stride = model.get_layer(f"res{block}_branch2a").strides[0]
-            label = (f"{part['name']}: {part['kind']} block {filters}"
+            kind = _("convolutional block") if part["kind"] == "convolutional" else _("identity block")
+            label = (_("block {block}").format(block=block) + f": {kind} {filters}"
                      + (f", s={stride}" if part["kind"] == "convolutional" else "")
                      + f"  ->  {_shape_text(part['output_shape'])}")
             colour = "#fdd9a8" if part["kind"] == "convolutional" else "white"
         node = f"part{index}"
-        graph.add_node(pydot.Node(node, label=label, fillcolor=colour, tooltip=f"{n_weighted} layers with weights"))
+        graph.add_node(pydot.Node(node, label=label, fillcolor=colour,
+                                  tooltip=_("{count} layers with weights").format(count=n_weighted)))
         graph.add_edge(pydot.Edge(previous, node, arrowsize="0.6"))
         previous = node
     return graph
@@ -648,3 +605,6 @@ def show_block_overview(model, to_file=None, width=None, dpi=80):
     _require_png(to_file)
     _shrink_png(to_file)
     return Image(filename=str(to_file), width=width)
+
+
+use_language_fonts()  # a translated edition's figures draw its letters from the start

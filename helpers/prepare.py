@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from helpers import datasets
-from helpers.images import draw_example_photo
+from helpers._standins import draw_example_photo
+from helpers.i18n import _
 
 EXAMPLE_PHOTO = Path("images") / "my_image.jpg"
 
@@ -20,10 +21,10 @@ def main(argv=None):
     datasets.main([])
     photo = folder / EXAMPLE_PHOTO
     if photo.exists():
-        print(f"example photo: {photo} is there")
+        print(_("example photo: {path} is there").format(path=photo))
     else:
         draw_example_photo(photo)
-        print(f"example photo: drew {photo}")
+        print(_("example photo: drew {path}").format(path=photo))
 
 
 if __name__ == "__main__":

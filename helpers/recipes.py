@@ -1,8 +1,12 @@
-"""The training recipes of the lessons, in one place: notebook 07 trains with them, and `make bench` times them.
+"""The training recipe of notebook 07, in one place: the notebook trains with it, and so does every measurement of it.
 
 A recipe is the part of training that is not the model: how many epochs, the batch size, the learning-rate
-schedule, and what is done with BatchNormalization's statistics. The model, the optimizer (Adam) and the loss
-(categorical cross-entropy for SIGNS) are the course's.
+schedule, the targets, the batches, and what is done with BatchNormalization before and after training. The
+optimizer (Adam) and the loss (categorical cross-entropy) are the course's. A recipe is applied in two calls,
+whoever trains:
+
+    recipe.compile(model, n_train)                   # the blocks' gamma, Adam with the schedule, the loss
+    history = recipe.fit(model, X_train, Y_train)    # variables first, the batches, fit, the BatchNorm statistics
 """
 from dataclasses import dataclass
 
@@ -13,59 +17,63 @@ import numpy as np
 @dataclass(frozen=True)
 class Recipe:
     """epochs, batch_size -- as given to ``fit``
-    learning_rate        -- the highest learning rate of Adam, reached after the warm-up
-    warmup_epochs        -- epochs over which the learning rate climbs linearly from 0 (0: no warm-up)
-    bn_batch_size        -- batch size of the forward passes that recompute BatchNormalization's statistics
-                            after training (``helpers.training.recompute_batchnorm_statistics``); None: not done
-    bn_images            -- how many training images (the first ones) those statistics are computed from; None: all
-    ema_momentum         -- None, or keep an exponential moving average of the weights with this momentum
-                            (Adam's ``use_ema``), which replaces the weights when training ends
+    learning_rate        -- Adam's learning rate at the first step; it decays along a cosine to 0 at the last
     label_smoothing      -- of the categorical cross-entropy: the targets become 1 - ls + ls/C and ls/C
-    residual_gamma       -- None (the course: 1), or start every residual block close to the identity: the scale
-                            (gamma) of the last BatchNormalization of each block's main path set to this before
-                            training (``scale_last_gamma``)
+    residual_gamma       -- None: every BatchNormalization keeps its gamma as initialised (1, the course). A number:
+                            the gamma of the last BatchNormalization of each residual block's main path starts at
+                            it (``scale_last_gamma``), so that each block starts close to the identity
     mirror               -- mirror each training image left-right with probability 1/2, anew every epoch
-                            (``data``: a hand sign means the same with the left hand as with the right)
+                            (a hand sign means the same with the left hand as with the right)
+    bn_images            -- None: leave BatchNormalization's moving averages as training left them. A number: after
+                            training, replace them with the statistics of that many training images (the first
+                            ones; ``helpers.training.recompute_batchnorm_statistics``)
+    bn_batch_size        -- the batch size of those forward passes (None: all bn_images in one)
     """
     epochs: int
     batch_size: int
     learning_rate: float
-    warmup_epochs: float = 0.0
-    bn_batch_size: int | None = None
-    bn_images: int | None = None
-    ema_momentum: float | None = None
     label_smoothing: float = 0.0
     residual_gamma: float | None = None
     mirror: bool = False
+    bn_images: int | None = None
+    bn_batch_size: int | None = None
 
     def steps_per_epoch(self, n_train):
         return int(np.ceil(n_train / self.batch_size))
 
     def schedule(self, n_train):
-        """The learning rate at each step: a linear warm-up to ``learning_rate``, then a cosine decay to 0."""
-        steps = self.epochs * self.steps_per_epoch(n_train)
-        warmup = int(round(self.warmup_epochs * self.steps_per_epoch(n_train)))
-        if not warmup:
-            return keras.optimizers.schedules.CosineDecay(initial_learning_rate=self.learning_rate, decay_steps=steps)
-        return keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.0, decay_steps=steps - warmup,
-                                                      warmup_target=self.learning_rate, warmup_steps=warmup)
+        """The learning rate at each step: a cosine decay from ``learning_rate`` to 0 over all the steps."""
+        return keras.optimizers.schedules.CosineDecay(initial_learning_rate=self.learning_rate,
+                                                      decay_steps=self.epochs * self.steps_per_epoch(n_train))
 
-    def optimizer(self, n_train):
-        """Adam with the schedule (and the moving average of the weights, if the recipe keeps one)."""
-        if self.ema_momentum is None:
-            return keras.optimizers.Adam(learning_rate=self.schedule(n_train))
-        return keras.optimizers.Adam(learning_rate=self.schedule(n_train), use_ema=True,
-                                     ema_momentum=self.ema_momentum)
+    def compile(self, model, n_train, metrics=("accuracy",)):
+        """Start the blocks close to the identity (if the recipe says so), then compile ``model`` with Adam on the
+        recipe's schedule and the categorical cross-entropy with its label smoothing. Returns the number of
+        BatchNormalization layers whose gamma was set (0 when ``residual_gamma`` is None)."""
+        changed = 0 if self.residual_gamma is None else scale_last_gamma(model, self.residual_gamma)
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=self.schedule(n_train)),
+                      loss=keras.losses.CategoricalCrossentropy(label_smoothing=self.label_smoothing),
+                      metrics=list(metrics))
+        return changed
 
     def data(self, X, Y, seed=0):
         """The training batches for ``fit``: ``helpers.training.shuffled_batches`` with the recipe's batch size
-        (reshuffled every epoch, without tf.data's autotuning), mirrored if the recipe says so. Pass
-        ``shuffle=False`` to fit: the batches are already shuffled."""
+        (reshuffled every epoch, without tf.data's autotuning), mirrored if the recipe says so."""
         from helpers.training import shuffled_batches
         return shuffled_batches(X, Y, self.batch_size, seed=seed, mirror=self.mirror)
 
-    def loss(self):
-        return keras.losses.CategoricalCrossentropy(label_smoothing=self.label_smoothing)
+    def fit(self, model, X, Y, seed=0, verbose=2, callbacks=None):
+        """Train a model compiled with ``compile``: Adam's and the metrics' variables first
+        (``create_training_variables``), then ``fit`` on the recipe's batches, then BatchNormalization's statistics
+        recomputed (if the recipe says so). Returns fit's History."""
+        from helpers.training import create_training_variables, recompute_batchnorm_statistics
+
+        create_training_variables(model, X, Y)
+        history = model.fit(self.data(X, Y, seed=seed), epochs=self.epochs, shuffle=False, verbose=verbose,
+                            callbacks=callbacks)
+        if self.bn_images is not None:
+            recompute_batchnorm_statistics(model, X[:self.bn_images], batch_size=self.bn_batch_size)
+        return history
 
 
 def scale_last_gamma(model, value):
@@ -79,6 +87,6 @@ def scale_last_gamma(model, value):
     return len(layers)
 
 
-# Notebook 07: ResNet50 on SIGNS (1080 training images). `make bench` times it; notebook 07 says why each value.
-RESNET50_SIGNS = Recipe(epochs=5, batch_size=32, learning_rate=1e-3, bn_batch_size=270, bn_images=540,
-                        label_smoothing=0.1, residual_gamma=0.1, mirror=True)
+# Notebook 07: ResNet50 on SIGNS (1080 training images); notebook 07 says why each value.
+RESNET50_SIGNS = Recipe(epochs=5, batch_size=32, learning_rate=1e-3, label_smoothing=0.1, residual_gamma=0.1,
+                        mirror=True, bn_images=540, bn_batch_size=270)

@@ -15,11 +15,30 @@ import sys
 import warnings
 from pathlib import Path
 
+from helpers.i18n import _
+
 # Importing helpers.session first imports the helpers package, which sets TensorFlow's environment.
 
 REQUIRED_PYTHON = (3, 11)
-EXPECTED_TENSORFLOW = "2.21"
 MIN_KERAS_MAJOR = 3
+CHECKOUT = Path(__file__).resolve().parent.parent  # a checkout of the course holds requirements.lock here
+
+
+def locked_versions(root=CHECKOUT):
+    """{"tensorflow": ..., "keras": ...} as pinned in the checkout's requirements.lock, the versions the stored
+    outputs were made with ({} when the package was installed without the checkout, on Colab say)."""
+    lock = Path(root) / "requirements.lock"
+    pins = {}
+    if not lock.is_file():
+        return pins
+    for line in lock.read_text().splitlines():
+        name, _equals, version = line.strip().partition("==")  # not _: that is gettext here
+        name = name.lower().replace("_", "-")
+        if name in ("tensorflow", "tensorflow-cpu"):
+            pins["tensorflow"] = version
+        elif name == "keras":
+            pins["keras"] = version
+    return pins
 
 
 def import_tensorflow_quietly():
@@ -91,24 +110,25 @@ def versions():
     }
 
 
-def check_versions(found):
-    """Raise RuntimeError if Python or Keras is too old; warn if TensorFlow is not the tested one."""
+def check_versions(found, pinned=None):
+    """Raise RuntimeError if Python or Keras is too old; warn if TensorFlow or Keras is not the locked version."""
     if tuple(int(part) for part in found["Python"].split(".")) < REQUIRED_PYTHON:
         raise RuntimeError(
-            f"This course needs Python {REQUIRED_PYTHON[0]}.{REQUIRED_PYTHON[1]}, found {found['Python']}. "
-            "Create the environment with `make lab` (or `conda env create -f environment.yml`)."
+            _("This course needs Python {required}, found {found}. Create the environment with `make lab` (or "
+              "`conda env create -f environment.yml`).").format(
+                required=f"{REQUIRED_PYTHON[0]}.{REQUIRED_PYTHON[1]}", found=found["Python"])
         )
     if int(found["Keras"].split(".")[0]) < MIN_KERAS_MAJOR:
         raise RuntimeError(
-            f"This course is written for Keras 3, found Keras {found['Keras']}. "
-            "Install the pinned versions: pip install -r requirements.lock"
+            _("This course is written for Keras {major}, found Keras {found}. Install the pinned versions: pip install "
+              "-r requirements.lock").format(major=MIN_KERAS_MAJOR, found=found["Keras"])
         )
-    if not found["TensorFlow"].startswith(EXPECTED_TENSORFLOW):
-        warnings.warn(
-            f"The notebooks were tested with TensorFlow {EXPECTED_TENSORFLOW}, found {found['TensorFlow']}: "
-            "outputs may differ slightly.",
-            stacklevel=3,
-        )
+    pinned = locked_versions() if pinned is None else pinned
+    for name, title in (("tensorflow", "TensorFlow"), ("keras", "Keras")):
+        if pinned.get(name) and found.get(title) != pinned[name]:
+            warnings.warn(_("The notebooks were run with {package} {locked}, found {found}: outputs may differ "
+                            "slightly.").format(package=title, locked=pinned[name], found=found.get(title)),
+                          stacklevel=3)
 
 
 def setup(seed=0, verbose=True):
@@ -121,8 +141,8 @@ def setup(seed=0, verbose=True):
     """
     if "tensorflow" in sys.modules and os.environ.get("TF_CPP_MIN_LOG_LEVEL") != "3":
         warnings.warn(
-            "TensorFlow was imported before helpers.session.setup(); its C++ log lines may appear. "
-            "Restart the kernel and run the setup cell first.",
+            _("TensorFlow was imported before helpers.session.setup(); its C++ log lines may appear. "
+              "Restart the kernel and run the setup cell first."),
             stacklevel=2,
         )
     quiet_tensorflow()
@@ -130,7 +150,8 @@ def setup(seed=0, verbose=True):
     found = versions()
     check_versions(found)
     if verbose:
-        print(" | ".join(f"{name} {version}" for name, version in found.items()) + f" | seed {seed}")
+        print(_("{versions} | seed {seed}").format(
+            versions=" | ".join(f"{name} {version}" for name, version in found.items()), seed=seed))
     return found
 
 

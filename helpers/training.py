@@ -11,6 +11,8 @@ the statistics of the training images under the final weights ("precise BatchNor
 import keras
 import numpy as np
 
+from helpers.i18n import _
+
 
 def shuffled_batches(X, Y, batch_size, seed=0, mirror=False):
     """The training set in batches, reshuffled every epoch, as a tf.data pipeline for ``fit``, without
@@ -21,18 +23,18 @@ def shuffled_batches(X, Y, batch_size, seed=0, mirror=False):
     seed       -- the shuffles' seed: the same seed gives the same order of batches
     mirror     -- also mirror each image left-right with probability 1/2, drawn anew every epoch (seeded): a
                   label-preserving change for hands, which appear as left and right hands in SIGNS
-    ``fit(X, Y, batch_size=...)`` builds a pipeline like this one itself, with autotuning on. At the start of
-    every epoch it deletes the previous epoch's iterator, and that waits for the autotuning thread: on the two
-    cores `make bench` runs on, one epoch in three waited about 20 s with both cores idle (py-spy: the main
-    thread in RootDataset::Iterator's destructor), so it took 41 s instead of 21. Pass the pipeline to ``fit``
-    instead of X and Y: ``model.fit(shuffled_batches(X, Y, 32), epochs=..., shuffle=False)`` (``shuffle=False``
-    because the pipeline shuffles; fit would only warn).
+    ``fit(X, Y, batch_size=...)`` builds a pipeline like this one itself, with autotuning on; at the start of
+    every epoch it deletes the previous epoch's iterator, which waits for the autotuning thread to stop, and on
+    two cores some epochs took twice as long. Pass the pipeline to ``fit`` instead of X and Y:
+    ``model.fit(shuffled_batches(X, Y, 32), epochs=..., shuffle=False)`` (``shuffle=False`` because the pipeline
+    shuffles; fit would only warn).
     """
     import tensorflow as tf
 
     X, Y = np.asarray(X, dtype="float32"), np.asarray(Y, dtype="float32")
     if len(X) != len(Y):
-        raise ValueError(f"X has {len(X)} examples and Y {len(Y)}: they must have one row per example each.")
+        raise ValueError(_("X has {m_X} examples and Y {m_Y}: they must have one row per example each.").format(
+            m_X=len(X), m_Y=len(Y)))
     options = tf.data.Options()
     options.autotune.enabled = False
     batches = (tf.data.Dataset.from_tensor_slices((X, Y))
@@ -66,8 +68,8 @@ def create_training_variables(model, X, Y):
     Raises ValueError if the model is not compiled.
     """
     if not getattr(model, "compiled", False) or model.optimizer is None:
-        raise ValueError(f"Model {model.name!r} is not compiled: call model.compile(...) before "
-                         "create_training_variables(model, X, Y).")
+        raise ValueError(_("Model {name!r} is not compiled: call model.compile(...) before "
+                           "create_training_variables(model, X, Y).").format(name=model.name))
     X, Y = X[:2], Y[:2]
     Y_pred = model(X, training=False)
     model.compute_loss(x=X, y=Y, y_pred=Y_pred)
@@ -103,10 +105,12 @@ def recompute_batchnorm_statistics(model, X, batch_size=None):
     """
     layers = batchnorm_layers(model)
     if not layers:
-        raise ValueError(f"Model {model.name!r} has no BatchNormalization layer: there is nothing to recompute.")
+        raise ValueError(_("Model {name!r} has no BatchNormalization layer: there is nothing to recompute.").format(
+            name=model.name))
     X = np.asarray(X)
     if len(X) == 0:
-        raise ValueError("X is empty: pass the training images, e.g. recompute_batchnorm_statistics(model, X_train).")
+        raise ValueError(_("X is empty: pass the training images, e.g. recompute_batchnorm_statistics(model, "
+                           "X_train)."))
     batch_size = len(X) if batch_size is None else int(batch_size)
     momenta = [layer.momentum for layer in layers]
     sums = [[np.zeros(layer.moving_mean.shape), np.zeros(layer.moving_variance.shape)] for layer in layers]
@@ -129,26 +133,3 @@ def recompute_batchnorm_statistics(model, X, batch_size=None):
             layer.moving_variance.assign(variance / n_batches)
     return len(layers)
 
-
-class BatchNormStatisticsCallback(keras.callbacks.Callback):
-    """At the end of every epoch, recompute the BatchNormalization statistics, then evaluate on (X_val, Y_val).
-
-    Use it instead of ``validation_data`` when the learning curves should show the model as it will be
-    evaluated at the end: ``val_loss`` and ``val_accuracy`` (any compiled metric, with the ``val_`` prefix)
-    are measured with statistics brought up to date, so the curve ends at the final test accuracy.
-    X_train    -- the images the statistics are computed on
-    validation -- (X_val, Y_val)
-    batch_size -- passed to ``recompute_batchnorm_statistics``
-    """
-
-    def __init__(self, X_train, validation, batch_size=None):
-        super().__init__()
-        self.X_train = X_train
-        self.X_val, self.Y_val = validation
-        self.batch_size = batch_size
-
-    def on_epoch_end(self, epoch, logs=None):
-        recompute_batchnorm_statistics(self.model, self.X_train, batch_size=self.batch_size)
-        results = self.model.evaluate(self.X_val, self.Y_val, verbose=0, return_dict=True)
-        if logs is not None:
-            logs.update({"val_" + name: value for name, value in results.items()})

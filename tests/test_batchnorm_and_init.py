@@ -115,21 +115,6 @@ def test_recompute_batchnorm_statistics_refuses_what_it_cannot_do():
         training.recompute_batchnorm_statistics(small_bn_model(), np.zeros((0, 6, 6, 2)))
 
 
-def test_callback_records_test_metrics_measured_with_recomputed_statistics():
-    model = small_bn_model()
-    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    rng = np.random.default_rng(1)
-    X = rng.normal(size=(32, 6, 6, 2)).astype(np.float32)
-    Y = (X.mean(axis=(1, 2, 3)) > 0).astype(int)
-    callback = training.BatchNormStatisticsCallback(X, validation=(X[:16], Y[:16]))
-    history = model.fit(X, Y, epochs=2, batch_size=8, callbacks=[callback], verbose=0)
-    assert len(history.history["val_accuracy"]) == len(history.history["val_loss"]) == 2
-    # The last point of the curve is what evaluate now says: the statistics were recomputed after the last epoch.
-    loss, accuracy = model.evaluate(X[:16], Y[:16], verbose=0)
-    assert history.history["val_loss"][-1] == pytest.approx(loss, rel=1e-5)
-    assert history.history["val_accuracy"][-1] == pytest.approx(accuracy)
-
-
 # ---- the plots of notebooks 03 and 04 -------------------------------------------------------------
 
 

@@ -1,17 +1,16 @@
 """`make book`, then every page of the website in a browser that cannot reach the network.
 
-The site is built by `make book` (scripts/book.py) and served from 127.0.0.1 by a small HTTP server in this
+The site is built by `make book` (course/book.py) and served from 127.0.0.1 by a small HTTP server in this
 process. Chromium may load nothing from anywhere else (tests/browser_tools.chromium(offline=True)), and the
 test asserts, page by page: no console errors and no request to another host; every image loaded
 (naturalWidth > 0) and every image a notebook stored is on its page; all math typeset by MathJax, with no raw
 $…$ left in the text; the Colab and Binder links; then that every internal link (and #anchor) resolves,
 and that search finds a lesson. Screenshots of the home page and lesson 05 go to $BROWSER_SCREENSHOTS.
 
-The Korean edition (html/ko/) passes the same test, and more: its pages say lang="ko" and are written in Korean,
-and every page of either edition links to the same page in the other.
+Every translated edition (html/<lang>/, one per language of locale/) passes the same test, and more: its pages say
+lang="<lang>" and are written in the language, and every page of every edition links to the same page in the others.
 """
 import functools
-import importlib.util
 import json
 import re
 import subprocess
@@ -24,15 +23,13 @@ from pathlib import Path
 import pytest
 from browser_tools import chromium, free_port, screenshot_folder, wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
-HTML = ROOT / "book" / "_build" / "html"
-spec = importlib.util.spec_from_file_location("links", ROOT / "scripts" / "links.py")
-links = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(links)
+from course import ROOT, lessons, links
+from course.languages import Language, languages
 
-LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+HTML = ROOT / "book" / "_build" / "html"
+LESSONS = [path.stem for path in lessons()]
 PAGES = ["index.html", *(f"notebooks/{stem}.html" for stem in LESSONS), "data/README.html"]
-EDITIONS = {"en": "", "ko": "ko/"}  # each edition's folder in the site
+EDITIONS = {"en": "", **{lang: f"{lang}/" for lang in languages()}}  # each edition's folder in the site
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -98,8 +95,8 @@ PAGE_FACTS = """
         rawMath: (text.match(/\\$[^$\\n]{1,80}\\$|\\\\\\(|\\\\\\[/g) || []),
         links: [...document.querySelectorAll('a[href]')].map(a => a.href),
         lang: document.documentElement.lang,
-        hangul: (text.match(/[\uac00-\ud7a3]/g) || []).length,
-        letters: (text.match(/[A-Za-z\uac00-\ud7a3]/g) || []).length,
+        native: (text.match(/(?![\p{Script=Latin}])\p{L}/gu) || []).length,
+        letters: (text.match(/\p{L}/gu) || []).length,
         switches: [...document.querySelectorAll('main a.language-switch')].map(a => a.href),
         navigation: [...document.querySelectorAll('.prev-next-area a')].map(a => a.href),
     };"""
@@ -116,7 +113,6 @@ def test_every_page_offline(site, browser, tmp_path_factory, lang):
     shots = screenshot_folder(tmp_path_factory)
     requested_urls(browser)  # forget the browser's start
     facts = {}
-    other = "ko" if lang == "en" else "en"
     for page in PAGES:
         load(browser, f"{site}/{EDITIONS[lang]}{page}")
         facts[page] = browser.execute_script(PAGE_FACTS)
@@ -131,12 +127,12 @@ def test_every_page_offline(site, browser, tmp_path_factory, lang):
         assert facts[page]["mathErrors"] == 0, f"{page}: MathJax errors"
         assert not facts[page]["rawMath"], f"{page}: raw math in the text: {facts[page]['rawMath']}"
         assert facts[page]["lang"] == lang, f"{lang}/{page}: <html lang={facts[page]['lang']!r}>"
-        if lang == "ko":  # the prose is Korean: most letters on the page (code and math left out) are Hangul
-            assert facts[page]["hangul"] > 0.5 * facts[page]["letters"], (
-                f"ko/{page}: {facts[page]['hangul']} Hangul of {facts[page]['letters']} letters")
-        assert facts[page]["switches"] == [f"{site}/{EDITIONS[other]}{page}"], (
+        if lang != "en":  # the prose is translated: most letters (code and math left out) are the language's own
+            assert facts[page]["native"] > 0.5 * facts[page]["letters"], (
+                f"{lang}/{page}: {facts[page]['native']} letters of its script of {facts[page]['letters']}")
+        assert facts[page]["switches"] == [f"{site}/{EDITIONS[other]}{page}" for other in EDITIONS if other != lang], (
             f"{lang}/{page}: the language switch leads to {facts[page]['switches']}")
-        suffix = "" if lang == "en" else "_ko"
+        suffix = "" if lang == "en" else f"_{lang}"
         if page == "index.html":
             browser.save_screenshot(str(shots / f"book_index{suffix}.png"))
         if page.startswith("notebooks/05"):
@@ -176,7 +172,17 @@ def test_every_page_offline(site, browser, tmp_path_factory, lang):
             assert urllib.parse.unquote(anchor) in ids[path], f"{page} links to {url}: no such anchor"
 
 
-@pytest.mark.parametrize("lang, word", [("en", "shortcut"), ("ko", "지름길")])
+def _search_words():
+    """A word of lesson 05 in every edition: "shortcut", and its translation from each language's glossary."""
+    found = [("en", "shortcut")]
+    for lang in languages():
+        row = next((row for row in Language(lang).glossary() if row["english"] == "main path"), None)
+        if row:
+            found.append((lang, row["translation"]))
+    return found
+
+
+@pytest.mark.parametrize("lang, word", _search_words())
 def test_search_finds_a_lesson(site, browser, lang, word):
     load(browser, f"{site}/{EDITIONS[lang]}search.html?q={urllib.parse.quote(word)}")
     results = wait_for(lambda: browser.execute_script(

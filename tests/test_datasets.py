@@ -7,7 +7,8 @@ import h5py
 import numpy as np
 import pytest
 
-from helpers import datasets, render_happy, render_signs
+from helpers import _standins, datasets
+from helpers._standins import happy as render_happy, signs as render_signs
 from helpers.datasets import HAPPY, SIGNS, DatasetError, load_dataset
 
 # Small versions of the real specs: same renderers and format, a few images only.
@@ -87,8 +88,8 @@ def test_same_seed_same_bytes(renderer):
 
 
 def test_cache_files_are_byte_identical(tmp_path):
-    datasets.prepare(SMALL_SIGNS, tmp_path / "a")
-    datasets.prepare(SMALL_SIGNS, tmp_path / "b")
+    _standins.prepare(SMALL_SIGNS, tmp_path / "a")
+    _standins.prepare(SMALL_SIGNS, tmp_path / "b")
     for name in ("train_signs.h5", "test_signs.h5"):
         assert (tmp_path / "a/generated" / name).read_bytes() == (tmp_path / "b/generated" / name).read_bytes()
 
@@ -108,19 +109,19 @@ def test_signs_have_no_clipped_pixels():
 # --- the cache -------------------------------------------------------------------------------
 
 def test_second_prepare_reuses_the_cache(tmp_path):
-    train, test = datasets.prepare(SMALL_HAPPY, tmp_path)
+    train, test = _standins.prepare(SMALL_HAPPY, tmp_path)
     before = (train.stat().st_mtime_ns, test.stat().st_mtime_ns)
-    datasets.prepare(SMALL_HAPPY, tmp_path)
+    _standins.prepare(SMALL_HAPPY, tmp_path)
     assert (train.stat().st_mtime_ns, test.stat().st_mtime_ns) == before
 
 
 def test_cache_of_other_generator_version_is_regenerated(tmp_path):
-    train, _ = datasets.prepare(SMALL_HAPPY, tmp_path)
+    train, _ = _standins.prepare(SMALL_HAPPY, tmp_path)
     with h5py.File(train, "a") as f:
         f.attrs["generator_version"] = "older"
-    datasets.prepare(SMALL_HAPPY, tmp_path)
+    _standins.prepare(SMALL_HAPPY, tmp_path)
     with h5py.File(train) as f:
-        assert f.attrs["generator_version"] == datasets.generator_version(SMALL_HAPPY)
+        assert f.attrs["generator_version"] == _standins.generator_version(SMALL_HAPPY)
 
 
 def test_failed_generation_leaves_no_partial_file(tmp_path, monkeypatch):
@@ -129,7 +130,7 @@ def test_failed_generation_leaves_no_partial_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(render_happy, "generate", broken)
     with pytest.raises(KeyboardInterrupt):
-        datasets.prepare(SMALL_HAPPY, tmp_path)
+        _standins.prepare(SMALL_HAPPY, tmp_path)
     assert list((tmp_path / "generated").iterdir()) == []
 
 

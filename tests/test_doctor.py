@@ -14,7 +14,7 @@ import h5py
 import numpy as np
 import pytest
 
-from helpers import datasets, doctor
+from helpers import _standins, datasets, doctor, session
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,7 +68,7 @@ def test_other_versions_are_a_problem_in_the_course_env_only():
 
 
 def test_locked_versions_are_read_from_the_lock():
-    assert doctor.locked_versions(ROOT) == {"tensorflow": "2.21.0", "keras": "3.15.1"}
+    assert session.locked_versions(ROOT) == {"tensorflow": "2.21.0", "keras": "3.15.1"}
 
 
 def fake_dot(folder, script):
@@ -105,7 +105,7 @@ def test_graphviz_fix_names_each_platforms_command():
 def copy_stand_ins(data_dir):
     (data_dir / "generated").mkdir(parents=True)
     for spec in datasets.SPECS.values():
-        for path in datasets.generated_files(spec, datasets.DATA_DIR):
+        for path in _standins.generated_files(spec, datasets.DATA_DIR):
             shutil.copy(path, data_dir / "generated" / path.name)
 
 
@@ -125,15 +125,15 @@ def test_datasets_pass_then_an_altered_image_and_a_damaged_file_are_found(tmp_pa
 
 def test_the_recorded_checksums_are_what_the_renderers_draw(tmp_path):
     for spec in datasets.SPECS.values():
-        train, test = datasets.prepare(spec, tmp_path)
-        assert datasets.content_sha256(train, "train") == datasets.STAND_IN_SHA256[(spec.name, "train")]
-        assert datasets.content_sha256(test, "test") == datasets.STAND_IN_SHA256[(spec.name, "test")]
+        train, test = _standins.prepare(spec, tmp_path)
+        assert _standins.content_sha256(train, "train") == _standins.STAND_IN_SHA256[(spec.name, "train")]
+        assert _standins.content_sha256(test, "test") == _standins.STAND_IN_SHA256[(spec.name, "test")]
 
 
 def test_course_files_are_checked_for_their_format(tmp_path):
     X = np.zeros((4, 64, 64, 3), np.uint8)
-    datasets.write_split(tmp_path / "train_happy.h5", "train", X, np.array([0, 1, 0, 1]), np.array([0, 1]), {})
-    datasets.write_split(tmp_path / "test_happy.h5", "test", X, np.array([0, 1, 7, 1]), np.array([0, 1]), {})
+    _standins.write_split(tmp_path / "train_happy.h5", "train", X, np.array([0, 1, 0, 1]), np.array([0, 1]), {})
+    _standins.write_split(tmp_path / "test_happy.h5", "test", X, np.array([0, 1, 7, 1]), np.array([0, 1]), {})
     happy = doctor.check_datasets(tmp_path)[0]
     assert not happy.ok and happy.found.startswith("the course's files") and "labels [7]" in happy.found
 

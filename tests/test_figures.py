@@ -1,9 +1,9 @@
 """Every figure a notebook shows, tested through its data: nbval compares text, never images, so a figure that
 went blank or changed would otherwise pass.
 
-- Model diagrams: the boxes and arrows of plot_model's graph (keras.utils.model_to_dot) against the model's
-  layers and connections, read from the model's own configuration (helpers.plots.check_diagram, which
-  show_model also runs before every drawing); a skip connection must be an arrow.
+- Model diagrams: the boxes and arrows of plot_model's graph (keras.utils.model_to_dot, which
+  helpers.plots.show_model draws) against the model's layers and connections, read from the model's own
+  configuration (course.diagrams.check_diagram); a skip connection must be an arrow.
 - Matplotlib figures of helpers.plots: the plotted values, the axis labels and the titles.
 - The inventory: every notebook cell that stores an image calls one of the functions tested here.
 """
@@ -16,13 +16,14 @@ import matplotlib
 import numpy as np
 import pytest
 
+from course import diagrams
 from helpers import models, plots
 
 matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parent.parent
 
 # The functions that draw the notebooks' figures, each tested below.
-FIGURE_FUNCTIONS = {"show_model", "check_diagram", "show_block_overview", "show_images", "show_images_by_class",
+FIGURE_FUNCTIONS = {"show_model", "model_to_dot", "show_block_overview", "show_images", "show_images_by_class",
                     "plot_history", "show_prediction", "plot_activation_histograms", "plot_layer_norms",
                     "plot_degradation", "show_image_rows", "plot_histograms_with_theory", "plot_confusion_matrix",
                     "show_class_probabilities", "plot_learning_rate"}
@@ -59,19 +60,19 @@ def block_model(kind):
 def test_the_identity_blocks_diagram_has_its_skip_connection(tmp_path):
     model = block_model("identity")
     dot = keras.utils.model_to_dot(model, show_shapes=True)
-    names, edges = plots.diagram_connections(dot, model)
+    names, edges = diagrams.diagram_connections(dot, model)
     assert names == {layer.name for layer in model.layers}
     add = next(layer.name for layer in model.layers if isinstance(layer, keras.layers.Add))
     assert ("block_input", add) in edges, "the shortcut: the block's input goes straight to the addition"
     assert ("block_input", "res2a_branch2a") in edges and ("bn2a_branch2c", add) in edges
-    assert plots.check_diagram(dot, model) == len(model.layers) - 1 + 1  # a chain, plus the shortcut
+    assert diagrams.check_diagram(dot, model) == len(model.layers) - 1 + 1  # a chain, plus the shortcut
     image = plots.show_model(model, to_file=tmp_path / "identity.png")
     assert Path(image.filename).read_bytes()[:8] == plots.PNG_SIGNATURE
 
 
 def test_the_convolutional_blocks_diagram_has_its_projection_shortcut():
     model = block_model("convolutional")
-    _, edges = plots.diagram_connections(keras.utils.model_to_dot(model), model)
+    _, edges = diagrams.diagram_connections(keras.utils.model_to_dot(model), model)
     add = next(layer.name for layer in model.layers if isinstance(layer, keras.layers.Add))
     assert {("block_input", "res3a_branch1"), ("res3a_branch1", "bn3a_branch1"), ("bn3a_branch1", add),
             ("block_input", "res3a_branch2a"), ("bn3a_branch2c", add)} <= edges
@@ -79,7 +80,7 @@ def test_the_convolutional_blocks_diagram_has_its_projection_shortcut():
 
 def test_resnet50s_diagram_is_the_model():
     model = models.ResNet50()
-    n_edges = plots.check_diagram(keras.utils.model_to_dot(model), model)
+    n_edges = diagrams.check_diagram(keras.utils.model_to_dot(model), model)
     n_adds = sum(isinstance(layer, keras.layers.Add) for layer in model.layers)
     assert n_adds == 16 and n_edges == len(model.layers) - 1 + n_adds
 
@@ -89,34 +90,32 @@ def test_a_diagram_that_lost_an_arrow_or_gained_a_box_is_refused():
     dot = keras.utils.model_to_dot(model)
     add = model.get_layer(next(layer.name for layer in model.layers if isinstance(layer, keras.layers.Add)))
     dot.del_edge(str(id(model.get_layer("block_input"))), str(id(add)))
-    with pytest.raises(plots.DiagramError, match=r"arrows missing: \[\('block_input', 'add"):
-        plots.check_diagram(dot, model)
+    with pytest.raises(diagrams.DiagramError, match=r"arrows missing: \[\('block_input', 'add"):
+        diagrams.check_diagram(dot, model)
     dot = keras.utils.model_to_dot(model)
     dot.add_node(__import__("pydot").Node("stray"))
-    with pytest.raises(plots.DiagramError, match=r"boxes that are no layer: \['\?stray'\]"):
-        plots.check_diagram(dot, model)
+    with pytest.raises(diagrams.DiagramError, match=r"boxes that are no layer: \['\?stray'\]"):
+        diagrams.check_diagram(dot, model)
 
 
-def test_show_model_refuses_to_draw_a_wrong_graph(tmp_path, monkeypatch):
+def test_show_model_draws_plot_models_graph_which_holds_every_connection(tmp_path, monkeypatch):
     model = block_model("identity")
-    real = keras.utils.model_to_dot
+    real, drawn = keras.utils.model_to_dot, []
 
-    def without_edges(*args, **kwargs):
-        dot = real(*args, **kwargs)
-        for edge in dot.get_edges():
-            dot.del_edge(edge.get_source(), edge.get_destination())
-        return dot
+    def recorded(*args, **kwargs):
+        drawn.append(real(*args, **kwargs))
+        return drawn[-1]
 
-    monkeypatch.setattr(keras.utils, "model_to_dot", without_edges)
-    with pytest.raises(plots.DiagramError):
-        plots.show_model(model, to_file=tmp_path / "wrong.png")
-    assert not (tmp_path / "wrong.png").exists()
+    monkeypatch.setattr(keras.utils, "model_to_dot", recorded)
+    plots.show_model(model, to_file=tmp_path / "block.png")
+    assert len(drawn) == 1 and (tmp_path / "block.png").read_bytes()[:8] == plots.PNG_SIGNATURE
+    assert diagrams.check_diagram(drawn[0], model) == len(model.layers) - 1 + 1  # a chain, plus the shortcut
 
 
 def test_sequential_and_subclassed_models():
     sequential = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, name="d1"), keras.layers.Dense(1, name="d2")])
-    assert plots.model_connections(sequential) == ({"d1", "d2"}, {("d1", "d2")})
-    assert plots.check_diagram(keras.utils.model_to_dot(sequential), sequential) == 1
+    assert diagrams.model_connections(sequential) == ({"d1", "d2"}, {("d1", "d2")})
+    assert diagrams.check_diagram(keras.utils.model_to_dot(sequential), sequential) == 1
 
     class Small(keras.Model):
         def __init__(self, **kwargs):
@@ -128,8 +127,8 @@ def test_sequential_and_subclassed_models():
 
     small = Small(name="small")
     small(np.zeros((1, 4)))
-    assert plots.model_connections(small) == ({"small"}, set())  # no graph to read: drawn as one box
-    assert plots.check_diagram(keras.utils.model_to_dot(small), small) == 0
+    assert diagrams.model_connections(small) == ({"small"}, set())  # no graph to read: drawn as one box
+    assert diagrams.check_diagram(keras.utils.model_to_dot(small), small) == 0
 
 
 def test_block_overview_graph_has_a_box_per_block_in_order():

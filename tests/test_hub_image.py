@@ -3,10 +3,9 @@
 The image cannot be built here (no Docker engine), so the Dockerfile is read: what it copies must be in the build
 context and not left out by .dockerignore, its base image must be pinned to Python 3.11, and what it installs and
 runs must exist in the repository and agree with the package (CONVNETS_COURSE_DATA), nbgrader's configuration and
-the classroom release. The start-up hook that makes each user's workbook and `configure_lab.py --classroom` are run
-for real, into scratch folders.
+the classroom release. The start-up hook that makes each user's workbook and `python -m course lab configure
+--classroom` are run for real, into scratch folders.
 """
-import importlib.util
 import json
 import os
 import re
@@ -21,23 +20,12 @@ import pytest
 from jupyter_core.paths import jupyter_path
 from traitlets.config import Config
 
+from course import classroom, lab, links
 from helpers.datasets import DATA_ENV, default_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "hub" / "Dockerfile"
 GUIDE = ROOT / "CLASSROOM.md"
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-classroom = load("classroom")
-configure_lab = load("configure_lab")
-links = load("links")
 
 
 # --- reading the Dockerfile -------------------------------------------------------------------------------------
@@ -152,7 +140,8 @@ def course_folder():
 def test_the_files_the_image_needs_reach_it():
     """The repository goes in whole (COPY .): what the image installs and runs must survive .dockerignore."""
     needed = ["requirements.lock", "pyproject.toml", "helpers/__init__.py", "helpers/datasets.py",
-              "scripts/workbook.py", "scripts/classroom.py", "scripts/configure_lab.py", "notebooks/images"]
+              "course/__init__.py", "course/__main__.py", "course/workbook.py", "course/lab.py", "locale",
+              "notebooks/images"]
     needed += [str(path.relative_to(ROOT)) for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
     for path in needed:
         assert (ROOT / path).exists(), path
@@ -189,15 +178,18 @@ def test_the_datasets_are_prepared_where_every_notebook_looks():
     assert default_data_dir(environ={DATA_ENV: folder}) == Path(folder), "helpers.datasets must read them there"
 
 
-def test_every_script_it_runs_exists():
-    scripts = [word for _, command in run_commands() for word in shlex.split(command)
-               if re.search(r"(^|/)scripts/[\w-]+\.py$", word)]
-    assert any(word.endswith("configure_lab.py") for word in scripts), "the image configures JupyterLab"
-    for word in scripts:
-        relative = word.split(course_folder() + "/", 1)[-1]
-        assert (ROOT / relative).is_file(), f"hub/Dockerfile runs {word}, which does not exist"
-    assert any("configure_lab.py" in command and "--classroom" in command for _, command in run_commands()), (
-        "students of a hub need nbgrader's assignment list: configure_lab.py --classroom")
+def test_it_configures_the_lab_for_students_from_the_course_folder():
+    """`python -m course` is found in the working folder (the course's tools are not installed): it runs in the
+    course folder, the RUN step's WORKDIR, before any `cd`."""
+    configures = [(index, command) for index, command in run_commands() if "-m course lab configure" in command]
+    assert configures, "the image configures JupyterLab: python -m course lab configure --classroom"
+    for index, command in configures:
+        assert "--classroom" in command.split(), (
+            "students of a hub need nbgrader's assignment list: python -m course lab configure --classroom")
+        assert [arguments for keyword, arguments in STEPS[:index] if keyword == "WORKDIR"][-1] == course_folder()
+        step = [c for i, c in run_commands() if i == index]
+        assert not any(c.startswith("cd ") for c in step[:step.index(command)]), "it must run in the course folder"
+    assert (ROOT / "course" / "__main__.py").is_file()
 
 
 def test_the_startup_hook_is_run_not_sourced():
@@ -224,7 +216,7 @@ def test_the_exchange_configuration_matches_the_release():
             == ["/etc/jupyter/nbgrader_config.py"]), "every user's nbgrader reads /etc/jupyter/nbgrader_config.py"
 
 
-# --- configure_lab.py --classroom -------------------------------------------------------------------------------
+# --- python -m course lab configure [--classroom] ---------------------------------------------------------------
 
 NBGRADER_PLUGINS = {"formgrader", "assignment-list", "course-list", "create-assignment", "validate-assignment", "menu"}
 
@@ -244,9 +236,8 @@ def installed_plugin_ids():
     (["--classroom"], {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list",
                        "@jupyter/nbgrader:create-assignment"}),
 ])
-def test_configure_lab_turns_off_what_the_learner_does_not_use(tmp_path, monkeypatch, argv, disabled):
-    monkeypatch.setattr(sys, "argv", ["configure_lab.py", *argv])
-    configure_lab.main(prefix=tmp_path)
+def test_configure_lab_turns_off_what_the_learner_does_not_use(tmp_path, argv, disabled):
+    lab.configure(prefix=tmp_path, classroom=argv == ["--classroom"])
     page = json.loads((tmp_path / "etc/jupyter/labconfig/page_config.json").read_text())
     assert {name for name, off in page["disabledExtensions"].items() if off} == disabled
     settings = json.loads((tmp_path / "share/jupyter/lab/settings/overrides.json").read_text())
@@ -256,7 +247,7 @@ def test_configure_lab_turns_off_what_the_learner_does_not_use(tmp_path, monkeyp
 def test_a_classroom_keeps_the_students_plugins_of_the_installed_nbgrader():
     plugins = installed_plugin_ids()
     assert NBGRADER_PLUGINS <= plugins, f"nbgrader's plugins changed: {sorted(plugins)}"
-    off = {name.split(":", 1)[1] for name in configure_lab.CLASSROOM_PAGE_CONFIG["disabledExtensions"]}
+    off = {name.split(":", 1)[1] for name in lab.CLASSROOM_PAGE_CONFIG["disabledExtensions"]}
     assert off <= plugins
     assert plugins - off >= {"assignment-list", "validate-assignment", "menu"}, (
         "students fetch and submit from the assignment list (opened from nbgrader's menu) and press Validate")
@@ -266,11 +257,12 @@ def test_a_classroom_keeps_the_students_plugins_of_the_installed_nbgrader():
 
 @pytest.fixture
 def course(tmp_path):
-    """A course folder as the image has it: the lessons and the workbook script (no .venv: python from PATH)."""
+    """A course folder as the image has it: the lessons, the course tools and the languages (no .venv: python from
+    PATH)."""
     folder = tmp_path / "opt" / "convnets-course"
-    shutil.copytree(ROOT / "notebooks", folder / "notebooks", ignore=shutil.ignore_patterns("output", ".*"))
-    (folder / "scripts").mkdir()
-    shutil.copy(ROOT / "scripts" / "workbook.py", folder / "scripts" / "workbook.py")
+    ignore = shutil.ignore_patterns("output", ".*", "__pycache__")
+    for name in ("notebooks", "course", "locale"):
+        shutil.copytree(ROOT / name, folder / name, ignore=ignore)
     return folder
 
 
@@ -300,7 +292,7 @@ def test_the_hook_makes_a_workbook_in_the_home_folder_and_keeps_the_users_work(c
 
 
 def test_the_hook_never_stops_a_server_from_starting(course, tmp_path):
-    (course / "scripts" / "workbook.py").unlink()
+    (course / "course" / "workbook.py").unlink()
     result = hook(course, tmp_path / "home")
     assert result.returncode == 0
     assert "update-workbook: ~/workbook was not brought up to date" in result.stderr
@@ -312,18 +304,10 @@ def makefile_targets():
     return set(re.findall(r"^([A-Za-z][\w-]*)\s*:(?!=)", (ROOT / "Makefile").read_text(), flags=re.MULTILINE))
 
 
-def test_the_guide_names_every_assignment_and_their_points():
+def test_the_guide_names_every_assignment():
     guide = GUIDE.read_text()
-    total = 0
     for path in classroom.graded_lessons():
         assert f"`{path.stem}`" in guide, f"CLASSROOM.md does not mention the assignment {path.stem}"
-        nb = nbformat.read(path, as_version=4)
-        points = sum(cell.metadata["nbgrader"].get("points", 0) for cell in nb.cells
-                     if cell.metadata.get("nbgrader", {}).get("grade"))
-        row = re.search(rf"^\| `{path.stem}` \|.*\| (\d+) \|$", guide, flags=re.MULTILINE)
-        assert row and int(row.group(1)) == points, f"CLASSROOM.md's points for {path.stem}: the lesson has {points}"
-        total += points
-    assert f"{total} points" in guide, f"the assignments are worth {total} points in all"
 
 
 def test_every_make_command_in_the_guide_is_a_target():
@@ -335,8 +319,8 @@ def test_every_make_command_in_the_guide_is_a_target():
 
 def test_every_course_file_the_guide_names_exists():
     guide = GUIDE.read_text()
-    for path in set(re.findall(r"(?<![\w/.])((?:hub|scripts)/[\w.-]+)", guide)):
+    for path in set(re.findall(r"(?<![\w/.])((?:hub|scripts)/[\w.-]+|(?<!-)course/\w+\.py)", guide)):
         assert (ROOT / path).exists(), f"CLASSROOM.md names {path}, which does not exist"
-    for path in set(re.findall(r"/opt/convnets-course/((?:hub|scripts)/[\w.-]+)", guide)):
+    for path in set(re.findall(r"/opt/convnets-course/((?:hub|scripts)/[\w.-]+|(?<!-)course/\w+\.py)", guide)):
         assert (ROOT / path).exists(), f"CLASSROOM.md runs /opt/convnets-course/{path}, which does not exist"
     assert f"git clone {links.repository()}.git" in guide, "the guide clones the course's repository"

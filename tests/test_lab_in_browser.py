@@ -7,8 +7,8 @@ with its chromedriver (scripts/ensure-browser.sh), driven by Selenium; nothing i
 
 Screenshots go to $BROWSER_SCREENSHOTS (default: the test's temporary folder).
 """
-import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -21,10 +21,7 @@ import nbformat
 import pytest
 from browser_tools import chromium, free_port, screenshot_folder, wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("lab", ROOT / "scripts" / "lab.py")
-lab = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(lab)
+from course import ROOT
 
 TOKEN = "course-browser-test"
 # A correct identity block, one statement per line, as a learner types it into the exercise
@@ -46,11 +43,13 @@ def start_lab(tmp_path_factory, lang="en"):
     serves the project."""
     project = tmp_path_factory.mktemp("project")
     shutil.copytree(ROOT / "notebooks", project / "notebooks", ignore=shutil.ignore_patterns("output"))
+    shutil.copytree(ROOT / "locale", project / "locale")
     port = free_port()
     log = open(project / "lab.log", "w")
-    process = subprocess.Popen([sys.executable, lab.__file__, "--project", str(project), "--lang", lang, "--no-browser",
-                                f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}"],
-                               stdout=log, stderr=subprocess.STDOUT, cwd=project)
+    process = subprocess.Popen([sys.executable, "-m", "course", "lab", "--project", str(project), "--lang", lang,
+                                "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+                                f"--IdentityProvider.token={TOKEN}"], stdout=log, stderr=subprocess.STDOUT, cwd=project,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:

@@ -1,9 +1,8 @@
 """The ways to open the course online: every launch link, Colab's first cell, Binder's set-up.
 
-All the links come from one value, pyproject.toml's [project.urls] Repository (scripts/links.py). The Colab
+All the links come from one value, pyproject.toml's [project.urls] Repository (course/links.py). The Colab
 path itself is played out in tests/test_install.py; the website's links are checked in tests/test_book.py.
 """
-import importlib.util
 import os
 import shutil
 import stat
@@ -14,10 +13,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course import links
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("links", ROOT / "scripts" / "links.py")
-links = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(links)
 LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -71,10 +69,11 @@ def test_postbuild_prepares_the_data_and_the_workbook(tmp_path):
     (bin_dir / "python").chmod(0o755)
     prefix = tmp_path / "prefix"
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "PYTHONPATH": str(copy)}
-    # configure_lab writes into sys.prefix: here, into a scratch prefix instead
-    (copy / "scripts" / "configure_lab.py").write_text(
-        (copy / "scripts" / "configure_lab.py").read_text().replace("def main(prefix=sys.prefix):",
-                                                                   f"def main(prefix={str(prefix)!r}):"))
+    # `course lab configure` writes into sys.prefix: here, into a scratch prefix instead
+    lab = copy / "course" / "lab.py"
+    source = lab.read_text()
+    assert "def configure(prefix=sys.prefix," in source
+    lab.write_text(source.replace("def configure(prefix=sys.prefix,", f"def configure(prefix={str(prefix)!r},"))
     result = subprocess.run(["bash", "postBuild"], cwd=copy, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "pip.log").read_text().split() == ["install", "--no-deps", "-e", "."]

@@ -1,12 +1,10 @@
-"""helpers.recipes (the training recipes of the lessons) and the pure parts of scripts/bench.py (`make bench`).
+"""helpers.recipes (notebook 07's training recipe) and the pure parts of course/bench.py (`make bench`).
 
 The benchmark itself measures time, so it is run by `make bench`, not here; these tests check what its numbers
 are made of: the learning-rate schedule, the starting scale of the residual blocks, the FLOP count that turns
 images per second into a share of the machine's peak, and how a run's figures are summarised.
 """
 import dataclasses
-import importlib.util
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -16,38 +14,65 @@ from helpers import models
 from helpers.recipes import RESNET50_SIGNS, Recipe, scale_last_gamma
 from helpers.training import create_training_variables
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def load_bench():
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    from course import bench
     return bench
 
 
-def test_schedule_warms_up_then_decays_to_zero():
-    recipe = Recipe(epochs=4, batch_size=32, learning_rate=2e-3, warmup_epochs=1)
-    schedule = recipe.schedule(n_train=320)  # 10 steps an epoch, 40 in all
-    rates = np.array([float(schedule(step)) for step in range(41)])
-    assert rates[0] == 0 and rates[10] == pytest.approx(2e-3)
-    assert np.all(np.diff(rates[:11]) > 0), "the warm-up must climb"
-    assert np.all(np.diff(rates[10:]) <= 1e-12), "after the warm-up the rate only falls"
-    assert rates[40] == pytest.approx(0, abs=1e-9)
-
-
-def test_schedule_without_warmup_starts_at_the_peak():
+def test_schedule_decays_from_the_learning_rate_to_zero_along_a_cosine():
     schedule = Recipe(epochs=2, batch_size=10, learning_rate=1e-3).schedule(n_train=95)  # 10 steps an epoch
-    assert float(schedule(0)) == pytest.approx(1e-3) and float(schedule(20)) == pytest.approx(0, abs=1e-9)
+    rates = np.array([float(schedule(step)) for step in range(21)])
+    assert rates[0] == pytest.approx(1e-3) and rates[10] == pytest.approx(5e-4) and rates[20] == pytest.approx(0, abs=1e-9)
+    assert np.all(np.diff(rates) < 0)
 
 
-def test_optimizer_and_loss_follow_the_recipe():
-    recipe = dataclasses.replace(RESNET50_SIGNS, ema_momentum=0.98, label_smoothing=0.1)
-    optimizer = recipe.optimizer(1080)
-    assert isinstance(optimizer, keras.optimizers.Adam) and optimizer.use_ema and optimizer.ema_momentum == 0.98
-    assert recipe.loss().get_config()["label_smoothing"] == 0.1
-    plain = Recipe(epochs=1, batch_size=32, learning_rate=1e-3)
-    assert not plain.optimizer(10).use_ema and plain.loss().get_config()["label_smoothing"] == 0
+def small_resnet_like():
+    """Two blocks named as the course names them, each ending in a BatchNormalization bn<stage><block>_branch2c."""
+    X_input = keras.Input((4, 4, 2))
+    X = X_input
+    for block in "ab":
+        X = keras.layers.Conv2D(2, 1, name=f"res2{block}_branch2c")(X)
+        X = keras.layers.BatchNormalization(name=f"bn2{block}_branch2c")(X)
+    X = keras.layers.Dense(3, activation="softmax")(keras.layers.GlobalAveragePooling2D()(X))
+    return keras.Model(X_input, X)
+
+
+def test_compile_applies_every_field_and_none_gamma_leaves_gamma_as_initialised():
+    recipe = Recipe(epochs=3, batch_size=8, learning_rate=2e-3, label_smoothing=0.2, residual_gamma=0.1)
+    model = small_resnet_like()
+    assert recipe.compile(model, n_train=40) == 2
+    assert all(np.allclose(np.asarray(model.get_layer(f"bn2{b}_branch2c").gamma), 0.1) for b in "ab")
+    assert isinstance(model.optimizer, keras.optimizers.Adam)
+    assert float(np.asarray(model.optimizer.learning_rate)) == pytest.approx(2e-3)  # the schedule at step 0
+    assert model.loss.get_config()["label_smoothing"] == 0.2
+    untouched = small_resnet_like()
+    assert dataclasses.replace(recipe, residual_gamma=None).compile(untouched, n_train=40) == 0
+    assert all(np.allclose(np.asarray(untouched.get_layer(f"bn2{b}_branch2c").gamma), 1.0) for b in "ab")
+
+
+def test_fit_trains_on_the_recipes_batches_and_recomputes_the_statistics_only_when_asked():
+    rng = np.random.default_rng(0)
+    X = rng.normal(2.0, 1.0, size=(24, 4, 4, 2)).astype("float32")
+    Y = np.eye(3, dtype="float32")[rng.integers(0, 3, 24)]
+    for bn_images, moved in ((None, False), (16, True)):
+        keras.utils.set_random_seed(0)
+        model = small_resnet_like()
+        recipe = Recipe(epochs=2, batch_size=8, learning_rate=1e-3, bn_images=bn_images, bn_batch_size=None)
+        recipe.compile(model, n_train=len(X))
+        history = recipe.fit(model, X, Y, verbose=0)
+        assert len(history.history["loss"]) == 2 and model.optimizer.iterations.numpy() == 6
+        layer = model.get_layer("bn2a_branch2c")
+        inputs = keras.Model(model.input, layer.input)(X[:16], training=True)
+        exact = np.asarray(inputs).mean(axis=(0, 1, 2))
+        assert np.allclose(np.asarray(layer.moving_mean), exact, atol=1e-5) == moved, bn_images
+
+
+def test_the_recipe_has_no_field_that_nothing_reads():
+    source = (__import__("pathlib").Path(__file__).resolve().parent.parent / "helpers" / "recipes.py").read_text()
+    body = source[source.index("    def steps_per_epoch"):]
+    for field in dataclasses.fields(Recipe):
+        assert f"self.{field.name}" in body, f"Recipe.{field.name} is read nowhere"
 
 
 def test_scale_last_gamma_touches_the_last_batchnorm_of_each_of_the_16_blocks():
@@ -91,11 +116,14 @@ def test_spread_summarises_repeats():
                                               "values": [3.0, 1.0, 2.0]}
 
 
-def test_bench_refuses_an_unknown_recipe_field(capsys):
+def test_bench_refuses_an_unknown_recipe_field():
+    import argparse
+
     bench = load_bench()
-    with pytest.raises(SystemExit):
-        bench.main(["--recipe", "epoch=3"])
-    assert "no field 'epoch'" in capsys.readouterr().err
+    parser = argparse.ArgumentParser()
+    bench.add_arguments(parser)
+    with pytest.raises(SystemExit, match="no field 'epoch'"):
+        bench.main(parser.parse_args(["--recipe", "epoch=3", "--skip-throughput"]))
 
 
 class CountingModel(keras.Model):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import helpers
-from helpers import plots, session
+from helpers import doctor, plots, session
 
 
 def test_helpers_import_silences_tensorflow_cpp_logs():
@@ -140,7 +140,7 @@ def test_show_model_without_graphviz_raises_with_instructions(tmp_path, monkeypa
         plots.show_model(tiny_model(), to_file=tmp_path / "tiny.png")
     message = str(caught.value)
     assert "Graphviz is missing" in message and "install" in message.lower()
-    assert plots.graphviz_install_hint() in message
+    assert doctor.graphviz_fix() in message
     assert not (tmp_path / "tiny.png").exists()
 
 

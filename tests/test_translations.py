@@ -1,89 +1,89 @@
-"""The Korean edition (한국어판): its catalogs are complete and current, and its notebooks are the English ones.
+"""Every translated edition (one per folder of locale/): what a translation must keep, and what happens while it lags.
 
-- every markdown cell of every lesson, every paragraph of the site's pages and every generator text has a
-  translation that is not out of date; a changed English cell makes the test fail until it is translated again;
-- a Korean notebook has the English code cells, the English outputs with the helpers' messages in Korean (and
-  nothing else changed), the same images, and markdown that keeps the English cell's code, math, links and HTML;
-- the terms of locale/ko/glossary.tsv are the ones used;
-- the Korean workbook is made from the Korean notebooks, and the helpers in a Korean notebook speak Korean.
-One Korean notebook also runs under nbval in `make test` (Makefile: KOREAN_NBVAL).
+- a translated notebook has the English code cells and outputs (with the helpers' messages translated, and nothing
+  else changed), the same images, and markdown that keeps the English cell's code, math, links, HTML and heading
+  levels;
+- a catalog holds no entry whose English is gone (structure: these fail);
+- a changed English cell never blocks: its translation turns fuzzy, and the edition shows the English with a
+  marker until a translator updates it (`make translations` lists it);
+- the terms of locale/<lang>/glossary.tsv are the ones used;
+- a translated workbook is made from the translated notebooks, and the helpers in it speak its language.
+A few translated notebooks also run under nbval in `make test` (course.testing).
 """
 import copy
-import importlib.util
 import json
 import re
 import shutil
-from pathlib import Path
+import unicodedata
 
 import pytest
 
+from course import ROOT, lessons, translations, workbook
+from course.languages import EDITION_TEXT, Language, languages, load
 from helpers import i18n
 
-ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = [Language(code) for code in languages()]
+LESSONS = lessons()
 
 
-def _script(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def letters_of_the_language(text):
+    """True when ``text`` has letters that are not Latin: the edition's own script (Hangul for Korean, ...)."""
+    return any(ch.isalpha() and "LATIN" not in unicodedata.name(ch, "") for ch in text)
 
 
-translations = _script("translations")
-LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
+@pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
+def test_no_catalog_entry_outlives_its_english(language):
+    assert translations.stale(language) == []
 
 
-def test_every_catalog_entry_is_translated_and_current():
-    problems = translations.problems()
-    assert not problems, "translate these (python scripts/translations.py status):\n" + "\n".join(problems)
-    counted = sum(len(entries) for entries in translations.sources().values())
-    assert counted > 190, counted  # 173 markdown cells, the pages' paragraphs, the generators' texts
+def _copy_project(tmp_path):
+    """The lessons, pages and catalogs copied to tmp_path, a project of their own."""
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks", ignore=shutil.ignore_patterns("output"))
+    shutil.copytree(ROOT / "locale", tmp_path / "locale")
+    for page in translations.PAGES:
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / page, tmp_path / page)
+    return tmp_path
 
 
-def _copy_project(tmp_path, monkeypatch):
-    """The lessons and catalogs copied to tmp_path, with translations pointed at the copies."""
-    (tmp_path / "notebooks").mkdir()
-    for path in LESSONS:
-        shutil.copy(path, tmp_path / "notebooks" / path.name)
-    shutil.copytree(ROOT / "notebooks" / "images", tmp_path / "notebooks" / "images")
-    shutil.copytree(translations.LOCALE, tmp_path / "locale")
-    monkeypatch.setattr(translations, "NOTEBOOKS", tmp_path / "notebooks")
-    monkeypatch.setattr(translations, "LOCALE", tmp_path / "locale")
-    return tmp_path / "notebooks" / "06_convolutional_block.ipynb"
-
-
-def test_a_changed_english_cell_makes_its_translation_out_of_date(tmp_path, monkeypatch):
-    lesson = _copy_project(tmp_path, monkeypatch)
-    assert translations.problems() == []
+@pytest.mark.parametrize("code", languages())
+def test_a_changed_english_cell_shows_in_english_with_a_marker_until_it_is_translated(tmp_path, code):
+    project = _copy_project(tmp_path)
+    language = Language(code, project)
+    lesson = project / "notebooks" / "06_convolutional_block.ipynb"
     nb = json.loads(lesson.read_text(encoding="utf-8"))
-    cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown" and len("".join(c["source"])) > 200)
+    catalog = language.notebook_catalog(lesson.stem)
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown" and len("".join(c["source"])) > 200
+                and language.get(catalog, "".join(c["source"]), c["id"]))  # a long cell that is translated
     old_english = "".join(cell["source"])
-    korean = translations.Translator().cell(lesson.stem, cell["id"], old_english)
-    assert korean != old_english and HANGUL.search(korean)
+    translated = language.get(catalog, old_english, cell["id"])
+    assert translated != old_english
+    before = set(translations.untranslated(Language(code, project)))
     cell["source"] = [old_english.replace("the", "that", 1)]
     lesson.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
 
-    problems = translations.problems()
-    assert len(problems) == 1 and cell["id"] in problems[0] and "out of date" in problems[0], problems
-    translations.update(out=lambda *a: None)
-    catalog = translations.load(translations.notebook_catalog_path(lesson.stem))
+    translations.update(Language(code, project), out=lambda *a: None)
+    language = Language(code, project)
+    catalog = load(language.notebook_catalog(lesson.stem), code)
     entry = catalog.get("".join(cell["source"]), context=cell["id"])
-    assert entry.fuzzy and entry.string == korean and entry.previous_id == [old_english]
-    po_text = translations.notebook_catalog_path(lesson.stem).read_text(encoding="utf-8")
+    assert entry.fuzzy and entry.string == translated and entry.previous_id == [old_english]
+    po_text = language.notebook_catalog(lesson.stem).read_text(encoding="utf-8")
     flagged = po_text[max(0, po_text.index(f'msgctxt "{cell["id"]}"') - 3000):po_text.index(f'msgctxt "{cell["id"]}"')]
     assert "#, fuzzy" in flagged and '#| msgid ""' in flagged  # the old English, for the translator to compare
-    translations.update(out=lambda *a: None)  # a second update keeps the old English
-    again = translations.load(translations.notebook_catalog_path(lesson.stem))
+    translations.update(Language(code, project), out=lambda *a: None)  # a second update keeps the old English
+    again = load(language.notebook_catalog(lesson.stem), code)
     assert again.get("".join(cell["source"]), context=cell["id"]).previous_id == [old_english]
-    assert len(translations.problems()) == 1  # still out of date after update: a translator must look
-    # Until then the Korean notebook shows the new English cell, never the old translation.
-    ko = translations.korean_notebook(lesson)
-    shown = next(c for c in ko["cells"] if c["id"] == cell["id"])
-    assert "".join(shown["source"]) == "".join(cell["source"])
+    assert translations.stale(Language(code, project)) == []  # nothing structural is wrong: make test passes
+    left = set(translations.untranslated(Language(code, project))) - before
+    assert len(left) == 1 and cell["id"] in left.pop()  # `make translations` lists it
+    # Until then the edition shows the new English cell under the marker, never the old translation.
+    shown = next(c for c in translations.translated_notebook(lesson, Language(code, project))["cells"]
+                 if c["id"] == cell["id"])
+    marker = Language(code, project).text("untranslated", EDITION_TEXT["untranslated"])
+    assert "".join(shown["source"]) == f"{marker}\n\n{''.join(cell['source'])}"
     # A translator updates it: current again.
-    translations.fill(translations.notebook_catalog_path(lesson.stem), {cell["id"]: korean})
-    assert translations.problems() == []
+    translations.fill(language.notebook_catalog(lesson.stem), {cell["id"]: translated}, code)
+    assert set(translations.untranslated(Language(code, project))) == before
 
 
 CODE_SPAN = re.compile(r"`[^`\n]*`")
@@ -95,142 +95,149 @@ HEADING = re.compile(r"^(#{1,6}) ", re.M)
 
 
 def structure(markdown):
-    """What a translation must keep: code, math, link targets, HTML tags and heading levels."""
-    fenced = FENCED.findall(markdown)
+    """What a translation must keep: code, math, link targets, HTML tags and heading levels (a directive's caption,
+    such as the site's table of contents', is text and is translated)."""
+    fenced = [re.sub(r"^:caption:.*$", ":caption:", block, flags=re.M) for block in FENCED.findall(markdown)]
     prose = FENCED.sub("", markdown)
     return {"code": sorted(CODE_SPAN.findall(prose)), "fenced": fenced, "math": sorted(MATH.findall(prose)),
             "links": sorted(LINK_TARGET.findall(prose)), "html": sorted(HTML_TAG.findall(prose)),
             "headings": HEADING.findall(prose)}
 
 
-@pytest.fixture(scope="module")
-def korean():
-    return {path.stem: translations.korean_notebook(path) for path in LESSONS}
+CODE_CELLS = {(path.stem, cell["id"]) for path in LESSONS
+              for cell in json.loads(path.read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code"}
+
+
+def _entries(language, code=False):
+    """(where, English, translation) of every translated entry of ``language``'s catalogs: the prose, or with
+    ``code`` the code cells."""
+    for path, entries in translations.sources(language).items():
+        catalog = load(path, language.code)
+        for context, msgid in entries:
+            if ((path.stem, context) in CODE_CELLS) != code:
+                continue
+            message = catalog.get(msgid, context=context)
+            if message is not None and message.string and not message.fuzzy:
+                yield f"{path.name}:{context or msgid[:30]}", msgid, message.string
+
+
+@pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
+def test_a_translation_keeps_the_code_math_links_html_and_headings_of_its_english(language):
+    for where, english, translated in _entries(language):
+        assert structure(translated) == structure(english), f"{where}: code/math/links/html/headings changed"
+        assert letters_of_the_language(translated), f"{where} is not translated:\n{translated[:200]}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
+def test_a_translated_code_cell_differs_only_in_its_comments_and_strings(language):
+    for where, english, translated in _entries(language, code=True):
+        assert translations.code_skeleton(translated) == translations.code_skeleton(english), (
+            f"{where}: a translation may change comments and the text of strings only (the same statements, names, "
+            "numbers and replacement fields)")
+        assert letters_of_the_language(translated), f"{where} is not translated:\n{translated[:200]}"
+
+
+def test_the_code_skeleton_sees_what_a_translation_must_keep():
+    english = 'x = f(2)  # two\nprint(f"{x:.2f} is the value", "of x")\n'
+    assert translations.code_texts(english) == ["# two", 'f"{x:.2f} is the value"']
+    same = 'x = f(2)  # 둘\nprint(f"값은 {x:.2f}"\n      "입니다", "x의")\n'
+    assert translations.code_skeleton(same) == translations.code_skeleton(english)
+    for broken in ('x = f(3)  # 둘\nprint(f"{x:.2f} 값", "x의")\n', 'y = f(2)  # 둘\nprint(f"{x:.2f} 값", "x의")\n',
+                   'x = f(2)  # 둘\nprint(f"{x:.3f} 값", "x의")\n', 'x = f(2)  # 둘\nprint(f"값", "x의")\n'):
+        assert translations.code_skeleton(broken) != translations.code_skeleton(english), broken
+    assert translations.code_texts("conv = Conv2D(8, 3, padding='same', name='conv1')\n") == []
+    solved = "def f():\n    ### BEGIN SOLUTION\n    return 1  # one\n    ### END SOLUTION\n"
+    assert translations.code_texts(solved) == ["# one"]  # nbgrader's markers are not text to translate
+    assert translations.code_skeleton(solved.replace("### END SOLUTION", "### 풀이 끝")) != translations.code_skeleton(solved)
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem[:2])
-def test_korean_notebook_is_the_english_one_translated(path, korean):
+@pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
+def test_a_translated_notebook_is_the_english_one_translated(language, path):
     english = json.loads(path.read_text(encoding="utf-8"))
-    ko = korean[path.stem]
-    assert [(c["cell_type"], c.get("id")) for c in ko["cells"]] == [(c["cell_type"], c.get("id"))
-                                                                      for c in english["cells"]]
-    assert ko["metadata"]["kernelspec"] == english["metadata"]["kernelspec"]
-    translated_outputs = 0
-    for en, k in zip(english["cells"], ko["cells"]):
-        assert k["source"] == en["source"] if en["cell_type"] == "code" else True
-        assert k["metadata"] == en["metadata"]
-        if en["cell_type"] == "markdown":
-            en_text, ko_text = "".join(en["source"]), "".join(k["source"])
-            assert HANGUL.search(ko_text), f"{path.stem} cell {en['id']} is not in Korean:\n{ko_text[:200]}"
-            assert structure(ko_text) == structure(en_text), f"{path.stem} cell {en['id']}: code/math/links changed"
-            continue
+    translated = translations.translated_notebook(path, language)
+    assert [(c["cell_type"], c.get("id")) for c in translated["cells"]] == [(c["cell_type"], c.get("id"))
+                                                                              for c in english["cells"]]
+    assert translated["metadata"]["kernelspec"] == english["metadata"]["kernelspec"]
+    for en, tr in zip(english["cells"], translated["cells"]):
+        assert tr["metadata"] == en["metadata"]
         if en["cell_type"] != "code":
             continue
-        assert k["execution_count"] == en["execution_count"]
-        assert len(k["outputs"]) == len(en["outputs"])
-        for out_en, out_ko in zip(en["outputs"], k["outputs"]):
-            # Images and every other kind of output are the English ones, byte for byte; text is the English
-            # text with the helpers' messages translated, and nothing else.
-            expected = translations.translate_output(out_en)
-            assert out_ko == expected
-            if out_ko != out_en:
-                translated_outputs += 1
-                assert HANGUL.search(json.dumps(out_ko, ensure_ascii=False))
+        assert translations.code_skeleton("".join(tr["source"])) == translations.code_skeleton("".join(en["source"]))
+        assert tr["execution_count"] == en["execution_count"]
+        assert tr["outputs"] == [translations.translate_output(output, language.code) for output in en["outputs"]]
+        for out_en, out_tr in zip(en["outputs"], tr["outputs"]):  # images and the rest: the English, byte for byte
             for kind, data in out_en.get("data", {}).items():
                 if kind != "text/plain":
-                    assert out_ko["data"][kind] == data
-    if path.stem in ("01_keras_convention", "05_identity_block", "06_convolutional_block"):
-        assert translated_outputs > 0, f"{path.stem}: no check printed in Korean"
+                    assert out_tr["data"][kind] == data
 
 
-def _glossary():
-    rows = [line.split("\t") for line in (translations.LOCALE / "glossary.tsv").read_text(encoding="utf-8")
-            .splitlines() if line and not line.startswith("#")]
-    return {row[0]: row[1] for row in rows[1:]}
+def _glossaries():
+    return [(language, row) for language in LANGUAGES for row in language.glossary()]
 
 
-# (English words in a cell, the Korean term its translation must use), from the glossary; and words a
-# translation must not use instead of the glossary's.
-REQUIRED_TERMS = [
-    (r"\bidentity blocks?\b", "항등 블록"),
-    (r"\bresidual blocks?\b", "잔차 블록"),
-    (r"\bconvolutional blocks?\b", "합성곱 블록"),
-    (r"\bvanishing gradients?\b|\bgradients? (?:vanish|that vanish)", "기울기 소실"),
-    (r"\bbatch normali[sz]ation\b", "배치 정규화"),
-    (r"\bconvolutions?\b", "합성곱"),
-    (r"\bepochs?\b", "에포크"),
-    (r"\bskip connections?\b", "스킵 연결"),
-]
-FORBIDDEN_TERMS = ["컨볼루션", "콘볼루션", "컨벌루션", "배치 노멀", "배치정규화", "레지듀얼", "잔여 블록", "에폭",
-                   "항등블록", "잔차블록", "그래디언트 소실", "그라디언트", "훈련셋", "학습 세트", "테스트셋", "활성 함수"]
+@pytest.mark.parametrize("language, row", [(language, row) for language, row in _glossaries() if row["match"]],
+                         ids=lambda value: value.code if isinstance(value, Language) else value["english"])
+def test_translations_use_the_glossary_terms(language, row):
+    title = re.compile(r"\*[A-Z][^*\n]+\*")  # a paper's or a course's title, in italics: not translated
+    helpers_po = load(language.helpers_catalog, language.code)
+    texts = list(_entries(language)) + [(f"helpers.po:{m.id[:30]}", m.id, m.string) for m in helpers_po
+                                        if m.id and m.string]
+    missing = [where for where, en, tr in texts if re.search(row["match"], title.sub("", CODE_SPAN.sub("", en)), re.I)
+               and row["translation"] not in re.sub(r"\s+", " ", tr)]
+    assert not missing, f"these translate {row['english']!r} without {row['translation']!r}: {missing}"
 
 
-def test_the_glossary_is_the_lecture_notes_and_the_issue_terms():
-    glossary = _glossary()
-    assert glossary["convolution"] == "합성곱" and glossary["batch normalization"] == "배치 정규화"
-    assert glossary["residual block"] == "잔차 블록" and glossary["identity block"] == "항등 블록"
-    assert glossary["vanishing gradient"] == "기울기 소실"
-    for _, term in REQUIRED_TERMS:
-        assert term in glossary.values(), term
-
-
-def _translated_texts():
-    """(where, English, Korean) of every translated entry."""
-    for path, entries in translations.sources().items():
-        catalog = translations.load(path)
-        for context, msgid in entries:
-            message = catalog.get(msgid, context=context)
-            yield f"{path.name}:{context or msgid[:30]}", msgid, message.string if message else ""
-    helpers_po = translations.load(i18n.catalog_path("ko"))
-    for message in helpers_po:
-        if message.id:
-            yield f"helpers.po:{message.id[:30]}", message.id, message.string
-
-
-TITLE = re.compile(r"\*[A-Z][^*\n]+\*")  # a paper's or a course's title, in italics: not translated
-
-
-@pytest.mark.parametrize("english, term", REQUIRED_TERMS, ids=[t for _, t in REQUIRED_TERMS])
-def test_translations_use_the_glossary_terms(english, term):
-    missing = [where for where, en, ko in _translated_texts()
-               if re.search(english, TITLE.sub("", CODE_SPAN.sub("", en)), re.I)
-               and term not in re.sub(r"\s+", " ", ko)]
-    assert not missing, f"these translate {english!r} without {term!r}: {missing}"
-
-
-def test_translations_avoid_other_words_for_the_glossary_terms():
-    found = [(where, word) for where, _, ko in _translated_texts() for word in FORBIDDEN_TERMS if word in ko]
+@pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
+def test_translations_avoid_other_words_for_the_glossary_terms(language):
+    helpers_po = load(language.helpers_catalog, language.code)
+    texts = list(_entries(language)) + [(f"helpers.po:{m.id[:30]}", m.id, m.string) for m in helpers_po if m.id]
+    avoided = [(word.strip(), row["translation"]) for row in language.glossary() for word in row["avoid"].split(",")
+               if word.strip()]
+    found = [(where, word, instead) for where, _, tr in texts for word, instead in avoided if word in tr]
     assert not found, found
 
 
-def test_the_korean_workbook_comes_from_the_korean_notebooks(tmp_path):
-    workbook = _script("workbook")
-    out = translations.build(tmp_path / "ko", report=lambda *a: None)
-    assert (tmp_path / "ko" / ".course-language").read_text().strip() == "ko"
-    assert i18n.language(cwd=out) == "ko" and i18n.language(cwd=tmp_path / "ko" / "workbook") == "ko"
+@pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
+def test_a_translated_workbook_comes_from_the_translated_notebooks(tmp_path, language):
+    out = translations.build(language, tmp_path / language.code, report=lambda *a: None)
+    assert (tmp_path / language.code / ".course-language").read_text().strip() == language.code
+    assert i18n.language(cwd=out) == language.code
+    assert i18n.language(cwd=tmp_path / language.code / "workbook") == language.code
     assert (out / "images" / "my_image.jpg").is_file()
-    report = workbook.update(out, tmp_path / "ko" / "workbook", out=lambda *a: None)
+    report = workbook.update(out, tmp_path / language.code / "workbook", out=lambda *a: None)
     assert set(report.values()) == {"added"} and len(report) == len(LESSONS)
     for path in LESSONS:
         english = workbook.make_workbook(path, "../notebooks/" + path.name)
-        ko = json.loads((tmp_path / "ko" / "workbook" / path.name).read_text(encoding="utf-8"))
-        assert ["".join(c["source"]) for c in ko["cells"] if c["cell_type"] == "code"] == \
-            [c.source for c in english.cells if c.cell_type == "code"]
-        first, last = "".join(ko["cells"][0]["source"]), "".join(ko["cells"][-1]["source"])
-        assert HANGUL.search(first) and "../notebooks/" + path.name in first, first
-        assert ko["metadata"]["course"]["language"] == "ko"
-        if "YOUR CODE HERE" in json.dumps(ko):
-            assert HANGUL.search(last) and "<details>" in last  # the solutions, introduced in Korean
-    assert not any(out.parent.joinpath("workbook").glob("*.ipynb.bak"))
+        nb = json.loads((tmp_path / language.code / "workbook" / path.name).read_text(encoding="utf-8"))
+        assert [translations.code_skeleton("".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"] == \
+            [translations.code_skeleton(c.source) for c in english.cells if c.cell_type == "code"]
+        first, last = "".join(nb["cells"][0]["source"]), "".join(nb["cells"][-1]["source"])
+        assert letters_of_the_language(first) and "../notebooks/" + path.name in first, first
+        assert nb["metadata"]["course"]["language"] == language.code
+        if "YOUR CODE HERE" in json.dumps(nb):
+            assert letters_of_the_language(last) and "<details>" in last  # the solutions, introduced translated
 
 
-def test_translate_output_changes_only_helpers_messages():
+@pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
+def test_translate_output_changes_only_helpers_messages(language):
     english = {"output_type": "stream", "name": "stdout",
                "text": ["All tests passed.\n", "Epoch 1/2 loss 0.5\n"]}
-    korean = translations.translate_output(english)
-    assert korean["text"][1] == "Epoch 1/2 loss 0.5\n"
-    assert HANGUL.search(korean["text"][0]) and korean["text"][0].endswith("\n")
+    translated = translations.translate_output(english, language.code)
+    assert translated["text"][1] == "Epoch 1/2 loss 0.5\n"
+    assert letters_of_the_language(translated["text"][0]) and translated["text"][0].endswith("\n")
     assert english["text"][0] == "All tests passed.\n"  # the English output is not changed in place
     image = {"output_type": "display_data", "data": {"image/png": "iVBOR", "text/plain": ["<Figure>"]},
              "metadata": {}}
-    assert translations.translate_output(copy.deepcopy(image)) == image
+    assert translations.translate_output(copy.deepcopy(image), language.code) == image
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem[:2])
+@pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
+def test_the_committed_edition_was_executed_from_what_it_shows(language, path):
+    """<lang>/notebooks/ holds the outputs of its own execution (figures and printed text in the language): current
+    as long as its code and the English outputs it depends on are unchanged (make notebooks executes it again)."""
+    nb = translations.edition_notebook(path, language)
+    assert nb["metadata"]["course"]["executed"], (
+        f"{language.code}/notebooks/{path.name} is not the execution of its current code: run "
+        f"python -m course translations execute --lang {language.code} (make notebooks does it) and commit it")

@@ -1,22 +1,17 @@
 """The learner's workbook (make lab): what it holds, that a learner's work is never lost, and that Run All
 never dead-ends in a fresh workbook notebook."""
 import datetime
-import importlib.util
 import re
 import shutil
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("workbook", ROOT / "scripts" / "workbook.py")
-workbook = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(workbook)
+from course import ROOT, lessons, workbook
+from course.editions import exercises
 
-GRADED = ["00_start_here", "01_keras_convention", "02_happy_model", "04_batchnorm_and_init", "05_identity_block",
-          "06_convolutional_block", "07_resnet50"]
+GRADED = [path.stem for path in lessons() if exercises(path)]
 
 
 @pytest.fixture
@@ -28,37 +23,36 @@ def project(tmp_path):
 
 def update(project):
     messages = []
-    report = workbook.update(project / "notebooks", project / "workbook", out=messages.append)
+    report = workbook.update(project / "notebooks", project / "workbook", out=messages.append, root=project)
     return report, messages
 
 
 def test_a_workbook_notebook_has_stubs_hints_and_solutions_but_no_outputs(project):
     report, messages = update(project)
-    assert set(report.values()) == {"added"} and len(report) == 8
-    assert messages == ["workbook/: 8 notebooks (8 added, 0 updated, 0 with your changes kept)"]
+    assert set(report.values()) == {"added"} and len(report) == len(lessons())
+    assert messages == [f"workbook/: {len(report)} notebooks ({len(report)} added, 0 updated, 0 with your changes kept)"]
     assert (project / "workbook" / "images" / "my_image.jpg").exists()
     for name in GRADED:
         source = nbformat.read(project / "notebooks" / f"{name}.ipynb", as_version=4)
         nb = nbformat.read(project / "workbook" / f"{name}.ipynb", as_version=4)
         assert f"[{name}.ipynb](../notebooks/{name}.ipynb)" in nb.cells[0].source
-        exercises = [cell for cell in source.cells if cell.metadata.get("nbgrader", {}).get("solution")]
-        assert exercises
+        solved = [cell for cell in source.cells if cell.metadata.get("nbgrader", {}).get("solution")]
+        assert solved
         for cell in nb.cells:
             assert "### BEGIN" not in cell.source and "### END" not in cell.source
             assert "nbgrader" not in cell.metadata
             if cell.cell_type == "code":
                 assert cell.outputs == [] and cell.execution_count is None
         stubs = [i for i, cell in enumerate(nb.cells) if "# YOUR CODE HERE\n" in cell.source]
-        assert len(stubs) == len(exercises)
+        assert len(stubs) == len(solved)
         for index in stubs:  # at least two hints, in closed <details> blocks, right above each exercise
             assert nb.cells[index - 1].cell_type == "markdown"
             assert nb.cells[index - 1].source.count("<details>") >= 2
             assert "raise NotImplementedError()" in nb.cells[index].source
         solutions = nb.cells[-1].source
-        assert solutions.startswith("## Solutions") and solutions.count("<details>") == len(exercises)
-        for cell in exercises:  # the full solution, without its markers
-            solved = workbook._without(workbook.SOLUTION_MARKERS, cell.source)
-            assert f"```python\n{solved}\n```" in solutions
+        assert solutions.startswith("## Solutions") and solutions.count("<details>") == len(solved)
+        for exercise in exercises(project / "notebooks" / f"{name}.ipynb"):  # the full solution, without markers
+            assert f"```python\n{exercise.solution}\n```" in solutions
         spoilers = [cell for cell in nb.cells if "spoiler" in cell.metadata.get("tags", [])]
         assert all(cell.metadata["jupyter"]["source_hidden"] for cell in spoilers)
         assert not any(cell.metadata.get("jupyter", {}).get("source_hidden") for cell in nb.cells
@@ -68,7 +62,7 @@ def test_a_workbook_notebook_has_stubs_hints_and_solutions_but_no_outputs(projec
 
 
 def test_the_cells_that_show_slips_near_a_solution_are_tagged_spoiler():
-    """Code that demonstrates a slip is a near-solution: the editions fold it (see scripts/workbook.py)."""
+    """Code that demonstrates a slip is a near-solution: the editions fold it (course.editions.fold_spoilers)."""
     for name, text in [("00_start_here", "def convert_to_one_hot_rows("), ("04_batchnorm_and_init", "def forward_unbiased("),
                        ("05_identity_block", "def slipped_identity_block("),
                        ("06_convolutional_block", "def slipped_convolutional_block(")]:
@@ -110,14 +104,14 @@ def test_update_adds_and_updates_but_never_overwrites_the_learners_work(project)
 
     # refresh: a fresh copy, and the learner's copy kept as a dated backup
     backup = workbook.refresh("05", project / "notebooks", project / "workbook",
-                              now=datetime.datetime(2026, 11, 29, 14, 5, 9), out=lambda *args: None)
+                              now=datetime.datetime(2026, 11, 29, 14, 5, 9), out=lambda *args: None, root=project)
     assert backup == project / "workbook" / "backups" / "05_identity_block.2026-11-29_140509.ipynb"
     assert backup.read_bytes() == my_copy
     fresh = nbformat.read(mine, as_version=4)
     assert "# my attempt" not in mine.read_text() and "(Revised.)" in fresh.cells[1].source
     assert update(project)[0]["05_identity_block.ipynb"] == "unchanged"
     with pytest.raises(SystemExit, match="No lesson numbered '42'"):
-        workbook.refresh("42", project / "notebooks", project / "workbook")
+        workbook.refresh("42", project / "notebooks", project / "workbook", root=project)
 
 
 def test_an_unreadable_workbook_notebook_is_kept(project):
@@ -154,10 +148,7 @@ def test_run_all_in_a_fresh_workbook_notebook_never_dead_ends(project, name):
     update(project)
     nb = run_all(project / "workbook" / f"{name}.ipynb")
     printed = check_outputs(nb)
-    exercises = [cell.metadata["nbgrader"]["grade_id"] for cell in
-                 nbformat.read(project / "notebooks" / f"{name}.ipynb", as_version=4).cells
-                 if cell.metadata.get("nbgrader", {}).get("solution")]
-    assert sorted(printed) == sorted(exercises)
+    assert sorted(printed) == sorted(exercise.name for exercise in exercises(project / "notebooks" / f"{name}.ipynb"))
     for exercise, text in printed.items():
         assert text.startswith(f"✗ Check failed: {exercise} is not written yet: replace `raise NotImplementedError()`")
         assert text.splitlines()[1] == (f"  Until it passes, the rest of this notebook uses the course's {exercise} "

@@ -116,21 +116,22 @@ def test_make_targets_the_workflows_call_exist(name):
     assert shutil.which("make")
 
 
-def test_the_canary_runs_make_tests_pytest_command():
-    """scripts/canary.py's pytest arguments are the Makefile's test recipe, variables expanded (Korean nbval too)."""
-    import importlib.util
+def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
+    """make test's recipe is `python -m course test`; the canary, given no --pytest, runs the same arguments."""
     import re
-    import shlex
+    from types import SimpleNamespace
 
-    spec = importlib.util.spec_from_file_location("canary", ROOT / "scripts" / "canary.py")
-    canary = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(canary)
-    makefile = (ROOT / "Makefile").read_text()
-    variables = {name: value.strip() for name, value in re.findall(r"^(\w+)\s*[:?]?=\s*(.*)$", makefile, re.M)}
-    recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
-    command = " ".join(line.strip().rstrip("\\") for line in recipe.splitlines())
-    for _ in range(3):  # PY is $(VENV)/bin/python
-        command = re.sub(r"\$\((\w+)\)", lambda m: variables.get(m.group(1), ""), command)
-    words = shlex.split(command)
-    assert words[:3] == [".venv/bin/python", "-m", "pytest"]
-    assert words[3:] == canary.PYTEST
+    from course import canary, testing
+
+    recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M).group(1)
+    assert recipe.split() == ["$(PY)", "-m", "course", "test", "$(PYTEST_ARGS)"]
+    ran = []
+    monkeypatch.setattr(testing.subprocess, "run", lambda command, **kw: ran.append(command) or SimpleNamespace(returncode=0))
+    testing.main(SimpleNamespace(pytest_args=[]))
+    assert ran[0][1:3] == ["-m", "pytest"] and ran[0][3:] == testing.pytest_arguments()
+    monkeypatch.setattr(canary, "make_environment", lambda *a: "python")
+    monkeypatch.setattr(canary, "HOME", tmp_path)
+    monkeypatch.setattr(canary, "ROOT", tmp_path.parent)
+    monkeypatch.setattr(canary, "run", lambda command, log, env: ran.append(command) or 5)
+    assert canary.main(SimpleNamespace(lock_top="", reuse=True, pytest=None)) == 2  # no JUnit report: none ran
+    assert ran[1][1:3] == ["-m", "pytest"] and ran[1][3:3 + len(ran[0]) - 3] == ran[0][3:]

@@ -1,6 +1,6 @@
 """Execute notebooks top to bottom in a fresh kernel and save them with their outputs.
 
-    python scripts/execute_notebooks.py notebooks/01_keras_convention.ipynb [...]
+    python -m course execute notebooks/01_keras_convention.ipynb [...]    (make notebooks: every lesson)
 
 This is how the committed notebooks are produced (``make notebooks``): execution counts run 1..N,
 the kernelspec is python3, and no timing metadata is stored, so nbval can compare every output.
@@ -49,6 +49,11 @@ def coalesce_streams(outputs):
     return merged
 
 
-if __name__ == "__main__":
-    for name in sys.argv[1:]:
+def main(args):
+    for name in args.notebooks:
         execute(name)
+    return 0
+
+
+def add_arguments(parser):
+    parser.add_argument("notebooks", nargs="+", help="the notebooks to execute and save")

@@ -1,12 +1,12 @@
 """Where the course lives in public, and the links made from it (Colab, Binder, pip).
 
 One value, ``[project.urls] Repository`` in pyproject.toml, decides every launch link: the README's
-table, the website's lesson pages and each notebook's Colab cell. tests/test_links.py checks them all.
+table, the website's lesson pages and each notebook's Colab cell. tests/test_launch.py checks them all.
 """
 import tomllib
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from course import ROOT
+
 BRANCH = "main"
 
 

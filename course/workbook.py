@@ -1,7 +1,8 @@
 """The learner's workbook: the lessons with the solutions taken out, generated from notebooks/.
 
-    python scripts/workbook.py update            # what `make lab` runs: add missing notebooks, never overwrite work
-    python scripts/workbook.py refresh 05        # a fresh copy of one lesson; the learner's copy becomes a backup
+    python -m course workbook update             # what `make lab` runs: add missing notebooks, never overwrite work
+    python -m course workbook refresh 05         # a fresh copy of one lesson; the learner's copy becomes a backup
+    python -m course workbook --lang ko update   # a translated edition: <lang>/notebooks/ -> <lang>/workbook/
 
 In a workbook notebook every solution region (### BEGIN SOLUTION ... ### END SOLUTION) is replaced by
 nbgrader's stub (`# YOUR CODE HERE` and `raise NotImplementedError()`, by nbgrader's own ClearSolutions), the
@@ -16,60 +17,20 @@ as generated (the lesson changed, the learner did not touch it); a notebook the 
 `update` says how to get the new version. `refresh` moves the learner's copy to workbook/backups/ with the date
 and time in its name before writing the new one.
 """
-import argparse
 import datetime
 import hashlib
 import json
-import re
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_markdown_cell
 
-# What the generator writes around a lesson, in English; the Korean edition's text is in locale/ko/editions.po.
-TEXT = {
-    "workbook-intro-exercises": (
-        "*Your workbook copy of **{title}**. Write your code where it says `# YOUR CODE HERE`, then run the check "
-        "below it. The solved lesson, with all its outputs, is [{name}]({link}); the solutions are also at the end "
-        "of this notebook.*"),
-    "workbook-intro": (
-        "*Your workbook copy of **{title}**: run it, change it, try things. The lesson with all its outputs is "
-        "[{name}]({link}).*"),
-    "workbook-solution-summary": "Solution: <code>{name}</code>",
-    "workbook-solutions": "## Solutions\n\nTry the exercise and its hints first.",
-}
+from course import NOTEBOOKS, ROOT, lessons
+from course.editions import HIDDEN_MARKERS, exercises, fold_spoilers, without
+from course.languages import EDITION_TEXT, SOURCE, Language, from_locale
 
-
-def edition_text(key, lang="en"):
-    """TEXT[key] in ``lang``; only another language than English needs scripts/translations.py (and Babel)."""
-    if lang == "en":
-        return TEXT[key]
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import translations
-    return translations.Translator().text(key)
-
-ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT / "notebooks"
 WORKBOOK = ROOT / "workbook"
-HIDDEN_MARKERS = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$")
-SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
-
-
-def editions(lang="en", root=ROOT):
-    """(solved lessons' folder, workbook folder) of an edition; the Korean one is built from its catalogs first."""
-    if lang == "en":
-        return root / "notebooks", root / "workbook"
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import translations
-    translations.build(root / lang, source=root / "notebooks")
-    return root / lang / "notebooks", root / lang / "workbook"
-
-
-def lessons(source=SOURCE):
-    """The lesson notebooks, in course order: notebooks/NN_topic.ipynb."""
-    return sorted(source.glob("[0-9][0-9]_*.ipynb"))
 
 
 def fingerprint(nb):
@@ -78,54 +39,39 @@ def fingerprint(nb):
     return hashlib.sha256(json.dumps(cells, ensure_ascii=False).encode()).hexdigest()
 
 
-def _without(lines_pattern, source):
-    return "\n".join(line for line in source.split("\n") if not lines_pattern.match(line))
-
-
-def exercises(nb):
-    """(grade_id, solved source) of each solution cell of a source notebook, in order."""
-    return [(cell.metadata["nbgrader"]["grade_id"], _without(SOLUTION_MARKERS, cell.source))
-            for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("solution")]
-
-
-def hide_spoiler(cell):
-    """Fold the code of a cell tagged "spoiler" (it demonstrates slips with code close to a solution): JupyterLab
-    shows "..." until the learner clicks it, and still shows what the cell prints."""
-    if "spoiler" in cell.metadata.get("tags", []):
-        cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
-
-
-def make_workbook(source_path, reference_link):
+def make_workbook(source_path, reference_link, root=ROOT):
     """The workbook edition of one lesson notebook, as a NotebookNode.
 
-    source_path    -- notebooks/NN_topic.ipynb, solved and executed
+    source_path    -- notebooks/NN_topic.ipynb (or <lang>/notebooks/NN_topic.ipynb), solved and executed
     reference_link -- the link from the workbook notebook to the solved one, e.g. ../notebooks/05_....ipynb
     """
     from nbgrader.preprocessors import ClearSolutions
 
     nb = nbformat.read(source_path, as_version=4)
-    lang = nb.metadata.get("course", {}).get("language", "en")  # the Korean edition's notebooks say "ko"
-    solutions = exercises(nb)
+    lang = nb.metadata.get("course", {}).get("language", SOURCE)  # a translated edition's notebooks say which
+    language = Language(lang, root)
+    solutions = [(exercise.name, exercise.solution) for exercise in exercises(source_path)]
     nb, _ = ClearSolutions(enforce_metadata=True).preprocess(nb, {})
+    fold_spoilers(nb)
     for cell in nb.cells:
         cell.metadata.pop("nbgrader", None)
         cell.metadata.pop("execution", None)
-        hide_spoiler(cell)
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-            cell.source = _without(HIDDEN_MARKERS, cell.source)
+            cell.source = without(HIDDEN_MARKERS, cell.source)
     title = nb.cells[0].source.splitlines()[0].lstrip("# ").strip()
     names = {"title": title, "name": source_path.name, "link": reference_link}
-    intro = edition_text("workbook-intro-exercises" if solutions else "workbook-intro", lang).format(**names)
-    nb.cells.insert(0, new_markdown_cell(intro))
+    key = "workbook-intro-exercises" if solutions else "workbook-intro"
+    nb.cells.insert(0, new_markdown_cell(language.text(key, EDITION_TEXT[key]).format(**names)))
     if solutions:
-        summary = edition_text("workbook-solution-summary", lang)
+        summary = language.text("workbook-solution-summary", EDITION_TEXT["workbook-solution-summary"])
         blocks = [f"<details>\n<summary>{summary.format(name=name)}</summary>\n\n```python\n{code}\n```\n</details>"
                   for name, code in solutions]
-        nb.cells.append(new_markdown_cell(edition_text("workbook-solutions", lang) + "\n\n" + "\n\n".join(blocks)))
+        heading = language.text("workbook-solutions", EDITION_TEXT["workbook-solutions"])
+        nb.cells.append(new_markdown_cell(heading + "\n\n" + "\n\n".join(blocks)))
     nb.metadata["course"] = {"edition": "workbook", "source": f"{source_path.parent.name}/{source_path.name}"}
-    if lang != "en":
+    if lang != SOURCE:
         nb.metadata["course"]["language"] = lang
     nb.metadata["course"]["fingerprint"] = fingerprint(nb)
     return nb
@@ -157,7 +103,7 @@ def _copy_images(source, workbook):
             shutil.copy2(image, target)
 
 
-def update(source=SOURCE, workbook=WORKBOOK, out=print):
+def update(source=NOTEBOOKS, workbook=WORKBOOK, out=print, root=ROOT):
     """Add missing workbook notebooks, bring untouched ones up to date, keep the learner's changes.
 
     Returns {notebook name: "added" | "updated" | "unchanged" | "kept"}.
@@ -166,7 +112,7 @@ def update(source=SOURCE, workbook=WORKBOOK, out=print):
     _copy_images(source, workbook)
     for path in lessons(source):
         target = workbook / path.name
-        fresh = make_workbook(path, _relative_link(path, workbook))
+        fresh = make_workbook(path, _relative_link(path, workbook), root)
         if not target.exists():
             _write(fresh, target)
             report[path.name] = "added"
@@ -181,7 +127,7 @@ def update(source=SOURCE, workbook=WORKBOOK, out=print):
             report[path.name] = "kept"
             out(f"{_shown(workbook)}/{path.name}: the lesson has changed, and your copy has your own changes, so it was kept "
                 f"as it is. To get the new version: make refresh NOTEBOOK={path.name[:2]}"
-                f"{' LANG=ko' if workbook.parent.name == 'ko' else ''} (your copy then goes to "
+                f"{'' if workbook.parent == root else ' LANG=' + workbook.parent.name} (your copy then goes to "
                 f"{_shown(workbook)}/backups/).")
     counts = {state: sum(1 for s in report.values() if s == state) for state in ("added", "updated", "kept")}
     out(f"{_shown(workbook)}/: {len(report)} notebooks ({counts['added']} added, {counts['updated']} updated, "
@@ -190,7 +136,7 @@ def update(source=SOURCE, workbook=WORKBOOK, out=print):
 
 
 def _shown(folder):
-    """The workbook folder as the learner knows it: workbook, or ko/workbook for the Korean edition."""
+    """The workbook folder as the learner knows it: workbook, or <lang>/workbook for a translated edition."""
     try:
         return str(folder.relative_to(ROOT))
     except ValueError:
@@ -204,7 +150,7 @@ def _relative_link(source_path, workbook):
         return source_path.as_uri()
 
 
-def refresh(number, source=SOURCE, workbook=WORKBOOK, now=None, out=print):
+def refresh(number, source=NOTEBOOKS, workbook=WORKBOOK, now=None, out=print, root=ROOT):
     """Replace workbook notebook ``number`` (e.g. "05") with a fresh copy; the old one goes to workbook/backups/.
 
     Returns the backup's path, or None when there was no copy to back up.
@@ -222,26 +168,35 @@ def refresh(number, source=SOURCE, workbook=WORKBOOK, now=None, out=print):
         backup.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(target, backup)
         out(f"{_shown(workbook)}/{path.name}: your copy is now {backup.relative_to(workbook.parent)}")
-    _write(make_workbook(path, _relative_link(path, workbook)), target)
+    _write(make_workbook(path, _relative_link(path, workbook), root), target)
     out(f"{_shown(workbook)}/{path.name}: a fresh copy of the lesson")
     return backup
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("update", help="add missing workbook notebooks; never overwrite one you changed")
-    one = commands.add_parser("refresh", help="a fresh copy of one lesson; yours goes to workbook/backups/")
-    one.add_argument("number", help="the lesson's number, e.g. 05")
-    parser.add_argument("--lang", choices=("en", "ko"), default="en",
-                        help="the edition: en (notebooks/ -> workbook/) or ko (ko/notebooks/ -> ko/workbook/)")
-    args = parser.parse_args(argv)
-    source, workbook = editions(args.lang)
+def editions(lang=SOURCE, root=ROOT):
+    """(solved lessons' folder, workbook folder) of an edition; a translated one is built from its catalogs first."""
+    if lang == SOURCE:
+        return root / "notebooks", root / "workbook"
+    from course import translations
+    language = Language(lang, root)
+    translations.build(language, report=lambda *_: None)
+    return language.edition / "notebooks", language.edition / "workbook"
+
+
+def main(args):
+    source, workbook = editions(from_locale(args.lang))
     if args.command == "update":
         update(source, workbook)
     else:
         refresh(args.number, source, workbook)
+    return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def add_arguments(parser):
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("update", help="add missing workbook notebooks; never overwrite one you changed")
+    one = commands.add_parser("refresh", help="a fresh copy of one lesson; yours goes to workbook/backups/")
+    one.add_argument("number", help="the lesson's number, e.g. 05")
+    parser.add_argument("--lang", default=SOURCE, help="the edition: en (notebooks/ -> workbook/) or a language of "
+                                                       "locale/, or a locale such as ko_KR.UTF-8 (<lang>/notebooks/ "
+                                                       "-> <lang>/workbook/)")

@@ -1,11 +1,10 @@
 """`make bench`: how fast this machine trains the course's models, measured side by side in one run.
 
-    .venv/bin/python scripts/bench.py                 # everything (about 15 minutes on 2 CPU cores)
-    .venv/bin/python scripts/bench.py --seeds 0       # one ResNet50 training run instead of three
-    .venv/bin/python scripts/bench.py --skip-time-to-accuracy   # throughput and peak only (about 3 minutes)
-    .venv/bin/python scripts/bench.py --skip-throughput --recipe epochs=6 batch_size=16   # try another recipe
-    .venv/bin/python scripts/bench.py --skip-throughput --pipeline keras  # fit(X, Y), with tf.data's autotuning
-    .venv/bin/python scripts/bench.py --skip-throughput --recipe mirror=False epochs=7   # the previous recipe
+    python -m course bench                  # everything (about 15 minutes on 2 CPU cores)
+    python -m course bench --seeds 0        # one ResNet50 training run instead of three
+    python -m course bench --skip-time-to-accuracy   # throughput and peak only (about 3 minutes)
+    python -m course bench --skip-throughput --recipe epochs=6 batch_size=16   # try another recipe
+    python -m course bench --skip-throughput --recipe mirror=False epochs=7    # the previous recipe
 
 It measures, on whatever machine runs it:
 (a) images per second, training and prediction, of helpers.models.ResNet50 and keras.applications.ResNet50 at
@@ -22,20 +21,13 @@ It measures, on whatever machine runs it:
 Results go to bench/results.json (git-ignored) and to a table; the last line reads
 `bench: resnet50_time_to_95_s=<n> happy_time_to_95_s=<n> first_epoch_overhead_s=<n> train_img_s=<n>`.
 
-How time to accuracy is counted: the recipe runs as notebook 07 runs it, Adam's and the metrics' variables
-created, `fit`, then BatchNormalization's statistics recomputed on the recipe's first `bn_images` training
-images, then `evaluate` on the test set; the clock runs from the creation of the variables to the end of
-`evaluate`, and counts if the test accuracy is at least 0.95. With --per-epoch the test
-accuracy is also measured after every epoch (recomputation and evaluation, with the clock stopped: they change
-no weight), and the clock may stop at an earlier epoch.
-
-Slow epochs: on the 2-core machine of the README, one epoch in three took about 41 s instead of 21 with fit(X, Y):
-both cores idle for about 20 s while the main thread deleted the previous epoch's tf.data iterator, waiting for
-its autotuning thread (py-spy). Notebook 07, and this script by default, feed fit with the recipe's batches
-(helpers.recipes.Recipe.data: helpers.training.shuffled_batches, which has no autotuning); no epoch waited in
-those runs. `--pipeline keras` times fit(X, Y) instead.
+How time to accuracy is counted: the recipe runs as notebook 07 runs it, by the same two calls,
+``recipe.compile`` and ``recipe.fit`` (Adam's and the metrics' variables created, `fit` on the recipe's batches,
+BatchNormalization's statistics recomputed), then `evaluate` on the test set; the clock runs from the start of
+``recipe.fit`` to the end of `evaluate`, and counts if the test accuracy is at least 0.95. With --per-epoch the
+test accuracy is also measured after every epoch (recomputation and evaluation, with the clock stopped: they
+change no weight), and the clock may stop at an earlier epoch.
 """
-import argparse
 import gc
 import json
 import os
@@ -45,21 +37,19 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from helpers.session import setup  # noqa: E402  (quiet TensorFlow before it is imported)
+from course import ROOT
+from helpers.session import setup  # (quiet TensorFlow before it is imported)
 
 setup(seed=0, verbose=False)
+
+import dataclasses  # noqa: E402
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from helpers import datasets, models  # noqa: E402
-import dataclasses  # noqa: E402
-
-from helpers.recipes import RESNET50_SIGNS, scale_last_gamma  # noqa: E402
+from helpers.recipes import RESNET50_SIGNS  # noqa: E402
 from helpers.training import create_training_variables, recompute_batchnorm_statistics  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -163,8 +153,7 @@ def throughput(repeats, train_steps=6, predict_images=512, batch=32):
 
 
 def fresh_start():
-    """Forget the models and graphs built so far. Left in memory, the two models of (a) made the next `fit`
-    start about 20 s later (seen here: 183 s of fit for 163 s of epochs)."""
+    """Forget the models and graphs built so far: models left in memory make the next `fit` start later."""
     keras.backend.clear_session()
     gc.collect()
 
@@ -278,17 +267,12 @@ class Clock(keras.callbacks.Callback):
         self.epoch_start = time.perf_counter()
 
 
-def resnet50_time_to_accuracy(seed, signs, recipe=RESNET50_SIGNS, per_epoch=False, pipeline="recipe"):
+def resnet50_time_to_accuracy(seed, signs, recipe=RESNET50_SIGNS, per_epoch=False):
     X_train, Y_train, X_test, Y_test = signs
     fresh_start()
     keras.utils.set_random_seed(seed)
     model = models.ResNet50(input_shape=(64, 64, 3), classes=6, seed=seed)
-    if recipe.residual_gamma is not None:
-        scale_last_gamma(model, recipe.residual_gamma)
-    model.compile(optimizer=recipe.optimizer(len(X_train)), loss=recipe.loss(), metrics=["accuracy"])
-    start = time.perf_counter()
-    create_training_variables(model, X_train, Y_train)  # as notebook 07 does, and timed as part of it
-    variables_s = time.perf_counter() - start
+    recipe.compile(model, len(X_train))
 
     def measure(model, logs):
         recompute_batchnorm_statistics(model, X_train[:recipe.bn_images], batch_size=recipe.bn_batch_size)
@@ -296,25 +280,18 @@ def resnet50_time_to_accuracy(seed, signs, recipe=RESNET50_SIGNS, per_epoch=Fals
 
     clock = Clock(measure if per_epoch else None)
     start = time.perf_counter()
-    if pipeline == "keras":  # fit batches and shuffles the arrays itself (with tf.data's autotuning)
-        model.fit(X_train, Y_train, epochs=recipe.epochs, batch_size=recipe.batch_size, callbacks=[clock], verbose=0)
-    else:  # as notebook 07: recipe.data, helpers.training.shuffled_batches (no autotuning), mirrored if it says so
-        model.fit(recipe.data(X_train, Y_train, seed=seed), epochs=recipe.epochs,
-                  shuffle=False, callbacks=[clock], verbose=0)
+    recipe.fit(model, X_train, Y_train, seed=seed, verbose=0, callbacks=[clock])  # as notebook 07
     fit_returned = time.perf_counter()
-    fit_s = fit_returned - start - clock.paused + variables_s
-    # The recipe's own ending, after fit has put the averaged weights in place (when the recipe keeps them):
-    final = measure(model, None)
-    final_s = time.perf_counter() - fit_returned
-    total_s = fit_s + final_s
+    final = float(model.evaluate(X_test, Y_test, verbose=0, return_dict=True)["accuracy"])
+    total_s = time.perf_counter() - start - clock.paused
     reached = [s for s in (clock.reached_s, total_s if final + SLACK >= TARGET else None) if s is not None]
     steady = statistics.median(clock.epoch_s[1:])
-    return {"seed": seed, "pipeline": pipeline, "epochs": recipe.epochs, "epoch_s": [round(s, 2) for s in clock.epoch_s],
+    return {"seed": seed, "epochs": recipe.epochs, "epoch_s": [round(s, 2) for s in clock.epoch_s],
             "test_accuracy": [round(a, 4) for a in clock.accuracy], "final_accuracy": final,
             "time_to_95_s": min(reached) if reached else None, "recipe_total_s": total_s,
-            "first_epoch_s": clock.epoch_s[0], "steady_epoch_s": steady, "create_variables_s": variables_s,
-            "first_epoch_overhead_s": clock.epoch_s[0] - steady, "fit_s": fit_s, "final_measure_s": final_s,
-            "measure_s": [round(s, 2) for s in clock.measure_s]}
+            "first_epoch_s": clock.epoch_s[0], "steady_epoch_s": steady,
+            "first_epoch_overhead_s": clock.epoch_s[0] - steady, "fit_s": fit_returned - start - clock.paused,
+            "final_measure_s": time.perf_counter() - fit_returned, "measure_s": [round(s, 2) for s in clock.measure_s]}
 
 
 def happy_time_to_accuracy(seed=0, epochs=30):
@@ -347,8 +324,7 @@ def fmt(value, digits=1):
     return "—" if value is None else f"{value:.{digits}f}"
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_arguments(parser):
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="ResNet50 model seeds (0 1 2)")
     parser.add_argument("--repeats", type=int, default=5, help="interleaved throughput repeats (5)")
     parser.add_argument("--skip-time-to-accuracy", action="store_true", help="only (a) and (d)")
@@ -357,18 +333,16 @@ def main(argv=None):
                         help="also measure ResNet50's test accuracy after every epoch (clock stopped meanwhile)")
     parser.add_argument("--recipe", nargs="+", default=[], metavar="FIELD=VALUE",
                         help="time another recipe: notebook 07's with these fields changed, e.g. epochs=6")
-    parser.add_argument("--pipeline", choices=["recipe", "keras"], default="recipe",
-                        help="ResNet50's training data: the recipe's batches as notebook 07 (recipe.data: "
-                             "helpers.training.shuffled_batches without tf.data's autotuning, mirrored if the recipe "
-                             "says so), or fit(X, Y) with the arrays (keras)")
     parser.add_argument("--output", type=Path, default=RESULTS)
-    args = parser.parse_args(argv)
+
+
+def main(args):
     fields = {field.name: field.type for field in dataclasses.fields(RESNET50_SIGNS)}
     changes = {}
     for item in args.recipe:
         name, _, value = item.partition("=")
         if name not in fields:
-            parser.error(f"--recipe: no field {name!r}; the fields are {', '.join(fields)}")
+            raise SystemExit(f"--recipe: no field {name!r}; the fields are {', '.join(fields)}")
         changes[name] = (None if value == "None" else value == "True" if fields[name] is bool
                          else int(value) if name in ("epochs", "batch_size", "bn_batch_size", "bn_images") else float(value))
     recipe = dataclasses.replace(RESNET50_SIGNS, **changes)
@@ -384,10 +358,9 @@ def main(argv=None):
     if not args.skip_time_to_accuracy:
         signs = signs_data()
         runs = []
-        print(f"(b, c) ResNet50 on SIGNS, {'notebook 07' if recipe == RESNET50_SIGNS else 'another'} recipe: {recipe}, "
-              f"data through {'fit(X, Y)' if args.pipeline == 'keras' else 'recipe.data (shuffled_batches)'}")
+        print(f"(b, c) ResNet50 on SIGNS, {'notebook 07' if recipe == RESNET50_SIGNS else 'another'} recipe: {recipe}")
         for seed in args.seeds:
-            run = resnet50_time_to_accuracy(seed, signs, recipe, per_epoch=args.per_epoch, pipeline=args.pipeline)
+            run = resnet50_time_to_accuracy(seed, signs, recipe, per_epoch=args.per_epoch)
             runs.append(run)
             by_epoch = f"test accuracy by epoch {run['test_accuracy']}; " if args.per_epoch else ""
             print(f"    seed {seed}: {by_epoch}time to {TARGET}: "
@@ -443,7 +416,4 @@ def main(argv=None):
           " (ResNet50's time to 0.95 is the slowest seed's)")
     print(f"bench: resnet50_time_to_95_s={fmt(resnet_95)} happy_time_to_95_s={fmt(happy_95)} "
           f"first_epoch_overhead_s={fmt(overhead)} train_img_s={fmt(train_img_s)}")
-
-
-if __name__ == "__main__":
-    main()
+    return 0

@@ -2,7 +2,7 @@
 and the newest releases of every other top-level dependency -- in a virtual environment of its own
 (.canary/venv; the course's .venv is not touched), and report what broke.
 
-    make canary                               # install afresh, run everything (about 25 minutes on 2 cores)
+    make canary                               # install afresh, run everything (python -m course canary ...)
     make canary CANARY_ARGS="--reuse"          # keep .canary/venv from the last run
     make canary CANARY_ARGS="--pytest tests"   # only the unit tests, not the notebooks
 
@@ -10,7 +10,6 @@ The report (.canary/report.md, git-ignored, also printed) gives the versions tha
 every test that failed with the first line of its error, and, for a notebook, which cell's output changed.
 Exit status: 0 when nothing broke, 1 when a test failed, 2 when the environment could not be made.
 """
-import argparse
 import os
 import re
 import subprocess
@@ -20,16 +19,11 @@ import venv
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from course import ROOT
+from course.testing import pytest_arguments
+
 HOME = ROOT / ".canary"
 NIGHTLY = {"tensorflow-cpu": "tf-nightly", "tensorflow": "tf-nightly", "keras": "keras-nightly"}
-# The same pytest run as `make test` (Makefile), with the results also written as JUnit XML.
-PYTEST = ["-n", "2", "--dist", "loadfile", "notebooks/07_resnet50.ipynb", "tests/test_classroom.py", "tests",
-          "notebooks", "ko/notebooks/01_keras_convention.ipynb", "ko/notebooks/05_identity_block.ipynb",
-          "ko/notebooks/06_convolutional_block.ipynb", "--nbval", "--nbval-current-env", "--sanitize-with", "tests/nbval_sanitize.cfg",
-          "--nbval-cell-timeout=900", "-m", "not slow"]
-
-
 def top_level(lock_top):
     """Split the Makefile's LOCK_TOP into (nightlies, releases): package names without their pins."""
     nightlies, releases = [], []
@@ -130,19 +124,13 @@ def write_report(python, pins, results, returncode, elapsed, pytest_args):
     return text
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reuse", action="store_true", help="keep .canary/venv if it exists")
-    parser.add_argument("--pytest", nargs="+", default=None, metavar="ARG",
-                        help="pytest arguments instead of make test's (e.g. --pytest tests)")
-    parser.add_argument("--lock-top", nargs="+", required=True, help="the top-level requirements (Makefile)")
-    args = parser.parse_args(argv)
+def main(args):
     HOME.mkdir(exist_ok=True)
     log = HOME / "log.txt"
     log.write_text("")
     python = make_environment(args.lock_top, args.reuse, log)
     junit = HOME / "junit.xml"
-    pytest_args = PYTEST if args.pytest is None else args.pytest
+    pytest_args = pytest_arguments() if args.pytest is None else args.pytest
     start = time.perf_counter()
     # helpers.doctor (notebook 00) accepts this environment as the course's, on purpose
     env = dict(os.environ, CONVNETS_COURSE_VENV=str(HOME / "venv"))
@@ -158,5 +146,8 @@ def main(argv=None):
     return 1 if results or returncode != 0 else 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def add_arguments(parser):
+    parser.add_argument("--reuse", action="store_true", help="keep .canary/venv if it exists")
+    parser.add_argument("--pytest", nargs="+", default=None, metavar="ARG",
+                        help="pytest arguments instead of make test's (e.g. --pytest tests)")
+    parser.add_argument("--lock-top", nargs="+", required=True, help="the top-level requirements (Makefile)")

@@ -1,0 +1,33 @@
+"""The test run of `make test`: the unit tests, every lesson under nbval, three Korean lessons, the editions in a
+browser. The canary (course.canary) runs exactly this command in its own environment.
+
+    python -m course test [pytest arguments]      (make test PYTEST_ARGS="...")
+
+Two pytest workers (pytest-xdist), each running whole files (`--dist loadfile`): a notebook's cells stay in order
+in one kernel. The longest file, notebook 07 (ResNet50's training), is named first so that a worker starts it at
+once. nbval compares every output of a cell without the tag nbval-ignore-output (tests/nbval_sanitize.cfg masks
+what cannot be stable, such as memory sizes).
+"""
+import subprocess
+import sys
+
+from course import ROOT
+
+# The translated lessons run under nbval too (each in its edition's folder, so the helpers speak its language).
+TRANSLATED_NBVAL = ["ko/notebooks/01_keras_convention.ipynb", "ko/notebooks/05_identity_block.ipynb",
+                    "ko/notebooks/06_convolutional_block.ipynb"]
+
+
+def pytest_arguments(extra=()):
+    """The arguments of `python -m pytest` for the whole run."""
+    return ["-n", "2", "--dist", "loadfile", "notebooks/07_resnet50.ipynb", "tests", "notebooks", *TRANSLATED_NBVAL,
+            "--nbval", "--nbval-current-env", "--sanitize-with", "tests/nbval_sanitize.cfg",
+            "--nbval-cell-timeout=900", "-m", "not slow", *extra]
+
+
+def main(args):
+    return subprocess.run([sys.executable, "-m", "pytest", *pytest_arguments(args.pytest_args)], cwd=ROOT).returncode
+
+
+def add_arguments(parser):
+    parser.add_argument("pytest_args", nargs="*", help="more arguments for pytest, e.g. -n 0 or -k doctor")

@@ -1,0 +1,140 @@
+"""The offline stand-ins: drawn on this machine the first time a notebook needs them, then cached.
+
+Private to ``helpers.datasets``, which calls ``prepare`` when the course's own files are not in the data folder.
+
+- ``happy`` and ``signs`` draw the images: ``generate(n, seed) -> (X, y)``, the same arrays from the same seed on
+  every machine (NumPy and Pillow only);
+- ``prepare`` writes them in the course's ``.h5`` format into ``<data folder>/generated/``, atomically, and draws
+  them again when the renderer's code has changed since (the cache records a hash of it);
+- ``STAND_IN_SHA256`` is what the renderers draw, as checksums of the arrays (``python -m helpers.doctor`` compares
+  the cache with them);
+- ``draw_example_photo`` draws notebook 02's example "own photo".
+"""
+import hashlib
+import importlib
+import inspect
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from helpers.i18n import _
+
+GENERATED = "generated"
+
+# SHA-256 of the stand-ins' contents (``content_sha256``: the arrays, not the HDF5 bytes), as the renderers draw
+# them. A change to a renderer changes them, and tests/test_doctor.py, which draws both datasets afresh, says so.
+STAND_IN_SHA256 = {
+    ("happy", "train"): "489789a145bd0cf78435ceb63f4c54ac4bf84b6c4d87e352db4684996888eb76",
+    ("happy", "test"): "04395c5a69b41d53fe7d2ccc23fd640e19c041a6a614ec05c3e92e44191acff7",
+    ("signs", "train"): "062af8afc937009120ab74163e0daae5c95fe9157dec27e479690650ee3e944a",
+    ("signs", "test"): "fd177b16a7b7d31d2ee235b631cd3ebbe55759e32abf89108d6c21a8e191c066",
+}
+
+
+def renderer(spec):
+    """The module that draws ``spec``'s images: helpers._standins.happy or helpers._standins.signs."""
+    return importlib.import_module(f"{__name__}.{spec.name}")
+
+
+def generated_files(spec, data_dir):
+    """Paths of the cached stand-ins: <data>/generated/train_<name>.h5, <data>/generated/test_<name>.h5."""
+    folder = Path(data_dir) / GENERATED
+    return folder / f"train_{spec.name}.h5", folder / f"test_{spec.name}.h5"
+
+
+def content_sha256(path, split):
+    """SHA-256 of one split's arrays (name, dtype, shape and bytes of the images, the labels and the classes)."""
+    digest = hashlib.sha256()
+    with h5py.File(path, "r") as f:
+        for key in (f"{split}_set_x", f"{split}_set_y", "list_classes"):
+            array = np.ascontiguousarray(f[key][()])
+            for part in (key, str(array.dtype), str(array.shape)):
+                digest.update(part.encode())
+            digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def generator_version(spec):
+    """A short hash of the renderer's source: a cache made by other code is regenerated."""
+    return hashlib.sha256(inspect.getsource(renderer(spec)).encode()).hexdigest()[:16]
+
+
+def is_current(path, version):
+    """True if ``path`` is a cache file written by this version of the renderer."""
+    try:
+        with h5py.File(path, "r") as f:
+            return f.attrs.get("generator_version") == version
+    except OSError:
+        return False
+
+
+def prepare(spec, data_dir, verbose=False):
+    """Make sure the generated stand-ins of ``spec`` exist and are current; return their two paths.
+
+    Files written by an older renderer are regenerated. Files are written atomically (temporary file in the same
+    folder, then rename), so a second kernel never reads half a file.
+    """
+    train_path, test_path = generated_files(spec, data_dir)
+    version = generator_version(spec)
+    if all(path.exists() and is_current(path, version) for path in (train_path, test_path)):
+        return train_path, test_path
+    train_path.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    for path, split, n, seed in ((train_path, "train", spec.n_train, spec.train_seed),
+                                 (test_path, "test", spec.n_test, spec.test_seed)):
+        X, y = renderer(spec).generate(n, seed)
+        write_split(path, split, X, y, np.array(spec.classes, dtype=np.int64),
+                    {"generator": renderer(spec).__name__, "generator_version": version, "seed": seed})
+    if verbose:
+        print(_("{title}: generated {n_train} + {n_test} images in {seconds:.1f} s -> {folder}").format(
+            title=spec.title, n_train=spec.n_train, n_test=spec.n_test, seconds=time.perf_counter() - start,
+            folder=train_path.parent))
+    return train_path, test_path
+
+
+def write_split(path, split, X, y, classes, attrs):
+    """Write one split in the course's format, atomically (temporary file, then rename)."""
+    path = Path(path)
+    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        with h5py.File(tmp_name, "w", track_order=False) as f:
+            f.create_dataset(f"{split}_set_x", data=np.asarray(X, dtype=np.uint8), track_times=False)
+            f.create_dataset(f"{split}_set_y", data=np.asarray(y, dtype=np.int64), track_times=False)
+            f.create_dataset("list_classes", data=classes, track_times=False)
+            for key, value in attrs.items():
+                f.attrs[key] = value
+        os.chmod(tmp_name, 0o644)  # mkstemp makes 0600 files; others may share the cache
+        os.replace(tmp_name, path)
+    except BaseException:
+        if os.path.exists(tmp_name):
+            os.remove(tmp_name)
+        raise
+
+
+EXAMPLE_SEED = 2026
+
+
+def draw_example_photo(path):
+    """Write notebook 02's example "own photo" (``images/my_image.jpg`` in the lessons) to ``path``.
+
+    A learner's photo is usually larger than 64x64 and saved as JPEG, so the example is too: one smiling selfie
+    drawn like the Happy House stand-ins (seed 2026, not part of the datasets) at 256x256, saved as a JPEG of
+    quality 90. The same seed gives the same file. Returns the Path written.
+    """
+    from PIL import Image
+
+    from helpers._standins import happy
+
+    rng = np.random.default_rng(EXAMPLE_SEED)
+    background = happy._draw_background(rng)
+    person = happy._draw_person(rng, smiling=True)
+    photo = happy._light(rng, background, person).resize((256, 256), Image.LANCZOS)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    photo.save(path, quality=90)
+    return path
