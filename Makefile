@@ -13,13 +13,23 @@ STAMP   := $(VENV)/.installed-stamp
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: lab refresh translated translations test class canary doctor classroom book bench setup graphviz browser \
+.PHONY: lab refresh translated translations test class backends backend-jax backend-torch profile canary doctor classroom book \
+	bench setup graphviz browser \
 	data notebooks lock clean
 
 # JupyterLab opens at the top of the project: workbook/ (your copies, made the first time and never overwritten
-# once you changed them) beside notebooks/ (the solved reference edition).
-lab: setup
-	$(PY) -m course lab --lang "$(LANG)" $(LAB_ARGS)
+# once you changed them) beside notebooks/ (the solved reference edition). BACKEND=jax or BACKEND=torch installs
+# that Keras backend (requirements-<backend>.lock) and runs every notebook on it; TensorFlow is the default.
+BACKEND ?=
+lab: setup $(if $(filter jax torch,$(BACKEND)),backend-$(BACKEND))
+	$(if $(BACKEND),KERAS_BACKEND=$(BACKEND)) $(PY) -m course lab --lang "$(LANG)" $(LAB_ARGS)
+
+# Keras' other backends, each from its own lock, on top of the default set-up (CPU builds).
+backend-jax: $(VENV)/.jax-stamp
+backend-torch: $(VENV)/.torch-stamp
+$(VENV)/.%-stamp: requirements-%.lock $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r $<
+	@touch $@
 
 # A fresh workbook copy of one lesson, e.g. make refresh NOTEBOOK=05; yours is kept in workbook/backups/.
 refresh: setup
@@ -40,13 +50,23 @@ translations: $(STAMP)
 # Two pytest workers, each running whole files (course/testing.py says what runs, and why in this order).
 # PYTEST_ARGS="-n 0" runs it all in one process. The browser tests drive JupyterLab and the website in Debian's
 # Chromium (scripts/ensure-browser.sh installs it).
-test: setup browser translated
+test: setup browser translated backend-jax backend-torch
 	$(PY) -m course test $(PYTEST_ARGS)
 
 # A class of 30 per assignment graded by nbgrader, with the time per submission (the scheduled workflow runs it;
 # make test grades the representative submissions only).
 class: setup
 	$(PY) -m course classroom simulate --class-size 30
+
+# Every lesson on JAX and on PyTorch (CPU), without TensorFlow, compared with the TensorFlow edition (the scheduled
+# workflow runs it; make test runs lessons 05 and 06 on both).
+backends: setup backend-jax backend-torch
+	$(PY) -m course backends --without-tensorflow
+
+# What each lesson needs from a student's server (peak memory, CPU and wall time), measured here and written into
+# CLASSROOM.md with the per-student limits derived from it.
+profile: setup
+	$(PY) -m course profile --write
 
 # The classroom release: an nbgrader course in classroom/ (source/ from the lessons, release/ by nbgrader).
 classroom: setup

@@ -1,4 +1,4 @@
-"""Sphinx configuration for the course website (`make book`, built by scripts/book.py).
+"""Sphinx configuration for the course website (`make book`, built by course/book.py).
 
 The site is made from the committed, executed notebooks as they are: MyST-NB renders their stored
 outputs and never runs a cell. Everything a page needs is served from the site itself, MathJax
@@ -25,7 +25,7 @@ myst_enable_extensions = ["dollarmath", "amsmath", "html_image"]
 myst_heading_anchors = 3
 suppress_warnings = ["mystnb.unknown_mime_type"]
 
-# MathJax 2.7 from the jupyter-server-mathjax wheel, copied into the site (scripts/book.py); the STIX web
+# MathJax 2.7 from the jupyter-server-mathjax wheel, copied into the site (course/book.py); the STIX web
 # fonts it ships are served from the site too. No CDN.
 mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
 mathjax2_config = {
@@ -48,7 +48,9 @@ MATHJAX_STATIC = Path(jupyter_server_mathjax.__file__).parent / "static"
 
 html_theme = "sphinx_book_theme"
 html_title = "ConvNets course companion"
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["course.css"]
+templates_path = ["_templates"]
 html_favicon = "favicon.svg"
 # The theme reads its light/dark mode from the page; say it, or a fresh browser logs an error.
 html_context = {"default_mode": "light"}

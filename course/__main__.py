@@ -15,6 +15,8 @@ VERBS = {
     "canary": ("course.canary", "the whole suite against the next TensorFlow and Keras"),
     "bench": ("course.bench", "how fast this machine trains the course's models"),
     "standins": ("course.standins", "the offline datasets' previews and notebook 02's example photo"),
+    "backends": ("course.backends", "every lesson on Keras' JAX and PyTorch backends, compared with TensorFlow's"),
+    "profile": ("course.profile", "each lesson's peak memory, CPU and wall time (make profile)"),
 }
 
 

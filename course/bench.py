@@ -5,6 +5,7 @@
     python -m course bench --skip-time-to-accuracy   # throughput and peak only (about 3 minutes)
     python -m course bench --skip-throughput --recipe epochs=6 batch_size=16   # try another recipe
     python -m course bench --skip-throughput --recipe mirror=False epochs=7    # the previous recipe
+    python -m course bench --backend tensorflow jax torch --seeds 0   # Keras' backends side by side
 
 It measures, on whatever machine runs it:
 (a) images per second, training and prediction, of helpers.models.ResNet50 and keras.applications.ResNet50 at
@@ -16,7 +17,9 @@ It measures, on whatever machine runs it:
 (c) the wall time from the start of `fit` to a test accuracy of at least 0.95 on SIGNS with notebook 07's recipe
     (helpers.recipes.RESNET50_SIGNS), for each model seed; the same for HappyModel on Happy House with notebook
     02's recipe (Adam with its defaults, batch 32, evaluated on the test set after every epoch);
-(d) the machine's matrix-multiply peak (float32, TensorFlow) and the share of it that ResNet50's training reaches.
+(d) the machine's matrix-multiply peak (float32, on the backend) and the share of it that ResNet50's training reaches.
+
+The parts that take TensorFlow's tracing apart run on the TensorFlow backend only.
 
 Results go to bench/results.json (git-ignored) and to a table; the last line reads
 `bench: resnet50_time_to_95_s=<n> happy_time_to_95_s=<n> first_epoch_overhead_s=<n> train_img_s=<n>`.
@@ -46,7 +49,6 @@ import dataclasses  # noqa: E402
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
 
 from helpers import datasets, models  # noqa: E402
 from helpers.recipes import RESNET50_SIGNS  # noqa: E402
@@ -67,10 +69,13 @@ def machine():
                 break
     except OSError:
         pass
-    gpus = [device.name for device in tf.config.list_physical_devices("GPU")]
-    return {"cpu": cpu, "cores": os.cpu_count(), "gpus": gpus, "python": platform.python_version(),
-            "tensorflow": tf.__version__, "keras": keras.__version__,
-            "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS")}
+    from helpers.doctor import accelerators
+    from helpers.session import versions
+
+    backend_title, backend_version = list(versions().items())[1]
+    return {"cpu": cpu, "cores": os.cpu_count(), "gpus": accelerators(), "python": platform.python_version(),
+            "backend": keras.backend.backend(), "backend_title": backend_title, "backend_version": backend_version,
+            "keras": keras.__version__, "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS")}
 
 
 def spread(values):
@@ -81,14 +86,13 @@ def spread(values):
 # (d) the matrix-multiply peak ----------------------------------------------------------------------------------
 
 def matmul_peak(n=2048, repeats=10):
-    a = tf.random.stateless_uniform((n, n), seed=(1, 2))
-    b = tf.random.stateless_uniform((n, n), seed=(3, 4))
-    multiply = tf.function(lambda x, y: tf.linalg.matmul(x, y))
-    multiply(a, b).numpy()
+    rng = np.random.default_rng(0)
+    a, b = (keras.ops.convert_to_tensor(rng.random((n, n), dtype=np.float32)) for _ in range(2))
+    keras.ops.convert_to_numpy(keras.ops.matmul(a, b))
     best = float("inf")
     for _ in range(repeats):
         start = time.perf_counter()
-        multiply(a, b).numpy()
+        keras.ops.convert_to_numpy(keras.ops.matmul(a, b))
         best = min(best, time.perf_counter() - start)
     return 2 * n ** 3 / best / 1e9
 
@@ -160,10 +164,12 @@ def fresh_start():
 
 # (b) where the first step's time goes -----------------------------------------------------------------------
 
-def first_step_breakdown(batch=32, optimise=True):
+def first_step_breakdown(batch=32, optimise=True):  # TensorFlow's tracing: only on the TensorFlow backend
     """One training step of the course's ResNet50, as fit runs it (a tf.function of forward pass, gradient and
     Adam's update), split into: tracing it into a graph (Python), its first run (TensorFlow's graph optimiser,
     Grappler, then the kernels' set-up), and a later run. optimise=False turns Grappler off for the comparison."""
+    import tensorflow as tf
+
     keras.backend.clear_session()
     tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": not optimise})
     try:
@@ -334,9 +340,43 @@ def add_arguments(parser):
     parser.add_argument("--recipe", nargs="+", default=[], metavar="FIELD=VALUE",
                         help="time another recipe: notebook 07's with these fields changed, e.g. epochs=6")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--backend", nargs="+", choices=["tensorflow", "jax", "torch"], default=None,
+                        help="Keras backends to measure side by side, one process each (default: this one)")
+
+
+def side_by_side(args):
+    """Run the bench once per backend of --backend, each in its own process (a process has one Keras backend), and
+    print their summaries side by side."""
+    import subprocess
+
+    rows = {}
+    for backend in args.backend:
+        output = args.output.with_name(f"results-{backend}.json")
+        command = [sys.executable, "-m", "course", "bench", "--seeds", *map(str, args.seeds), "--repeats",
+                   str(args.repeats), "--output", str(output), *(["--recipe", *args.recipe] if args.recipe else []),
+                   *(["--skip-time-to-accuracy"] if args.skip_time_to_accuracy else []),
+                   *(["--skip-throughput"] if args.skip_throughput else []),
+                   *(["--per-epoch"] if args.per_epoch else [])]
+        print(f"== {backend} ==", flush=True)
+        subprocess.run(command, env={**os.environ, "KERAS_BACKEND": backend}, cwd=ROOT, check=True)
+        rows[backend] = json.loads(output.read_text())
+    print("\nside by side:")
+    print(f"    {'backend':12} {'ResNet50 to 0.95 (s, per seed)':34} {'first-epoch overhead':>20} "
+          f"{'later epoch':>11} {'train img/s':>11}")
+    for backend, result in rows.items():
+        runs = result.get("resnet50_signs", [])
+        to_95 = " / ".join(fmt(run["time_to_95_s"]) for run in runs) or "-"
+        overhead = fmt(statistics.median(run["first_epoch_overhead_s"] for run in runs)) if runs else "-"
+        later = fmt(statistics.median(run["steady_epoch_s"] for run in runs)) if runs else "-"
+        train = fmt(result["summary"]["train_img_s"])
+        print(f"    {result['machine']['backend_title'] + ' ' + result['machine']['backend_version']:12} {to_95:34} "
+              f"{overhead:>20} {later:>11} {train:>11}")
+    return 0
 
 
 def main(args):
+    if args.backend and args.backend != [keras.backend.backend()]:
+        return side_by_side(args)
     fields = {field.name: field.type for field in dataclasses.fields(RESNET50_SIGNS)}
     changes = {}
     for item in args.recipe:
@@ -348,8 +388,9 @@ def main(args):
     recipe = dataclasses.replace(RESNET50_SIGNS, **changes)
 
     results = {"machine": machine(), "recipe": dataclasses.asdict(recipe), "date": time.strftime("%Y-%m-%d %H:%M")}
-    print(f"machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
-          f"GPUs: {results['machine']['gpus'] or 'none'}, TensorFlow {tf.__version__}, Keras {keras.__version__}")
+    info = results["machine"]
+    print(f"machine: {info['cpu']}, {info['cores']} cores, accelerators: {', '.join(info['gpus']) or 'none'}, "
+          f"{info['backend_title']} {info['backend_version']}, Keras {keras.__version__}")
     peak = matmul_peak()
     results["matmul_peak_gflop_s"] = peak
     print(f"(d) float32 matmul peak: {peak:.0f} GFLOP/s")
@@ -399,9 +440,11 @@ def main(args):
             print(f"    {'beforehand (create_training_variables)' if row['variables_first'] else 'in the first step (default)':40}"
                   f" {row['create_variables_s']:4.1f} s before fit; steps "
                   + ", ".join(f"{s:.2f}" for s in row["step_s"]) + " s")
-        breakdown = [first_step_breakdown(optimise=True), first_step_breakdown(optimise=False)]
+        breakdown = ([first_step_breakdown(optimise=True), first_step_breakdown(optimise=False)]
+                     if keras.backend.backend() == "tensorflow" else [])
         results["first_step"] = breakdown
-        print("(b) the first training step of ResNet50 (batch 32) as one tf.function, taken apart:")
+        if breakdown:
+            print("(b) the first training step of ResNet50 (batch 32) as one tf.function, taken apart:")
         for row in breakdown:
             print(f"    Grappler {'on ' if row['grappler'] else 'off'}: tracing {row['trace_s']:.1f} s "
                   f"({row['graph_ops']:,} graph operations), first run {row['first_run_s']:.1f} s, "

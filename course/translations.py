@@ -340,7 +340,8 @@ _FIELD = re.compile(r"\{(\w*)(?:![rsa])?(?::[^{}]*)?\}")
 
 def _pattern(msgid):
     """A regex for the printed form of ``msgid``: each {field} matches the text of one line (as little as
-    possible; a field that ends the message, the rest of its line). None when the message is mostly fields."""
+    possible; a field that ends the message, the rest of its line). None when the message is mostly fields or one
+    word."""
     parts, names, last = [], [], 0
     fields = list(_FIELD.finditer(msgid))
     for m in fields:
@@ -352,8 +353,10 @@ def _pattern(msgid):
     parts.append(re.escape(literal.replace("{{", "{").replace("}}", "}")))
     if literal:  # not in the middle of a word or number: "at least {x:.2f}." must take all of "0.95." as x and "."
         parts.append(r"(?!\w)")
-    if len(_FIELD.sub("", msgid).strip()) < 8:
-        return None, names
+    if len(_FIELD.sub("", msgid).strip()) < 8 or not (fields or " " in msgid.strip()):
+        return None, names  # mostly fields, or one word (a figure's label): not recognisable in a printed output
+    if msgid[:1].isalnum():  # nor inside a longer word
+        parts.insert(0, r"(?<!\w)")
     return re.compile("".join(parts)), names
 
 

@@ -60,9 +60,18 @@ def expect(condition, fact, otherwise):
     condition -- bool, what the lesson expects to be true (e.g. a measured accuracy above a target)
     fact      -- the sentence to print when it holds, saying what was verified
     otherwise -- the message when it does not: what was found, and what to do
+    The lessons' measurements were made on TensorFlow, Keras' default backend. JAX and PyTorch draw other random
+    numbers from the same seeds (other starting weights, other shuffles), so a measured fact may not hold there:
+    on those backends a failed expectation says so and the notebook goes on. (The exercise checks hold everywhere.)
     """
     if not condition:
-        raise CheckFailed(otherwise)
+        from helpers.session import BACKENDS, backend
+
+        if backend() == "tensorflow":
+            raise CheckFailed(otherwise)
+        print(_("On {backend} this run differs from the lesson's, measured on TensorFlow with other random "
+                "numbers: {otherwise}").format(backend=BACKENDS.get(backend(), (backend(),))[0], otherwise=otherwise))
+        return
     print(fact)
 
 
@@ -597,7 +606,9 @@ def check_batchnorm_forward(batchnorm_forward, reference):
     Z = rng.normal(loc=3.0, scale=2.0, size=(4, 5, 5, 3)) * np.array([1.0, 0.1, 10.0])
     gamma, beta = np.array([1.5, 0.5, 2.0]), np.array([0.1, -1.0, 3.0])
     expected = reference(Z, gamma, beta, 1e-3)
-    got = np.asarray(batchnorm_forward(Z, gamma, beta, 1e-3))
+    from keras.ops import convert_to_numpy  # a tensor on any backend, or an array, as NumPy
+
+    got = convert_to_numpy(batchnorm_forward(Z, gamma, beta, 1e-3))
     if got.shape != Z.shape:
         raise CheckFailed(_("batchnorm_forward returned shape {shape}, expected {expected}: the output has the shape "
                             "of Z. Did you keep the axis of the mean with keepdims, or reduce over all axes?").format(
@@ -768,10 +779,12 @@ BATCHNORM_PLACES = {  # a block's BatchNormalization by its place, from its name
 
 def _check_block_values(function, reference, kind, input_shape, f, filters, **kwargs):
     """The values a block computes on eager arrays with all-ones kernels: the numbers of the course's test."""
+    from keras.ops import convert_to_numpy  # a tensor on any backend, as NumPy
+
     X = np.concatenate([np.full((1, *input_shape[:2], input_shape[2]), v, dtype=np.float32) for v in (-1, 1, 3)])
     for training in (False, True):
-        got = np.asarray(function(X, f, filters, training=training, initializer=_ones_initializer, **kwargs))
-        want = np.asarray(reference(X, f, filters, training=training, initializer=_ones_initializer, **kwargs))
+        got = convert_to_numpy(function(X, f, filters, training=training, initializer=_ones_initializer, **kwargs))
+        want = convert_to_numpy(reference(X, f, filters, training=training, initializer=_ones_initializer, **kwargs))
         if got.shape != want.shape or not np.allclose(got, want, rtol=1e-5, atol=1e-5):
             if got.shape == want.shape:
                 message = _("With all-ones kernels and training={training}, your {kind} gives {found:.5f} for the "

@@ -15,6 +15,7 @@ It checks:
 
 Notebook 00 runs the same checks (``report(verbose=False)``).
 """
+import importlib
 import os
 import platform
 import shutil
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from helpers import _standins, datasets
 from helpers.i18n import N_, _
-from helpers.session import MIN_KERAS_MAJOR, REQUIRED_PYTHON, locked_versions
+from helpers.session import BACKENDS, MIN_KERAS_MAJOR, REQUIRED_PYTHON, backend, locked_versions
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 
@@ -118,38 +119,91 @@ def check_python(version_info=None):
 
 
 def check_versions(found=None, pinned=None, in_course_env=None, root=CHECKOUT):
-    """Keras must be 3; in the course's own environment TensorFlow and Keras must be the locked versions
-    (elsewhere, on Colab say, another version is only noted: the outputs may differ in their last digits)."""
+    """The backend (TensorFlow unless KERAS_BACKEND says JAX or PyTorch) and Keras 3; in the course's own environment
+    they must be the locked versions (elsewhere, on Colab say, another version is only noted: the outputs may differ
+    in their last digits)."""
+    name = backend()
+    title, module = BACKENDS.get(name, (name, name))
     if found is None:
-        from helpers.session import import_tensorflow_quietly
-        tf = import_tensorflow_quietly()
-        import keras
-        found = {"tensorflow": tf.__version__, "keras": keras.__version__}
+        found = {}
+        try:
+            if name == "tensorflow":
+                from helpers.session import import_tensorflow_quietly
+                import_tensorflow_quietly()
+            found[name] = importlib.import_module(module).__version__.split("+")[0]
+            import keras
+            found["keras"] = keras.__version__
+        except ImportError:
+            pass
     pinned = locked_versions(root) if pinned is None else pinned
     in_course_env = runs_in_checkout_venv(root=root) if in_course_env is None else in_course_env
+    lock = "requirements.lock" if name == "tensorflow" else f"requirements-{name}.lock"
     findings = []
-    for name, title in (("tensorflow", "TensorFlow"), ("keras", "Keras")):
-        version = found.get(name)
+    for package, shown_as in ((name, title), ("keras", "Keras")):
+        version = found.get(package)
+        fix = reinstall_fix(root) if package == "keras" or name == "tensorflow" else backend_fix(name, root)
         if version is None:
-            findings.append(Finding(title, False, _("not installed"), reinstall_fix(root)))
+            findings.append(Finding(shown_as, False, _("not installed"), fix))
             continue
-        if name == "keras" and int(version.split(".")[0]) < MIN_KERAS_MAJOR:
-            findings.append(Finding(title, False, _("{version}; the course is written for Keras {major}").format(
+        if package == "keras" and int(version.split(".")[0]) < MIN_KERAS_MAJOR:
+            findings.append(Finding(shown_as, False, _("{version}; the course is written for Keras {major}").format(
                 version=version, major=MIN_KERAS_MAJOR), reinstall_fix(root)))
             continue
-        want = pinned.get(name)
+        want = pinned.get(package)
         if want is None:
-            findings.append(Finding(title, True, version))
+            findings.append(Finding(shown_as, True, version))
         elif version == want:
-            findings.append(Finding(title, True, _("{version} (the locked version)").format(version=version)))
+            findings.append(Finding(shown_as, True, _("{version} (the locked version)").format(version=version)))
         elif in_course_env:
-            findings.append(Finding(title, False, _("{version}, but requirements.lock pins {locked}").format(
-                version=version, locked=want), reinstall_fix(root)))
+            findings.append(Finding(shown_as, False, _("{version}, but {lock} pins {locked}").format(
+                version=version, lock=lock, locked=want), fix))
         else:
-            findings.append(Finding(title, True, _("{version} (the notebooks were run with {locked}: numbers may "
-                                                   "differ in their last digits)").format(version=version,
-                                                                                          locked=want)))
+            findings.append(Finding(shown_as, True, _("{version} (the notebooks were run with {locked}: numbers may "
+                                                      "differ in their last digits)").format(version=version,
+                                                                                             locked=want)))
     return findings
+
+
+def backend_fix(name, root=CHECKOUT):
+    if is_checkout(root):
+        return _("run `make lab BACKEND={backend}` (or `.venv/bin/pip install -r requirements-{backend}.lock`) in "
+                 "the course's folder").format(backend=name)
+    return _("pip install -r requirements-{backend}.lock from the course's repository").format(backend=name)
+
+
+def accelerators(name=None):
+    """The accelerators the backend sees: ["CUDA GPU: ...", "Apple MPS"], [] for none (the CPU does everything)."""
+    name = name or backend()
+    try:
+        if name == "tensorflow":
+            from helpers.session import import_tensorflow_quietly
+            return [f"GPU: {d.name}" for d in import_tensorflow_quietly().config.list_physical_devices("GPU")]
+        if name == "jax":
+            import jax
+            return [f"{d.platform.upper()}: {d.device_kind}" for d in jax.devices() if d.platform != "cpu"]
+        if name == "torch":
+            import torch
+            found = [f"CUDA GPU: {torch.cuda.get_device_name(i)}" for i in range(torch.cuda.device_count())]
+            return found + (["Apple MPS"] if torch.backends.mps.is_available() else [])
+    except ImportError:
+        return []
+    return []
+
+
+def check_accelerators(name=None, seen=None, gpu_present=None):
+    """Which accelerators the backend uses; a problem only when an NVIDIA GPU is there and the backend does not
+    see it (a CPU build of the backend, say). The course runs on a CPU either way."""
+    name = name or backend()
+    seen = accelerators(name) if seen is None else seen
+    gpu_present = shutil.which("nvidia-smi") is not None if gpu_present is None else gpu_present
+    if seen:
+        return Finding("accelerators", True, ", ".join(seen))
+    if gpu_present:
+        return Finding("accelerators", False, _("this machine has an NVIDIA GPU, but {backend} sees none: it runs "
+                                                "on the CPU").format(backend=BACKENDS.get(name, (name,))[0]),
+                       _("install {backend}'s GPU build: see the README's section on GPUs").format(
+                           backend=BACKENDS.get(name, (name,))[0]))
+    return Finding("accelerators", True, _("none: the CPU runs everything"))
 
 
 def check_graphviz():
@@ -299,6 +353,7 @@ def shown(path):
 def run_checks(data_dir=None):
     findings = [check_python()]
     findings += check_versions()
+    findings.append(check_accelerators())
     findings.append(check_graphviz())
     findings.append(check_data_folder(data_dir))
     findings += check_datasets(data_dir)
@@ -318,8 +373,8 @@ def report(findings=None, verbose=True, out=print):
         out(_("{problems} of {count} checks found a problem: see the fixes above.").format(
             problems=len(problems), count=len(findings)))
     else:
-        out(_("All {count} checks passed: Python, TensorFlow, Keras, Graphviz, the data folder, both datasets and "
-              "the kernel.").format(count=len(findings)))
+        out(_("All {count} checks passed: Python, {backend}, Keras, the accelerators, Graphviz, the data folder, both "
+              "datasets and the kernel.").format(count=len(findings), backend=BACKENDS.get(backend(), (backend(),))[0]))
     return not problems
 
 

@@ -82,9 +82,10 @@ def train_from_seeds(build, seeds, X, y, epochs, batch_size, learning_rate=1e-3,
     Returns {seed: {"loss": [training loss of each epoch], "before": measure(model), "after": measure(model)}}
     ("before" and "after" only with ``measure``).
 
-    Why not a new model for every seed: before its first step, ``fit`` turns the training step into a graph (on
-    TensorFlow, a ``tf.function`` traced and optimised once per model), and for a deep network on small images that
-    costs about as much as the training itself. Here it is made once. For every seed the weights (moving averages
+    Why not a new model for every seed on TensorFlow: before its first step, ``fit`` turns the training step into a
+    graph (a ``tf.function`` traced and optimised once per model), and for a deep network on small images that
+    costs about as much as the training itself. Here it is made once. (On JAX and PyTorch a new model is built for
+    every seed.) For every seed the weights (moving averages
     included) are replaced by the starting weights of a fresh ``build()``, and Adam's state (its moment estimates
     and step count) goes back to its start, so each training is the one a new model would give.
     """
@@ -92,18 +93,26 @@ def train_from_seeds(build, seeds, X, y, epochs, batch_size, learning_rate=1e-3,
 
     from helpers.training import create_training_variables
 
+    def compiled(seed):
+        keras.utils.set_random_seed(seed)
+        model = build()
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy")
+        create_training_variables(model, X[:2], y[:2])
+        return model
+
     seeds = list(seeds)
-    keras.utils.set_random_seed(seeds[0])
-    model = build()
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy")
-    create_training_variables(model, X[:2], y[:2])
-    optimizer_start = [np.array(variable) for variable in model.optimizer.variables]
+    reuse = keras.backend.backend() == "tensorflow"  # elsewhere a new model costs no tracing: simply build one
+    model = compiled(seeds[0]) if reuse else None
+    optimizer_start = [np.array(variable) for variable in model.optimizer.variables] if reuse else None
     results = {}
     for seed in seeds:
-        keras.utils.set_random_seed(seed)
-        model.set_weights(build().get_weights())
-        for variable, value in zip(model.optimizer.variables, optimizer_start):
-            variable.assign(value)
+        if reuse:
+            keras.utils.set_random_seed(seed)
+            model.set_weights(build().get_weights())
+            for variable, value in zip(model.optimizer.variables, optimizer_start):
+                variable.assign(value)
+        else:
+            model = compiled(seed)
         result = {"before": measure(model)} if measure else {}
         keras.utils.set_random_seed(seed)  # the shuffles a new model's fit would make
         history = model.fit(X, y, batch_size=batch_size, epochs=epochs, verbose=0)

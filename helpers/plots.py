@@ -4,7 +4,10 @@ Figures of photos (image grids) are shown as JPEG in Jupyter, a fifth of the byt
 size; line plots and diagrams stay PNG, whose sharp edges JPEG would blur. Files go to ``output/``
 (``helpers.session.output_path``).
 """
+import base64
+import contextlib
 import functools
+import html
 import io
 import platform
 import re
@@ -63,6 +66,76 @@ def _language_font(lang):
     return name
 
 
+# ---- How a figure reaches the notebook: an image with a text alternative --------------------------------------------
+# Every figure is shown as an HTML <img> whose alt text says what the figure shows, in words computed from its data
+# (read out by screen readers, kept by JupyterLab, the website and exported HTML); the same text is in the output's
+# metadata. Each drawing function below describes its figure with ``describe``.
+
+
+def describe(fig, text):
+    """Attach ``text``, what ``fig`` shows in words, as its text alternative. Returns fig."""
+    fig.description = text
+    return fig
+
+
+def _own_words(fig):
+    """A description made of a figure's own titles and axis labels, for a figure drawn without ``describe``."""
+    title = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    panels = ["; ".join(filter(None, (ax.get_title(), ax.get_xlabel() and _("x: {label}").format(
+        label=ax.get_xlabel()), ax.get_ylabel() and _("y: {label}").format(label=ax.get_ylabel()))))
+        for ax in fig.axes if ax.get_visible() and ax.has_data()]
+    return _("Figure: {title} ({panels}).").format(title=title or _("untitled"), panels=" | ".join(filter(None, panels)))
+
+
+def _img(data, mime, text, width=None):
+    size = f' width="{int(width)}"' if width else ""
+    return (f'<img src="data:{mime};base64,{data}" alt="{html.escape(text, quote=True)}"{size}/>',
+            {"alt": text})
+
+
+def figure_html(fig):
+    """The HTML of a matplotlib figure for Jupyter: PNG (JPEG for photos), with its description as alt text."""
+    from IPython.core.pylabtools import print_figure
+
+    kind = getattr(fig, "image_format", "png")
+    options = {"pil_kwargs": {"quality": 85}} if kind == "jpeg" else {}
+    data = print_figure(fig, kind, bbox_inches="tight", base64=True, **options)
+    return _img(data, f"image/{kind}", getattr(fig, "description", None) or _own_words(fig))
+
+
+class Picture:
+    """An image file (a diagram) with its description, shown as HTML with alt text."""
+
+    def __init__(self, path, description, width=None):
+        self.path, self.description, self.width = Path(path), description, width
+
+    def _repr_html_(self):
+        data = base64.b64encode(self.path.read_bytes()).decode("ascii")
+        return _img(data, "image/png", self.description, self.width)
+
+    def __repr__(self):
+        return f"<picture {self.path.name}>"
+
+
+def _show_as_html():
+    """In IPython, show every matplotlib figure through ``figure_html`` instead of a bare PNG."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+
+    # Jupyter's inline backend sets the figure formatters when it is loaded (on the first figure): load it first
+    plt.switch_backend(matplotlib.get_backend())
+    formatters = shell.display_formatter.formatters
+    for kind in ("image/png", "image/jpeg", "image/svg+xml", "application/pdf"):
+        formatters[kind].pop(Figure, None)
+    formatters["text/html"].for_type(Figure, figure_html)
+
+
 class GraphvizMissingError(RuntimeError):
     """pydot or Graphviz's ``dot`` program is missing, so a model diagram cannot be drawn."""
 
@@ -107,11 +180,10 @@ def show_model(model, to_file=None, show_shapes=True, show_layer_names=True, wid
 
     The PNG is stored with a palette of at most 64 colours (a diagram has few), a third of the bytes.
     The graph is plot_model's own (keras.utils.model_to_dot with the same arguments, written with ``dot``).
-    Returns an IPython.display.Image. Raises GraphvizMissingError when pydot or Graphviz is missing
+    Returns a Picture: the PNG shown with its description. Raises GraphvizMissingError when pydot or Graphviz is missing
     (plot_model itself only prints a line and returns None inside a notebook), or when no PNG came out.
     """
     import keras
-    from IPython.display import Image
 
     from helpers.session import output_path
 
@@ -120,7 +192,8 @@ def show_model(model, to_file=None, show_shapes=True, show_layer_names=True, wid
     dot = keras.utils.model_to_dot(model, show_shapes=show_shapes, show_layer_names=show_layer_names, dpi=dpi,
                                    **kwargs)
     try:
-        dot.write(str(to_file), format="png")
+        with contextlib.redirect_stdout(io.StringIO()):  # pydot prints dot's error before raising it
+            dot.write(str(to_file), format="png")
     except Exception as exc:  # pydot raises AssertionError when dot fails
         # Graphviz's router for right-angled edges (Keras' default splines="ortho") aborts on some graphs
         # ("maze.c: chkSgraph: Assertion failed", a Graphviz bug): draw those with polyline edges instead.
@@ -130,7 +203,42 @@ def show_model(model, to_file=None, show_shapes=True, show_layer_names=True, wid
         dot.write(str(to_file), format="png")
     _require_png(to_file)
     _shrink_png(to_file)
-    return Image(filename=str(to_file), width=width)
+    return Picture(to_file, model_description(model), width)
+
+
+def _feeds(model):
+    """{layer name: names of the layers whose outputs it receives}, read from a functional model's configuration."""
+    def sources(node):
+        if isinstance(node, dict):
+            history = node.get("config", {}).get("keras_history") if isinstance(node.get("config"), dict) else None
+            return [history[0]] if history else [name for value in node.values() for name in sources(value)]
+        return [name for value in node for name in sources(value)] if isinstance(node, (list, tuple)) else []
+
+    try:
+        return {layer["name"]: sources(layer.get("inbound_nodes", [])) for layer in model.get_config()["layers"]}
+    except (KeyError, TypeError, NotImplementedError):
+        return {}
+
+
+def model_description(model, most=16):
+    """A model diagram in words: its layers in order (or how many of each kind, for a big model), and where two
+    paths join."""
+    layers, feeds = model.layers, _feeds(model)
+    joins = [_("{name} joins {sources}").format(name=f"{type(layer).__name__} {layer.name}",
+                                                  sources=" + ".join(feeds[layer.name]))
+             for layer in layers if len(feeds.get(layer.name, [])) > 1]
+    if len(layers) <= most:
+        body = " → ".join(f"{type(layer).__name__} {layer.name}" for layer in layers)
+    else:
+        kinds = {}
+        for layer in layers:
+            kinds[type(layer).__name__] = kinds.get(type(layer).__name__, 0) + 1
+        body = ", ".join(f"{count} {kind}" for kind, count in kinds.items())
+    ends = [getattr(model, side, None) for side in ("inputs", "outputs")]  # a subclassed model has neither
+    text = _("Diagram of the model {name}, {count} layers from input {first} to output {last}: {layers}.").format(
+        name=model.name, count=len(layers), first=_shape_text(ends[0][0].shape) if ends[0] else "?",
+        last=_shape_text(ends[1][0].shape) if ends[1] else "?", layers=body)
+    return text + (" " + _("Where paths join: {joins}.").format(joins="; ".join(joins)) if joins else "")
 
 
 def _require_png(path):
@@ -153,16 +261,14 @@ def _shrink_png(path, colours=64):
     flat.quantize(colours, method=PILImage.Quantize.MEDIANCUT).save(path, optimize=True)
 
 
-def _show_photos(fig, quality=85):
-    """In Jupyter, display a figure of photos as a JPEG and close it; elsewhere leave it alone. Returns fig."""
-    if "inline" not in matplotlib.get_backend():
-        return fig
-    from IPython.display import Image, display
+def _show_photos(fig):
+    """In Jupyter, display a figure of photos (as a JPEG, a fifth of a PNG's bytes) and close it. Returns fig."""
+    fig.image_format = "jpeg"
+    if "inline" in matplotlib.get_backend():
+        from IPython.display import display
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="jpeg", dpi=fig.dpi, bbox_inches="tight", pil_kwargs={"quality": quality})
-    plt.close(fig)
-    display(Image(data=buffer.getvalue(), format="jpeg"))
+        display(fig)
+        plt.close(fig)
     return fig
 
 
@@ -190,6 +296,9 @@ def show_images(X, labels=None, class_names=None, n_rows=2, n_cols=8, title=None
     if title:
         fig.suptitle(title)
     fig.tight_layout()
+    shown = [ax.get_title() for ax, _index in zip(np.ravel(axes), indices)]
+    describe(fig, _("{title}: {count} images, labelled {labels}.").format(
+        title=title or _("Images"), count=len(indices), labels=", ".join(shown) if any(shown) else "-"))
     return _show_photos(fig)
 
 
@@ -217,6 +326,11 @@ def show_images_by_class(X, Y, classes, per_class=8, class_names=None, title=Non
     if title:
         fig.suptitle(title)
     fig.tight_layout()
+    rows = "; ".join(_("{name}: {count} images").format(
+        name=str(class_names[label] if class_names is not None else label).replace("\n", " "),
+        count=int(np.sum(y == label))) for label in classes)
+    describe(fig, _("{title}: {per_class} examples of each class, one row per class ({rows}).").format(
+        title=title or _("Images by class"), per_class=per_class, rows=rows))
     return _show_photos(fig)
 
 
@@ -229,20 +343,27 @@ def plot_history(history, metrics=("loss", "accuracy"), title=None):
     logs = history.history if hasattr(history, "history") else history
     metrics = [m for m in metrics if m in logs]
     fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.5), squeeze=False)
+    said = []
     for ax, metric in zip(axes[0], metrics):
         epochs = np.arange(1, len(logs[metric]) + 1)
-        ax.plot(epochs, logs[metric], marker=".", label=_("training"))
+        ax.plot(epochs, logs[metric], marker="o", markersize=4, linestyle="-", label=_("training"))
         if "val_" + metric in logs:
-            ax.plot(epochs, logs["val_" + metric], marker=".", label=_("test"))
+            ax.plot(epochs, logs["val_" + metric], marker="s", markersize=4, linestyle="--", label=_("test"))
         name = _(METRICS[metric]) if metric in METRICS else metric
         ax.set_xlabel(_("epoch"))
         ax.set_ylabel(name)
         ax.set_title(_("{metric} per epoch").format(metric=name))
         ax.grid(alpha=0.3)
         ax.legend()
+        said.append(_("{metric} on the training images goes from {first:.2f} to {last:.2f}").format(
+            metric=name, first=logs[metric][0], last=logs[metric][-1]))
+        if "val_" + metric in logs:
+            said.append(_("on the test images from {first:.2f} to {last:.2f}").format(
+                first=logs["val_" + metric][0], last=logs["val_" + metric][-1]))
     fig.suptitle(title or _("Learning curves"))
     fig.tight_layout()
-    return fig
+    return describe(fig, _("{title}, over {epochs} epochs: {curves}.").format(
+        title=title or _("Learning curves"), epochs=len(logs[metrics[0]]) if metrics else 0, curves="; ".join(said)))
 
 
 # ---- Notebook 02 (HappyModel): one image and the model's probability --------------------------
@@ -291,7 +412,9 @@ def show_prediction(image, probability, class_names=None, threshold=0.5, title=N
     right.set_title(f"p = {p:.2f}: {decision}", fontsize=10)
     fig.suptitle(title or _("The model's prediction"))
     fig.tight_layout()
-    return fig
+    return describe(fig, _("{title}: the image the model saw, and its predicted probability of '{name}', {p:.2f}, "
+                           "read as '{decision}' (threshold {threshold:g}).").format(
+        title=title or _("The model's prediction"), name=class_names[1], p=p, decision=decision, threshold=threshold))
 
 
 # ---- Notebooks 03 (why ResNets) and 04 (BatchNorm and initialisation) -------------------------------
@@ -322,7 +445,11 @@ def plot_activation_histograms(activations, title, n_cols=5, bins=50, value_rang
     fig.supylabel(_("count"))
     fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    ranges = ", ".join(f"{index + 1}: {low:.2f}-{high:.2f}" for index, (low, high) in enumerate(
+        np.percentile(np.ravel(np.asarray(values)), [1, 99]) for values in activations))
+    return describe(fig, _("{title}: a histogram of the activations of each of {count} layers; 98% of each layer's "
+                           "values lie in (layer: range) {ranges}.").format(
+        title=title, count=len(activations), ranges=ranges))
 
 
 # Lines told apart by more than colour: a colour-blind-safe palette (matplotlib's "tableau-colorblind10") with a
@@ -352,7 +479,13 @@ def plot_layer_norms(panels, title, xlabel=None):
     axes[0][-1].legend(fontsize=8, loc="best")
     fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    said = []
+    for panel_title, (ylabel, cases) in panels.items():
+        lines = "; ".join(_("{case} from {first:.1e} at layer 1 to {last:.1e} at layer {layers}").format(
+            case=name, first=float(np.asarray(values)[0]), last=float(np.asarray(values)[-1]), layers=len(values))
+            for name, values in cases.items())
+        said.append(_("{panel} ({label}, log scale): {lines}").format(panel=panel_title, label=ylabel, lines=lines))
+    return describe(fig, f"{title}. " + ". ".join(said) + ".")
 
 
 def plot_degradation(losses, title):
@@ -384,7 +517,12 @@ def plot_degradation(losses, title):
     axes[0].set_ylabel(_("training loss (cross-entropy)"))
     fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    ends = "; ".join(_("{network} ends at {losses}").format(
+        network=f"{kind}-{depth}", losses=", ".join(f"{values[-1]:.2f}" for values in (
+            runs.values() if isinstance(runs, dict) else [runs])))
+        for (kind, depth), runs in sorted(losses.items()))
+    return describe(fig, _("{title}: the training loss per epoch of the plain networks (left) and the residual "
+                           "networks (right); {ends}.").format(title=title, ends=ends))
 
 
 def show_image_rows(rows, title, size=1.5):
@@ -407,6 +545,8 @@ def show_image_rows(rows, title, size=1.5):
         axes[row, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     fig.suptitle(title)
     fig.tight_layout()
+    describe(fig, _("{title}: {count} images in each of {n_rows} rows: {rows}.").format(
+        title=title, count=n, n_rows=len(labels), rows="; ".join(str(label).replace("\n", " ") for label in labels)))
     return _show_photos(fig)
 
 
@@ -429,7 +569,11 @@ def plot_histograms_with_theory(samples, densities, title, xlabel=None, bins=80)
         ax.legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    panels = "; ".join(_("{name}: values from {low:.3f} to {high:.3f}, standard deviation {std:.3f}").format(
+        name=name, low=float(np.min(values)), high=float(np.max(values)), std=float(np.std(values)))
+        for name, values in samples.items())
+    return describe(fig, _("{title}: histograms of the drawn values with the theoretical density over them; "
+                           "{panels}.").format(title=title, panels=panels))
 
 
 # ---- Notebook 07 (ResNet50): evaluation and the block-level overview ------------------------------
@@ -464,7 +608,12 @@ def plot_confusion_matrix(true, predicted, class_names, title=None, xlabel=None,
     fig.colorbar(image, ax=ax, label=_("number of images"))
     fig.tight_layout()
     fig.confusion = confusion
-    return fig
+    mistakes = "; ".join(_("true {true} predicted as {predicted}: {count}").format(
+        true=class_names[t], predicted=class_names[q], count=confusion[t, q])
+        for t in range(n) for q in range(n) if t != q and confusion[t, q])
+    return describe(fig, _("{title}, {count} images: {correct} on the diagonal, predicted right; mistakes: "
+                           "{mistakes}.").format(title=title or _("Confusion matrix"), count=true.size,
+                                                 correct=int(np.trace(confusion)), mistakes=mistakes or _("none")))
 
 
 def show_class_probabilities(image, probabilities, class_names, title, xlabel=None, caption=None):
@@ -494,7 +643,10 @@ def show_class_probabilities(image, probabilities, class_names, title, xlabel=No
                     fontsize=10)
     fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return describe(fig, _("{title}: the image the model saw, and its predicted probability of each class ({values}); "
+                           "the highest is {name}.").format(
+        title=title, name=class_names[best],
+        values=", ".join(f"{name}: {value:.2f}" for name, value in zip(class_names, probabilities))))
 
 
 def _block_of(name):
@@ -542,7 +694,10 @@ def plot_learning_rate(schedule, n_steps, title):
     ax.set_title(title)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    return fig
+    rates = [float(schedule(step)) for step in (0, n_steps // 2, n_steps)]
+    return describe(fig, _("{title}: the learning rate at each of {steps} training steps: {first:g} at the first, "
+                           "{middle:g} half-way, {last:g} at the last.").format(
+        title=title, steps=n_steps, first=rates[0], middle=rates[1], last=rates[2]))
 
 
 def block_overview_graph(model, dpi=80):
@@ -591,11 +746,9 @@ def show_block_overview(model, to_file=None, width=None, dpi=80):
     model -- a ResNet built with the course's layer names (res2a_branch2a, bn2a_branch1, avg_pool, ...)
     to_file -- where to write the PNG (default: output/<model.name>_overview.png)
     Convolutional blocks (with a projection shortcut) are drawn orange, identity blocks white
-    (``block_overview_graph``). Returns an IPython.display.Image. Raises GraphvizMissingError when Graphviz is
+    (``block_overview_graph``). Returns a Picture (the PNG with its description). Raises GraphvizMissingError when Graphviz is
     missing.
     """
-    from IPython.display import Image
-
     from helpers.session import output_path
 
     check_graphviz()
@@ -604,7 +757,11 @@ def show_block_overview(model, to_file=None, width=None, dpi=80):
     to_file.write_bytes(graph.create_png())
     _require_png(to_file)
     _shrink_png(to_file)
-    return Image(filename=str(to_file), width=width)
+    parts = "; ".join(str(node.get_label()).strip("\"") for node in graph.get_nodes()
+                      if node.get_name() not in ("node", "edge"))
+    return Picture(to_file, _("Map of {name}, one box per part, in order, each with its output shape: {parts}.")
+                   .format(name=model.name, parts=parts), width)
 
 
 use_language_fonts()  # a translated edition's figures draw its letters from the start
+_show_as_html()  # figures carry their descriptions from the first one on

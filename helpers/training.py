@@ -1,5 +1,6 @@
-"""Training helpers: the training set as a tf.data pipeline, the optimizer's variables created before ``fit``, and
-BatchNormalization's moving averages brought up to date after a short training (notebooks 04 and 07).
+"""Training helpers that run on every Keras backend (TensorFlow, JAX, PyTorch): the training set in shuffled batches,
+the optimizer's variables created before ``fit``, gradients, and BatchNormalization's moving averages brought up to
+date after a short training (notebooks 04 and 07).
 
 During training every BatchNormalization normalises with the statistics of the current batch and keeps
 moving averages of them (momentum 0.99) for ``evaluate`` and ``predict``. After a few hundred steps those
@@ -8,48 +9,99 @@ averages still hold part of their starting values and of the statistics of early
 the statistics of the training images under the final weights ("precise BatchNorm": Wu and Johnson,
 *Rethinking "Batch" in BatchNorm*, 2021). No weight changes, and no test image is used.
 """
+import math
+
 import keras
 import numpy as np
 
 from helpers.i18n import _
 
 
-def shuffled_batches(X, Y, batch_size, seed=0, mirror=False):
-    """The training set in batches, reshuffled every epoch, as a tf.data pipeline for ``fit``, without
-    tf.data's autotuning.
+class ShuffledBatches(keras.utils.PyDataset):
+    """The training set in batches for ``fit``, in a new order every epoch, from a seed: NumPy arrays, so the same
+    on every backend.
 
     X, Y       -- the training images and labels (arrays with one row per example)
     batch_size -- examples per batch (the last batch of an epoch may be smaller, as with fit(X, Y))
-    seed       -- the shuffles' seed: the same seed gives the same order of batches
-    mirror     -- also mirror each image left-right with probability 1/2, drawn anew every epoch (seeded): a
+    seed       -- the same seed gives the same batches, epoch after epoch
+    mirror     -- also mirror each image left-right with probability 1/2, drawn anew every epoch: a
                   label-preserving change for hands, which appear as left and right hands in SIGNS
-    ``fit(X, Y, batch_size=...)`` builds a pipeline like this one itself, with autotuning on; at the start of
-    every epoch it deletes the previous epoch's iterator, which waits for the autotuning thread to stop, and on
-    two cores some epochs took twice as long. Pass the pipeline to ``fit`` instead of X and Y:
-    ``model.fit(shuffled_batches(X, Y, 32), epochs=..., shuffle=False)`` (``shuffle=False`` because the pipeline
-    shuffles; fit would only warn).
+    Pass it to ``fit`` instead of X and Y: ``model.fit(ShuffledBatches(X, Y, 32), epochs=...)``.
     """
-    import tensorflow as tf
 
-    X, Y = np.asarray(X, dtype="float32"), np.asarray(Y, dtype="float32")
-    if len(X) != len(Y):
-        raise ValueError(_("X has {m_X} examples and Y {m_Y}: they must have one row per example each.").format(
-            m_X=len(X), m_Y=len(Y)))
-    options = tf.data.Options()
-    options.autotune.enabled = False
-    batches = (tf.data.Dataset.from_tensor_slices((X, Y))
-               .shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
-               .batch(batch_size))
-    if mirror:
-        # One generator for the whole run: its state goes on from epoch to epoch, so every epoch mirrors other
-        # images (a seeded random op inside map would start again, and mirror the same ones, every epoch).
-        generator = tf.random.Generator.from_seed(seed + 1)
+    def __init__(self, X, Y, batch_size, seed=0, mirror=False):
+        super().__init__()
+        self.X, self.Y = np.asarray(X, dtype="float32"), np.asarray(Y, dtype="float32")
+        if len(self.X) != len(self.Y):
+            raise ValueError(_("X has {m_X} examples and Y {m_Y}: they must have one row per example each.").format(
+                m_X=len(self.X), m_Y=len(self.Y)))
+        self.batch_size, self.mirror = int(batch_size), mirror
+        self.rng = np.random.default_rng(seed)
+        self.on_epoch_end()
 
-        def maybe_mirror(x, y):
-            coin = generator.uniform([tf.shape(x)[0], 1, 1, 1]) < 0.5
-            return tf.where(coin, tf.reverse(x, axis=[2]), x), y
-        batches = batches.map(maybe_mirror)
-    return batches.prefetch(1).with_options(options)
+    def __len__(self):
+        return math.ceil(len(self.X) / self.batch_size)
+
+    def __getitem__(self, index):
+        chosen = self.order[index * self.batch_size:(index + 1) * self.batch_size]
+        X = self.X[chosen]
+        if self.mirror:
+            X = np.where(self.flip[chosen][:, None, None, None], X[:, :, ::-1], X)
+        return X, self.Y[chosen]
+
+    def on_epoch_end(self):
+        """A new order, and new images to mirror, for the next epoch (fit calls it after each one)."""
+        self.order = self.rng.permutation(len(self.X))
+        self.flip = self.rng.random(len(self.X)) < 0.5
+
+
+def shuffled_batches(X, Y, batch_size, seed=0, mirror=False):
+    """``ShuffledBatches(X, Y, batch_size, seed, mirror)``: the training set in batches, reshuffled every epoch."""
+    return ShuffledBatches(X, Y, batch_size, seed=seed, mirror=mirror)
+
+
+def gradients(loss_of, variables=(), tensors=()):
+    """A loss and its gradient with respect to ``variables`` and ``tensors``, on whichever backend Keras runs on
+    (TensorFlow's GradientTape, JAX's grad, PyTorch's autograd).
+
+    loss_of   -- a function that takes the ``tensors`` (in order) and returns a scalar loss, computed with Keras
+                 layers and ``keras.ops``
+    variables -- Keras variables the loss depends on (a layer's ``kernel``, say)
+    tensors   -- arrays the loss is a function of (an input; a zero added to a layer's output gives that output's
+                 gradient)
+    Returns (the loss as a float, [the gradient of each variable, then of each tensor, as NumPy arrays]).
+    """
+    variables = list(variables)
+    tensors = [np.asarray(t, dtype="float32") for t in tensors]
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        tensors = [tf.constant(t) for t in tensors]
+        with tf.GradientTape() as tape:
+            tape.watch(tensors)
+            loss = loss_of(*tensors)
+        found = tape.gradient(loss, [v.value for v in variables] + tensors)
+    elif backend == "jax":
+        import jax
+
+        def pure(values, inputs):
+            with keras.StatelessScope(state_mapping=list(zip(variables, values))):
+                return loss_of(*inputs)
+        loss, (of_variables, of_tensors) = jax.value_and_grad(pure, argnums=(0, 1))(
+            [v.value for v in variables], tensors)
+        found = list(of_variables) + list(of_tensors)
+    elif backend == "torch":
+        import torch
+
+        tensors = [torch.tensor(t, requires_grad=True) for t in tensors]
+        loss = loss_of(*tensors)
+        found = torch.autograd.grad(loss, [v.value for v in variables] + tensors, allow_unused=True)
+    else:
+        raise NotImplementedError(_("gradients() knows the TensorFlow, JAX and PyTorch backends, not {backend}.")
+                                  .format(backend=backend))
+    as_array = keras.ops.convert_to_numpy
+    return float(as_array(loss)), [None if g is None else as_array(g) for g in found]
 
 
 def create_training_variables(model, X, Y):
@@ -63,19 +115,22 @@ def create_training_variables(model, X, Y):
     them. For ResNet50 that second tracing is about half of the first step's 25 s. This function creates
     them beforehand, the way ``fit`` does under a distribution strategy: one inference-mode forward pass on
     two examples (no weight and no BatchNormalization statistic changes), the loss and the metrics on it,
-    Adam's ``build``; the metrics are then reset, so the training logs are the same as without it.
+    Adam's ``build``; the metrics are then reset, so the training logs are the same as without it. JAX and
+    PyTorch trace nothing twice: there only Adam's variables are created (an early ``compute_loss`` would change
+    what ``fit`` then computes on JAX, in Keras 3.15).
     Returns the number of optimizer variables.
     Raises ValueError if the model is not compiled.
     """
     if not getattr(model, "compiled", False) or model.optimizer is None:
         raise ValueError(_("Model {name!r} is not compiled: call model.compile(...) before "
                            "create_training_variables(model, X, Y).").format(name=model.name))
-    X, Y = X[:2], Y[:2]
-    Y_pred = model(X, training=False)
-    model.compute_loss(x=X, y=Y, y_pred=Y_pred)
-    model.compute_metrics(X, Y, Y_pred, sample_weight=None)
+    if keras.backend.backend() == "tensorflow":
+        X, Y = X[:2], Y[:2]
+        Y_pred = model(X, training=False)
+        model.compute_loss(x=X, y=Y, y_pred=Y_pred)
+        model.compute_metrics(X, Y, Y_pred, sample_weight=None)
+        model.reset_metrics()
     model.optimizer.build(model.trainable_variables)
-    model.reset_metrics()
     return len(model.optimizer.variables)
 
 
@@ -93,13 +148,14 @@ def batchnorm_layers(model):
 def recompute_batchnorm_statistics(model, X, batch_size=None):
     """Set every BatchNormalization's moving mean and variance to the statistics of the images X.
 
-    model      -- a built Keras model
+    model      -- a built functional (or Sequential) Keras model
     X          -- training images, array (m, n_H, n_W, n_C), as the model receives them (e.g. X_train)
     batch_size -- None: X passes as one batch (exact statistics). An int: X passes in batches of that size
                   and the per-batch means and variances are averaged (for an X too large for memory);
                   the variance then leaves out how the batch means differ, a small underestimate.
-    With the momentum set to 0 for the call, a training-mode forward pass writes the batch's statistics
-    into the moving averages; the momentum is restored afterwards. Trainable weights do not change.
+    One training-mode forward pass per batch, as ``fit`` makes it, gives the input of every BatchNormalization;
+    their mean and variance per channel (over every axis but the layer's own, as the layer computes them) become
+    the moving averages. Nothing else changes: no weight, and not the layers' momentum.
     Returns the number of BatchNormalization layers updated.
     Raises ValueError if the model has no BatchNormalization or X is empty.
     """
@@ -112,24 +168,20 @@ def recompute_batchnorm_statistics(model, X, batch_size=None):
         raise ValueError(_("X is empty: pass the training images, e.g. recompute_batchnorm_statistics(model, "
                            "X_train)."))
     batch_size = len(X) if batch_size is None else int(batch_size)
-    momenta = [layer.momentum for layer in layers]
-    sums = [[np.zeros(layer.moving_mean.shape), np.zeros(layer.moving_variance.shape)] for layer in layers]
+    entry = model.inputs[0] if len(model.inputs) == 1 else model.inputs
+    inputs_of = keras.Model(entry, [layer.input for layer in layers])  # what each layer receives
+    sums = [[0.0, 0.0] for _ in layers]
     n_batches = 0
-    try:
-        for layer in layers:
-            layer.momentum = 0.0  # moving average = 0 x old value + 1 x this batch's statistic
-        for start in range(0, len(X), batch_size):
-            model(X[start:start + batch_size], training=True)  # one forward pass: updates the averages only
-            for total, layer in zip(sums, layers):
-                total[0] += np.asarray(layer.moving_mean)
-                total[1] += np.asarray(layer.moving_variance)
-            n_batches += 1
-    finally:
-        for layer, momentum in zip(layers, momenta):
-            layer.momentum = momentum
-    if n_batches > 1:
-        for (mean, variance), layer in zip(sums, layers):
-            layer.moving_mean.assign(mean / n_batches)
-            layer.moving_variance.assign(variance / n_batches)
+    for start in range(0, len(X), batch_size):
+        received = inputs_of(X[start:start + batch_size], training=True)
+        received = received if len(layers) > 1 else [received]
+        for total, layer, values in zip(sums, layers, received):
+            values = keras.ops.convert_to_numpy(values).astype(np.float64)
+            axes = tuple(a for a in range(values.ndim) if a != layer.axis % values.ndim)
+            total[0] = total[0] + values.mean(axis=axes)
+            total[1] = total[1] + values.var(axis=axes)
+        n_batches += 1
+    for (mean, variance), layer in zip(sums, layers):
+        layer.moving_mean.assign((mean / n_batches).astype("float32"))
+        layer.moving_variance.assign((variance / n_batches).astype("float32"))
     return len(layers)
-

@@ -9,6 +9,9 @@ and that search finds a lesson. Screenshots of the home page and lesson 05 go to
 
 Every translated edition (html/<lang>/, one per language of locale/) passes the same test, and more: its pages say
 lang="<lang>" and are written in the language, and every page of every edition links to the same page in the others.
+
+Accessibility (WCAG 2.1 AA): axe-core, pinned in tests/a11y/package.json and installed by `make browser`, runs on every
+page of every edition in the light and the dark colour theme, with its WCAG 2.0 and 2.1 A and AA rules: no violation.
 """
 import functools
 import json
@@ -105,6 +108,7 @@ PAGE_FACTS = """
 def stored_images(stem):
     nb = json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
     return sum(any(kind.startswith("image/") for kind in output.get("data", {}))
+               or '<img src="data:image/' in "".join(output.get("data", {}).get("text/html", ""))
                for cell in nb["cells"] for output in cell.get("outputs", []))
 
 
@@ -189,3 +193,42 @@ def test_search_finds_a_lesson(site, browser, lang, word):
         "return [...document.querySelectorAll('#search-results li a')].map(a => a.href)"), 30, "search results")
     found = [url.split("?")[0].split("#")[0] for url in results]
     assert f"{site}/{EDITIONS[lang]}notebooks/05_identity_block.html" in found, found
+
+
+AXE = ROOT / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(driver):
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page in ``driver``: [(rule, impact, where, why)]."""
+    if not driver.execute_script("return !!window.axe"):
+        driver.execute_script(AXE.read_text(encoding="utf-8"))
+    driver.set_script_timeout(120)
+    result = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})
+           .then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.slice(0, 3).map(n => n.target.join(' ')),
+                                                 v.nodes.slice(0, 1).map(n => n.failureSummary).join('')])))
+           .catch(e => done([['axe-error', 'critical', [], String(e)]]));""", WCAG)
+    return [tuple(v) for v in result]
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_every_page_meets_wcag_2_1_aa_in_both_themes(site, browser, lang):
+    assert AXE.is_file(), "axe-core is missing: make browser installs it (npm ci in tests/a11y)"
+    found = {}
+    for page in PAGES:
+        load(browser, f"{site}/{EDITIONS[lang]}{page}")
+        # the theme fades its colours in when they change: axe must see them settled, so no transitions here
+        browser.execute_script("const s = document.createElement('style'); s.textContent = "
+                               "'*, *::before, *::after { transition: none !important; }'; document.head.append(s);")
+        for theme in ("light", "dark"):
+            browser.execute_script(
+                "document.documentElement.dataset.theme = arguments[0]; document.documentElement.dataset.mode = "
+                "arguments[0];", theme)
+            violations = axe_violations(browser)
+            if violations:
+                found[f"{EDITIONS[lang]}{page} ({theme})"] = violations
+    assert not found, "WCAG 2.1 AA violations (axe-core):\n" + "\n".join(
+        f"{where}: {rule} [{impact}] at {targets}: {why[:300]}" for where, violations in found.items()
+        for rule, impact, targets, why in violations)

@@ -74,13 +74,16 @@ def test_representative_submissions_are_graded_and_get_feedback(course, assignme
     assert len(students) == 2 + len(by_name)  # solution, untouched, one slip per exercise
     grades, seconds = classroom.grade(course, assignment, students)
     print(f"\n{assignment}: {len(students)} submissions autograded by nbgrader in {seconds:.0f} s "
-          f"({seconds / len(students):.1f} s each)")
+          f"({seconds / len(students):.1f} s each)")  # reported, not asserted: make class times a class of 30
     points = {grade_id: points for exercise in by_name.values() for grade_id, points, _ in exercise.checks}
     for student, variants in students:
         expected = {grade_id: (points[grade_id] if variants[exercise.name] == "solution" else 0)
                     for exercise in by_name.values() for grade_id, _, _ in exercise.checks}
         assert grades[student] == expected, f"{student} {variants}: graded {grades[student]}"
         text = feedback_text(course, assignment, student)
+        # the feedback shows a failed check's message, never a traceback through the helpers' code (a traceback of
+        # the student's own code, when a later cell calls their unwritten function, shows their cell's lines)
+        assert not re.search(r"helpers[/\\]\w+\.py", text), (student, text)
         for name, variant in variants.items():
             if variant == "untouched":
                 assert f"CheckFailed: {name} is not written yet" in text, (student, name)

@@ -29,7 +29,7 @@ def test_this_setup_passes_every_check():
     result = run_doctor()
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert lines[-1].startswith("All 8 checks passed"), result.stdout
+    assert lines[-1].startswith("All 9 checks passed"), result.stdout
     assert not any(line.startswith("PROBLEM") for line in lines)
     for check in ("Python", "TensorFlow", "Keras", "Graphviz", "data folder", "Happy House", "SIGNS", "kernel"):
         assert any(line.startswith(f"ok      {check}:") for line in lines), check
@@ -41,7 +41,7 @@ def test_exit_status_is_1_and_the_fix_is_printed_when_the_datasets_are_missing(t
     assert result.returncode == 1
     assert "PROBLEM Happy House: offline stand-ins: missing train_happy.h5, test_happy.h5" in result.stdout
     assert "fix: run `python -m helpers.datasets`" in result.stdout
-    assert result.stdout.splitlines()[-1] == "2 of 8 checks found a problem: see the fixes above."
+    assert result.stdout.splitlines()[-1] == "2 of 9 checks found a problem: see the fixes above."
 
 
 def test_python_other_than_3_11():
@@ -68,7 +68,7 @@ def test_other_versions_are_a_problem_in_the_course_env_only():
 
 
 def test_locked_versions_are_read_from_the_lock():
-    assert session.locked_versions(ROOT) == {"tensorflow": "2.21.0", "keras": "3.15.1"}
+    assert session.locked_versions(ROOT) == {"tensorflow": "2.21.0", "keras": "3.15.1", "jax": "0.10.2", "torch": "2.13.0"}
 
 
 def fake_dot(folder, script):
@@ -164,3 +164,23 @@ def test_report_prints_only_problems_when_not_verbose():
     assert not doctor.report([good, bad], verbose=False, out=lines.append)
     assert lines == ["PROBLEM Graphviz: `dot` is not on the PATH", "        fix: brew install graphviz",
                      "1 of 2 checks found a problem: see the fixes above."]
+
+
+def test_the_backend_and_its_accelerators_are_reported_with_a_fix():
+    from helpers import doctor
+
+    os.environ["KERAS_BACKEND"] = "jax"
+    try:
+        findings = doctor.check_versions(found={"jax": "0.9.0", "keras": "3.15.1"},
+                                         pinned={"jax": "0.10.2", "keras": "3.15.1"}, in_course_env=True)
+        assert [f.check for f in findings] == ["JAX", "Keras"]
+        assert not findings[0].ok and "requirements-jax.lock pins 0.10.2" in findings[0].found
+        assert "make lab BACKEND=jax" in findings[0].fix
+        missing = doctor.check_versions(found={"keras": "3.15.1"}, pinned={}, in_course_env=True)[0]
+        assert not missing.ok and "make lab BACKEND=jax" in missing.fix
+    finally:
+        os.environ.pop("KERAS_BACKEND")
+    gpu_unused = doctor.check_accelerators("torch", seen=[], gpu_present=True)
+    assert not gpu_unused.ok and "PyTorch sees none" in gpu_unused.found and "GPU build" in gpu_unused.fix
+    assert doctor.check_accelerators("torch", seen=["CUDA GPU: NVIDIA H200"], gpu_present=True).ok
+    assert doctor.check_accelerators("jax", seen=[], gpu_present=False).ok

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import keras
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -29,13 +30,43 @@ FIGURE_FUNCTIONS = {"show_model", "model_to_dot", "show_block_overview", "show_i
                     "show_class_probabilities", "plot_learning_rate"}
 
 
+IMG = re.compile(r'<img src="data:(image/[a-z]+);base64,[^"]*" alt="([^"]*)"')
+
+
 def figure_cells():
     for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         for cell in json.loads(path.read_text())["cells"]:
             images = [output for output in cell.get("outputs", [])
-                      if any(kind.startswith("image/") for kind in output.get("data", {}))]
+                      if any(kind.startswith("image/") for kind in output.get("data", {}))
+                      or IMG.search("".join(output.get("data", {}).get("text/html", "")))]
             if images:
                 yield path.name, cell.get("id"), "".join(cell["source"])
+
+
+def stored_pictures():
+    """(notebook, cell id, output) of every output with a picture, in every lesson of every edition."""
+    for path in sorted(ROOT.glob("notebooks/[0-9][0-9]_*.ipynb")) + sorted(ROOT.glob("*/notebooks/[0-9][0-9]_*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if any(kind.startswith("image/") for kind in data) or "<img" in "".join(data.get("text/html", "")):
+                    yield path.relative_to(ROOT), cell.get("id"), output
+
+
+def test_every_stored_figure_has_a_description_of_what_it_shows():
+    """A screen reader reads a figure's alt text: every picture a lesson stores is an <img> with a description made
+    from its data (not a file name, not "Figure 1"), in the output's metadata too."""
+    found = list(stored_pictures())
+    assert len(found) >= 25
+    for where, cell_id, output in found:
+        data = output["data"]
+        assert not any(kind.startswith("image/") for kind in data), f"{where} {cell_id}: a picture without a description"
+        html = "".join(data["text/html"])
+        match = IMG.search(html)
+        assert match, f"{where} {cell_id}: {html[:200]}"
+        alt = match.group(2)
+        assert len(alt.split()) >= 8 and not re.search(r"\.(png|jpe?g)\b|^Figure \d", alt), f"{where} {cell_id}: {alt}"
+        assert output["metadata"]["text/html"]["alt"] == __import__("html").unescape(alt)
 
 
 def test_every_figure_in_the_notebooks_comes_from_a_tested_function():
@@ -67,7 +98,7 @@ def test_the_identity_blocks_diagram_has_its_skip_connection(tmp_path):
     assert ("block_input", "res2a_branch2a") in edges and ("bn2a_branch2c", add) in edges
     assert diagrams.check_diagram(dot, model) == len(model.layers) - 1 + 1  # a chain, plus the shortcut
     image = plots.show_model(model, to_file=tmp_path / "identity.png")
-    assert Path(image.filename).read_bytes()[:8] == plots.PNG_SIGNATURE
+    assert image.path.read_bytes()[:8] == plots.PNG_SIGNATURE
 
 
 def test_the_convolutional_blocks_diagram_has_its_projection_shortcut():
@@ -312,3 +343,33 @@ def test_plot_learning_rate_plots_the_schedule_at_every_step():
     np.testing.assert_allclose(line.get_ydata(), [float(schedule(step)) for step in range(11)])
     assert line.get_ydata()[0] == pytest.approx(1e-3) and line.get_ydata()[-1] == pytest.approx(0, abs=1e-12)
     assert texts(fig)["titles"] == ["cosine"] and texts(fig)["xlabels"] == ["training step"]
+
+
+def test_each_figure_is_described_from_its_data():
+    logs = {"loss": [0.9, 0.5, 0.3], "accuracy": [0.5, 0.8, 0.9]}
+    assert "from 0.50 to 0.90" in plots.plot_history(logs, title="curves").description
+    fig = plots.plot_confusion_matrix([0, 1, 2, 2, 1, 0], [0, 2, 2, 2, 1, 1], class_names=["a", "b", "c"])
+    assert "4 on the diagonal" in fig.description and "true b predicted as c: 1" in fig.description
+    fig = plots.show_prediction(np.zeros((4, 4, 3)), 0.8)
+    assert "0.80" in fig.description and "smiling" in fig.description
+    fig = plots.plot_learning_rate(lambda step: 1e-3 * (1 - step / 10), 10, title="lr")
+    assert "0.001 at the first" in fig.description and "0 at the last" in fig.description
+    fig = plots.plot_degradation({("plain", 8): {0: [1.0, 0.5]}, ("residual", 8): {0: [1.0, 0.25]}}, title="d")
+    assert "plain-8 ends at 0.50" in fig.description and "residual-8 ends at 0.25" in fig.description
+    bare = plt.figure()
+    bare.gca().plot([1, 2])
+    bare.gca().set_title("two points")
+    assert "two points" in plots.figure_html(bare)[1]["alt"]
+
+
+def test_a_diagram_is_described_with_its_layers_and_where_paths_join(tmp_path):
+    picture = plots.show_model(block_model("identity"), to_file=tmp_path / "block.png")
+    html, metadata = picture._repr_html_()
+    assert 'alt="Diagram of the model identity_block, 11 layers' in html and metadata["alt"] in html
+    assert re.search(r"Where paths join: Add add(_\d+)? joins bn2a_branch2c \+ block_input\.", metadata["alt"])
+
+
+def test_lines_are_told_apart_by_more_than_colour():
+    fig = plots.plot_history({"loss": [1, 0.5], "val_loss": [1.2, 0.7]}, metrics=("loss",))
+    training, test = fig.axes[0].get_lines()
+    assert (training.get_marker(), training.get_linestyle()) != (test.get_marker(), test.get_linestyle())

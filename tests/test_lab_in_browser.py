@@ -238,3 +238,38 @@ def test_the_korean_workbook_speaks_korean(korean_server, browser, screenshots):
     printed = ["".join(o.get("text", "") for o in cell.outputs) for cell in checks]
     assert checks and all(hangul.search(text) and "is not written yet" not in text for text in printed), printed
     screenshot_output(browser, "convolutional_block", screenshots / "ko_06_check.png")
+
+
+def test_hints_open_from_the_keyboard_and_every_figure_is_described(server, browser, screenshots):
+    """A keyboard user opens a hint with Tab and Enter (a <details> summary, focusable), and a screen reader reads
+    every figure's alt text, in the workbook as the learner's Run All left it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    open_notebook(browser, server, "05_identity_block.ipynb")  # run in full by the test above
+    # JupyterLab draws only the cells in view: scroll through the notebook and collect every figure on the way
+    shown = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the open tab (00's panel is there too, hidden)
+    panel = browser.find_element(By.CSS_SELECTOR, f"{shown} .jp-WindowedPanel-outer")
+    wait_for(lambda: browser.execute_script("return arguments[0].scrollHeight", panel) > 3000, 60, "the notebook")
+    described = {}
+    for _ in range(400):
+        for image in browser.find_elements(By.CSS_SELECTOR, f"{shown} .jp-OutputArea-output img"):
+            described[image.get_attribute("src")[-64:]] = image.get_attribute("alt")
+        if browser.execute_script("const p = arguments[0]; p.scrollBy(0, 500); "
+                                  "return p.scrollTop + p.clientHeight >= p.scrollHeight - 2;", panel):
+            break
+        time.sleep(0.05)
+    assert described, "the figures of 05 were not found"
+    assert all(len((alt or "").split()) >= 8 for alt in described.values()), described
+    browser.execute_script("arguments[0].scrollTop = 0", panel)
+    summary = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, f"{shown} .jp-RenderedMarkdown details > summary"),
+                       30, "a hint")[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+    browser.execute_script("arguments[0].focus()", summary)
+    assert browser.switch_to.active_element == summary, "a hint's summary takes the keyboard focus"
+    summary.send_keys(Keys.ENTER)
+    details = summary.find_element(By.XPATH, "..")
+    wait_for(lambda: details.get_attribute("open") is not None, 10, "the hint to open with Enter")
+    browser.save_screenshot(str(screenshots / "05_hint_opened_from_the_keyboard.png"))
+    summary.send_keys(Keys.SPACE)
+    wait_for(lambda: details.get_attribute("open") is None, 10, "the hint to close with Space")

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 import pytest
+from keras.ops import convert_to_numpy
 
 EPS = 1e-3  # Keras' BatchNormalization epsilon (the course keeps the default)
 c = 1 / math.sqrt(1 + EPS)  # a fresh BatchNormalization with training=False multiplies by c
@@ -66,7 +67,7 @@ def test_identity_block_training_false_by_hand(blocks, implementation):
     X = uniform_batch(-1, 1, 3)  # the course's test input: three 4x4x3 images of -1, 1 and 3
     A = identity_block(X, f=2, filters=[4, 4, 3], initializer=ones, training=False)
     assert tuple(A.shape) == (3, 4, 4, 3)
-    A = np.asarray(A)
+    A = convert_to_numpy(A)
     # An image of value x > 0:
     #   CONV 1x1 (4 filters): 3 channels summed -> 3x;  BN -> 3x c;  ReLU keeps it.
     #   CONV 2x2 'same' (4 filters): TensorFlow pads one row below and one column to the right, so
@@ -93,7 +94,7 @@ def test_identity_block_training_true_by_hand(blocks, implementation, k):
     identity_block = blocks[implementation][0]
     # Two images, of -k and +k; f=1 keeps every pixel equal, so each BN sees two groups of equal size.
     X = uniform_batch(-k, k)
-    A = np.asarray(identity_block(X, f=1, filters=[4, 4, 3], initializer=ones, training=True))
+    A = convert_to_numpy(identity_block(X, f=1, filters=[4, 4, 3], initializer=ones, training=True))
     #   CONV 1x1: -3k, +3k.  BN (batch mean 0, variance 9k^2): -n(3k), +n(3k).  ReLU: 0, a1 = n(3k).
     #   CONV 1x1 (f=1, 4 channels summed): 0, 4 a1 -> mean 2 a1, half-distance 2 a1.  BN, ReLU: 0, a2 = n(2 a1).
     #   CONV 1x1: 0, 4 a2.  BN: -a3, +a3 with a3 = n(2 a2), about 1.
@@ -114,7 +115,7 @@ def test_convolutional_block_training_false_by_hand(blocks, implementation):
     X = uniform_batch(-1, 1, 3)
     A = convolutional_block(X, f=2, filters=[2, 4, 6], s=2, initializer=ones, training=False)
     assert tuple(A.shape) == (3, 2, 2, 6)  # stride 2 halves 4x4; F3 = 6 channels
-    A = np.asarray(A)
+    A = convert_to_numpy(A)
     # An image of value x > 0:
     #   CONV 1x1 stride 2 (2 filters): 2x2 pixels of 3x;  BN -> 3x c;  ReLU.
     #   CONV 2x2 'same' (4 filters) on 2x2: pixel (0, 0) sees 4 pixels x 2 channels = 8 terms -> 24x c,
@@ -134,7 +135,7 @@ def test_convolutional_block_training_false_by_hand(blocks, implementation):
 def test_convolutional_block_training_true_by_hand(blocks, implementation):
     convolutional_block = blocks[implementation][1]
     X = uniform_batch(-1, 1)
-    A = np.asarray(convolutional_block(X, f=1, filters=[2, 4, 6], s=2, initializer=ones, training=True))
+    A = convert_to_numpy(convolutional_block(X, f=1, filters=[2, 4, 6], s=2, initializer=ones, training=True))
     assert A.shape == (2, 2, 2, 6)
     #   Main path: CONV 1x1/2 (2 filters): -3, +3.  BN, ReLU: 0, a1 = n(3).
     #     CONV 1x1 (4 filters, 2 channels summed): 0, 2 a1 -> half-distance a1.  BN, ReLU: 0, a2 = n(a1).
@@ -184,7 +185,7 @@ def test_identity_block_with_known_statistics_in_a_model(keras, blocks, implemen
         np.testing.assert_allclose(predicted[0, :, :, channel], expected, rtol=1e-5)
     # training=True: one image of equal pixels has, in every channel of every layer, zero variance:
     # every BN outputs beta = 0, the main path is 0, and the block returns ReLU(0 + x) = x = 1.
-    np.testing.assert_allclose(np.asarray(model(X, training=True)), 1.0, atol=1e-6)
+    np.testing.assert_allclose(convert_to_numpy(model(X, training=True)), 1.0, atol=1e-6)
 
 
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
@@ -214,7 +215,7 @@ def test_training_argument_reaches_every_batchnorm(keras):
         # None is not passed on at all: an explicit training=None stops the layer (and every later one) from
         # following model(X, training=True) in keras-nightly 3.16 (helpers.models._batch_norm).
         assert calls == ["not passed" if training is None else training] * 3
-        results[training] = np.asarray(model(X))[1, 0, 0, 0]
+        results[training] = convert_to_numpy(model(X))[1, 0, 0, 0]
     # None and False: a plain call uses the fresh moving averages (BN multiplies by c). For the image of 1,
     # with f=1 every pixel is alike: CONV 3 -> 3c, CONV (4 channels) 12c -> 12c^2, CONV 48c^2 -> 48c^3,
     # plus the shortcut 1. True: the batch's statistics, as in test_identity_block_training_true_by_hand.
@@ -352,7 +353,7 @@ def test_show_block_overview_draws_a_png_and_refuses_a_model_without_blocks(kera
     from helpers.plots import show_block_overview
 
     image = show_block_overview(models.ResNet50(), to_file=tmp_path / "map.png")
-    assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert image.path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and "block 5c" in image.description
     with Image.open(tmp_path / "map.png") as drawn:
         assert drawn.height > 1.5 * drawn.width > 0  # one box per part, one above the other
     with pytest.raises(ValueError, match="no layers named like the course's ResNet blocks"):

@@ -72,7 +72,8 @@ def tiny_model():
 
 def test_show_model_returns_a_real_png(tmp_path):
     image = plots.show_model(tiny_model(), to_file=tmp_path / "tiny.png")
-    assert image.data[:8] == b"\x89PNG\r\n\x1a\n" and len(image.data) > 1000
+    data = image.path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 1000 and "Dense" in image.description
 
 
 def test_show_model_writes_into_the_output_folder_by_default(tmp_path, monkeypatch):
@@ -119,8 +120,11 @@ def test_photo_grids_are_shown_as_jpeg_in_jupyter(monkeypatch):
     assert shown == [] and plt.fignum_exists(fig.number)  # outside Jupyter: an ordinary figure
     monkeypatch.setattr(matplotlib, "get_backend", lambda: "module://matplotlib_inline.backend_inline")
     fig = plots.show_images(images, [0, 1, 0, 1], n_rows=1, n_cols=4)
-    assert len(shown) == 1 and shown[0].format == "jpeg" and shown[0].data[:2] == b"\xff\xd8"
-    assert not plt.fignum_exists(fig.number)  # closed, so Jupyter does not show it a second time as PNG
+    assert len(shown) == 1 and shown[0] is fig and fig.image_format == "jpeg"
+    html, metadata = plots.figure_html(fig)  # what Jupyter shows: an <img> of the JPEG, with its description
+    assert html.startswith('<img src="data:image/jpeg;base64,/9j/') and 'alt="Images: 4 images' in html
+    assert metadata["alt"].startswith("Images: 4 images, labelled 0, 1, 0, 1")
+    assert not plt.fignum_exists(fig.number)  # closed, so Jupyter does not show it a second time
     plt.close("all")
 
 

@@ -176,13 +176,21 @@ def _glossaries():
     return [(language, row) for language in LANGUAGES for row in language.glossary()]
 
 
+def _texts(language, translated_only=True):
+    """(where, English, translation) of every text a learner reads: prose, the comments and strings of code cells
+    (the code itself is not text), and the helpers' messages."""
+    code = [(where, " ".join(translations.code_texts(en)), " ".join(translations.code_texts(tr)))
+            for where, en, tr in _entries(language, code=True)]
+    helpers_po = load(language.helpers_catalog, language.code)
+    return list(_entries(language)) + code + [(f"helpers.po:{m.id[:30]}", m.id, m.string) for m in helpers_po
+                                              if m.id and (m.string or not translated_only)]
+
+
 @pytest.mark.parametrize("language, row", [(language, row) for language, row in _glossaries() if row["match"]],
                          ids=lambda value: value.code if isinstance(value, Language) else value["english"])
 def test_translations_use_the_glossary_terms(language, row):
     title = re.compile(r"\*[A-Z][^*\n]+\*")  # a paper's or a course's title, in italics: not translated
-    helpers_po = load(language.helpers_catalog, language.code)
-    texts = list(_entries(language)) + [(f"helpers.po:{m.id[:30]}", m.id, m.string) for m in helpers_po
-                                        if m.id and m.string]
+    texts = _texts(language)
     missing = [where for where, en, tr in texts if re.search(row["match"], title.sub("", CODE_SPAN.sub("", en)), re.I)
                and row["translation"] not in re.sub(r"\s+", " ", tr)]
     assert not missing, f"these translate {row['english']!r} without {row['translation']!r}: {missing}"
@@ -190,8 +198,7 @@ def test_translations_use_the_glossary_terms(language, row):
 
 @pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
 def test_translations_avoid_other_words_for_the_glossary_terms(language):
-    helpers_po = load(language.helpers_catalog, language.code)
-    texts = list(_entries(language)) + [(f"helpers.po:{m.id[:30]}", m.id, m.string) for m in helpers_po if m.id]
+    texts = _texts(language, translated_only=False)
     avoided = [(word.strip(), row["translation"]) for row in language.glossary() for word in row["avoid"].split(",")
                if word.strip()]
     found = [(where, word, instead) for where, _, tr in texts for word, instead in avoided if word in tr]
