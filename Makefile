@@ -14,7 +14,7 @@ LAB_ARGS ?=
 PYTEST_ARGS ?=
 
 .PHONY: lab refresh translated translations test class backends backend-jax backend-torch profile canary doctor classroom book \
-	bench setup graphviz browser \
+	bench setup graphviz fonts browser \
 	data notebooks lock clean
 
 # JupyterLab opens at the top of the project: workbook/ (your copies, made the first time and never overwritten
@@ -56,7 +56,7 @@ test: setup browser translated backend-jax backend-torch
 # A class of 30 per assignment graded by nbgrader, with the time per submission (the scheduled workflow runs it;
 # make test grades the representative submissions only).
 class: setup
-	$(PY) -m course classroom simulate --class-size 30
+	$(PY) -m course classroom simulate --class-size 30 --write
 
 # Every lesson on JAX and on PyTorch (CPU), without TensorFlow, compared with the TensorFlow edition (the scheduled
 # workflow runs it; make test runs lessons 05 and 06 on both).
@@ -95,7 +95,7 @@ canary: setup browser translated
 doctor: $(STAMP)
 	$(PY) -m helpers.doctor
 
-setup: $(STAMP) graphviz data
+setup: $(STAMP) graphviz fonts data
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (sudo apt-get install python3.11 python3.11-venv) or run make PYTHON=/path/to/python3.11"; exit 1; }
@@ -107,6 +107,9 @@ $(STAMP): requirements.lock pyproject.toml
 
 graphviz:
 	@sh scripts/ensure-graphviz.sh
+
+fonts:
+	@sh scripts/ensure-fonts.sh
 
 browser:
 	@sh scripts/ensure-browser.sh

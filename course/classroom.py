@@ -188,13 +188,42 @@ def simulate(course_dir, assignments=None, size=30, out=print):
     return results
 
 
+GRADING = "<!-- class:begin (python -m course classroom simulate --write) -->", "<!-- class:end -->"
+
+
+def grading_table(results):
+    """The measured grading times, and what 30 and 300 submissions take, as Markdown for CLASSROOM.md."""
+    from course.profile import machine
+
+    lines = [f"Measured by `make class` on {machine()}: nbgrader's autograde, one submission after another, for a "
+             "simulated class of each assignment (every slip a check names, untouched releases, solutions).", "",
+             "| assignment | submissions | autograde | per submission | 30 submissions | 300 submissions |",
+             "|---|---|---|---|---|---|"]
+    for assignment, (students, _, seconds) in results.items():
+        each = seconds / len(students)
+        lines.append(f"| `{assignment}` | {len(students)} | {seconds:.0f} s | {each:.1f} s | {30 * each / 60:.0f} min | "
+                     f"{300 * each / 60:.0f} min |")
+    total = sum(seconds / len(students) for students, _, seconds in results.values())
+    lines += ["", f"All assignments: {total:.0f} s per student, {300 * total / 3600:.1f} hours for 300 students on these "
+              "2 cores. Submissions are independent: n graders on n machines (or on 2n cores, one course folder each "
+              "with `--course-dir`) take 1/n of that time."]
+    return "\n".join(lines)
+
+
 def main(args):
     if args.command == "build":
         build(args.course_dir)
     else:
         import tempfile
         with tempfile.TemporaryDirectory() as folder:
-            simulate(Path(args.course_dir or folder), args.assignments, args.class_size)
+            results = simulate(Path(args.course_dir or folder), args.assignments, args.class_size)
+        if args.write:
+            guide = ROOT / "CLASSROOM.md"
+            text = guide.read_text(encoding="utf-8")
+            begin, end = GRADING
+            start, stop = text.index(begin) + len(begin), text.index(end)
+            guide.write_text(text[:start] + "\n" + grading_table(results) + "\n" + text[stop:], encoding="utf-8")
+            print("written into CLASSROOM.md")
     return 0
 
 
@@ -206,3 +235,4 @@ def add_arguments(parser):
     simulating.add_argument("--class-size", type=int, default=30)
     simulating.add_argument("--assignments", nargs="+", help="default: every assignment")
     simulating.add_argument("--course-dir", type=Path, help="default: a temporary folder")
+    simulating.add_argument("--write", action="store_true", help="put the times into CLASSROOM.md")

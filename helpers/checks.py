@@ -1,15 +1,13 @@
-"""Learner self-checks and the Keras-3 layer table.
+"""Learner self-checks, and the Keras-3 layer table.
 
-``layer_table(model)`` is the Keras-3 version of the course's ``summary()`` helper: one row per layer
-with its class, output shape, parameter count and the settings a learner can get wrong (padding,
-strides, activation, initializer, ...). ``compare_models(learner, reference)`` raises a
-``CheckFailed`` that points at the first layer that differs and how.
-
-Every check prints one line saying what it verified when all is well, and otherwise raises
-``CheckFailed`` with a message that says what was expected, what was found and what to do.
+``layer_table(model)`` lists every layer with its class, output shape, parameter count and the settings a learner can
+get wrong (padding, strides, activation, ...); ``compare_models(learner, reference)`` names the first layer that
+differs. Every check prints one line saying what it verified, or raises ``CheckFailed`` saying what was expected,
+what was found and what to do.
 """
 import functools
 import os
+import re
 import sysconfig
 import traceback
 
@@ -17,8 +15,7 @@ import numpy as np
 
 from helpers.i18n import N_, _
 
-# Settings worth comparing, per layer class: (config key, what to show)
-SETTINGS = {
+SETTINGS = {  # the settings compared, per layer class (keys of the layer's get_config())
     "Conv2D": ("filters", "kernel_size", "strides", "padding", "activation", "use_bias", "kernel_initializer"),
     "Dense": ("units", "activation", "kernel_initializer"),
     "BatchNormalization": ("axis", "momentum", "epsilon"),
@@ -29,7 +26,7 @@ SETTINGS = {
     "Dropout": ("rate",),
 }
 
-HINTS = {  # English; shown in the edition's language with _(HINTS[key])
+HINTS = {  # what to check when a setting differs (English; shown with _())
     "padding": N_("Check the padding: 'valid' adds no border; 'same' adds one so that the output has ceil(n / s) rows "
                   "and columns, the input's size when the stride is 1."),
     "strides": N_("Check the strides."),
@@ -49,7 +46,6 @@ class CheckFailed(AssertionError):
 
 
 def _not_written(name):
-    """The CheckFailed for an exercise whose stub still raises NotImplementedError."""
     return CheckFailed(_("{name} is not written yet: replace `raise NotImplementedError()` with your code.")
                        .format(name=name))
 
@@ -60,19 +56,17 @@ def expect(condition, fact, otherwise):
     condition -- bool, what the lesson expects to be true (e.g. a measured accuracy above a target)
     fact      -- the sentence to print when it holds, saying what was verified
     otherwise -- the message when it does not: what was found, and what to do
-    The lessons' measurements were made on TensorFlow, Keras' default backend. JAX and PyTorch draw other random
-    numbers from the same seeds (other starting weights, other shuffles), so a measured fact may not hold there:
-    on those backends a failed expectation says so and the notebook goes on. (The exercise checks hold everywhere.)
+    The lessons were measured on TensorFlow; JAX and PyTorch draw other random numbers from the same seeds, so there
+    a failed expectation is printed and the notebook goes on. (The exercise checks hold on every backend.)
     """
-    if not condition:
-        from helpers.session import BACKENDS, backend
-
-        if backend() == "tensorflow":
-            raise CheckFailed(otherwise)
-        print(_("On {backend} this run differs from the lesson's, measured on TensorFlow with other random "
-                "numbers: {otherwise}").format(backend=BACKENDS.get(backend(), (backend(),))[0], otherwise=otherwise))
+    if condition:
+        print(fact)
         return
-    print(fact)
+    from helpers.session import BACKENDS, backend
+    if backend() == "tensorflow":
+        raise CheckFailed(otherwise)
+    print(_("On {backend} this run differs from the lesson's, measured on TensorFlow with other random "
+            "numbers: {otherwise}").format(backend=BACKENDS.get(backend(), (backend(),))[0], otherwise=otherwise))
 
 
 def check_accuracy(accuracy, at_least, what, hint):
@@ -93,8 +87,7 @@ def check_param_counts(model, by_hand):
 
     model   -- a built Keras model
     by_hand -- dict: layer name -> the number of parameters you computed; layers not named must have 0
-    Also checks that the non-trainable count is the 2 x C moving means and variances of the
-    BatchNormalization layers. Raises CheckFailed naming the first layer whose count differs.
+    Also checks that the non-trainable parameters are the BatchNormalization layers' moving means and variances.
     """
     for layer in model.layers:
         if layer.name not in by_hand and layer.count_params():
@@ -115,7 +108,8 @@ def check_param_counts(model, by_hand):
                                                                                      found=found))
     total = sum(by_hand.values())
     non_trainable = count_params(model.non_trainable_weights)
-    moving = sum(2 * layer.moving_mean.shape[0] for layer in model.layers if type(layer).__name__ == "BatchNormalization")
+    moving = sum(2 * layer.moving_mean.shape[0] for layer in model.layers
+                 if type(layer).__name__ == "BatchNormalization")
     if non_trainable != moving:
         raise CheckFailed(_("The model has {non_trainable:,} non-trainable parameters, but its BatchNormalization "
                             "layers' moving means and variances make {moving:,}: is a layer frozen (trainable=False)?")
@@ -124,16 +118,17 @@ def check_param_counts(model, by_hand):
             "variances)").format(total=total, trainable=total - non_trainable, non_trainable=non_trainable))
 
 
+# ---- The layer table, and two models compared layer by layer -----------------------------------------
+
+
 def _describe(value):
-    """Settings as short, stable text (an initializer becomes its class name and seed)."""
+    """A setting as short, stable text (an initializer becomes its class name and seed)."""
     if isinstance(value, dict) and "class_name" in value:  # serialized initializer
         seed = value.get("config", {}).get("seed")
         return value["class_name"] + (f"(seed={seed})" if seed is not None else "")
     if isinstance(value, list):
         return tuple(_describe(v) for v in value)
-    if isinstance(value, float):
-        return round(value, 6)
-    return value
+    return round(value, 6) if isinstance(value, float) else value
 
 
 def _output_shape(layer):
@@ -147,17 +142,15 @@ def layer_table(model, input_layer=True):
     """One dict per layer of ``model``: name, class, output shape, params and key settings.
 
     model       -- a built Keras model (functional or Sequential)
-    input_layer -- keep the InputLayer row(s) of a functional model (default). A Sequential model never
-                   lists its Input as a layer, so input_layer=False gives it and its functional twin
-                   identical tables.
+    input_layer -- keep the InputLayer row(s) of a functional model (default). A Sequential model never lists its
+                   Input as a layer, so input_layer=False gives it and its functional twin identical tables.
     Returns a list of dicts with keys "name", "class", "output_shape", "params", "settings".
     """
     rows = []
     for layer in model.layers:
-        if not input_layer and type(layer).__name__ == "InputLayer":
+        kind, config = type(layer).__name__, layer.get_config()
+        if not input_layer and kind == "InputLayer":
             continue
-        config = layer.get_config()
-        kind = type(layer).__name__
         settings = {key: _describe(config[key]) for key in SETTINGS.get(kind, ()) if key in config}
         if settings.get("activation") == "linear" and kind != "Activation":
             settings.pop("activation")
@@ -179,9 +172,9 @@ def format_layer_table(model, settings=True):
         text = ", ".join(f"{k}={v}" for k, v in r["settings"].items()) if settings else ""
         lines.append(f"{r['name'] + ' (' + r['class'] + ')':<{width}}  {_shape_text(r['output_shape']):<22}"
                      f"{r['params']:>10,}" + (f"  {text}" if text else ""))
-    total = sum(r["params"] for r in rows)
-    lines.append(f"Total params: {total:,}  (trainable {count_params(model.trainable_weights):,}, "
-                 f"non-trainable {count_params(model.non_trainable_weights):,})")
+    trainable, non_trainable = count_params(model.trainable_weights), count_params(model.non_trainable_weights)
+    lines.append(f"Total params: {sum(r['params'] for r in rows):,}  (trainable {trainable:,}, "
+                 f"non-trainable {non_trainable:,})")
     return "\n".join(lines)
 
 
@@ -195,43 +188,60 @@ def count_params(weights):
     return int(sum(np.prod(w.shape) for w in weights))
 
 
+# "Layer ... is a(n) X, expected a(n) Y": one whole message per pair of articles, keyed by (X, Y start with a vowel)
+WRONG_CLASS = {
+    (False, False): N_("Layer {index} ({name}, {kind}): is a {kind}, expected a {expected} (reference layer "
+                       "{reference!r})."),
+    (False, True): N_("Layer {index} ({name}, {kind}): is a {kind}, expected an {expected} (reference layer "
+                      "{reference!r})."),
+    (True, False): N_("Layer {index} ({name}, {kind}): is an {kind}, expected a {expected} (reference layer "
+                      "{reference!r})."),
+    (True, True): N_("Layer {index} ({name}, {kind}): is an {kind}, expected an {expected} (reference layer "
+                     "{reference!r})."),
+}
+
+
+def _wrong_class(got, want, index, ref):
+    """The CheckFailed for a layer of the wrong class, with a hint at the likely slip."""
+    hint = ""
+    if want["class"] == "BatchNormalization":
+        hint = " " + _("Did you forget a BatchNormalization?")
+    elif want["class"] == "ZeroPadding2D":
+        hint = " " + _("Did you forget the ZeroPadding2D at the start?")
+    elif want["class"] == "MaxPooling2D" and index + 1 < len(ref) and got["class"] == ref[index + 1]["class"]:
+        hint = " " + _("Did you forget the MaxPooling2D?")
+    elif got["class"] == "Activation" and want["class"] == "Add":
+        hint = " " + _("The ReLU comes after the addition, not before it.")
+    elif want["class"] == "Activation":
+        hint = " " + _("Did you forget an activation?")
+    vowels = tuple(kind[:1].lower() in "aeiou" for kind in (got["class"], want["class"]))  # 'an' rather than 'a'?
+    return CheckFailed(_(WRONG_CLASS[vowels]).format(index=index, name=got["name"], kind=got["class"],
+                                                     expected=want["class"], reference=want["name"]) + hint)
+
+
 def compare_models(learner, reference, compare_names=True, hints=None):
     """Raise CheckFailed at the first layer where ``learner`` differs from ``reference``.
 
-    Compares, layer by layer: class, output shape, parameter count, settings, then names.
-    When exactly one of the two is a Sequential model (which does not list its Input as a layer), the
-    InputLayer rows are left out of both tables and the input shapes are compared instead.
+    Compares, layer by layer: class, settings, output shape, parameter count, then names. When exactly one of the
+    two is a Sequential model (which does not list its Input as a layer), the input shapes are compared instead of
+    the InputLayer rows.
     hints -- optional {setting: message} replacing the general HINTS for this model (e.g. a block's strides)
     Returns the number of layers compared when everything matches.
     """
     import keras
-
-    if isinstance(learner, keras.Sequential) != isinstance(reference, keras.Sequential):
+    mixed = isinstance(learner, keras.Sequential) != isinstance(reference, keras.Sequential)
+    if mixed:
         shapes = [tuple(tuple(x.shape) for x in model.inputs) for model in (learner, reference)]
         if shapes[0] != shapes[1]:
             raise CheckFailed(_("Your model's input shape is {shape}, expected {expected}. Check the shape given to "
                                 "Input(): one image, without the batch dimension (X_train.shape[1:]).").format(
                                     shape=", ".join(map(_shape_text, shapes[0])),
                                     expected=", ".join(map(_shape_text, shapes[1]))))
-        mine, ref = layer_table(learner, input_layer=False), layer_table(reference, input_layer=False)
-    else:
-        mine, ref = layer_table(learner), layer_table(reference)
+    mine, ref = layer_table(learner, input_layer=not mixed), layer_table(reference, input_layer=not mixed)
     for index, (got, want) in enumerate(zip(mine, ref)):
         where = {"index": index, "name": got["name"], "kind": got["class"]}  # "Layer {index} ({name}, {kind})"
         if got["class"] != want["class"]:
-            hint = ""
-            if want["class"] == "BatchNormalization":
-                hint = " " + _("Did you forget a BatchNormalization?")
-            elif want["class"] == "ZeroPadding2D":
-                hint = " " + _("Did you forget the ZeroPadding2D at the start?")
-            elif want["class"] == "MaxPooling2D" and index + 1 < len(ref) and got["class"] == ref[index + 1]["class"]:
-                hint = " " + _("Did you forget the MaxPooling2D?")
-            elif got["class"] == "Activation" and want["class"] == "Add":
-                hint = " " + _("The ReLU comes after the addition, not before it.")
-            elif want["class"] == "Activation":
-                hint = " " + _("Did you forget an activation?")
-            raise CheckFailed(_(WRONG_CLASS[_starts_with_vowel(got["class"]), _starts_with_vowel(want["class"])])
-                              .format(**where, expected=want["class"], reference=want["name"]) + hint)
+            raise _wrong_class(got, want, index, ref)
         for key, value in want["settings"].items():
             if got["settings"].get(key) != value:
                 found = got["settings"].get(key, "linear" if key == "activation" else None)
@@ -253,49 +263,29 @@ def compare_models(learner, reference, compare_names=True, hints=None):
             raise CheckFailed(_("Layer {index} ({name}, {kind}): is named {found!r}, expected {expected!r}. Give the "
                                 "layer the course's name with name=...").format(**where, found=got["name"],
                                                                                 expected=want["name"]))
-    if len(mine) != len(ref):
-        if len(mine) > len(ref):
-            message = _("Your model has {count} layers, the reference {expected}: yours has extra layer {index} "
-                        "({name}, {kind}) at the end.")
-        else:
-            message = _("Your model has {count} layers, the reference {expected}: yours is missing layer {index} "
-                        "({name}, {kind}) at the end.")
-        shorter = min(len(mine), len(ref))
-        extra = (mine if len(mine) > len(ref) else ref)[shorter]
-        raise CheckFailed(message.format(count=len(mine), expected=len(ref), index=shorter, name=extra["name"],
-                                         kind=extra["class"]))
-    return len(ref)
-
-
-def _starts_with_vowel(word):
-    """Does ``word`` take 'an' rather than 'a' in English (an Activation, a BatchNormalization)?"""
-    return word[:1].lower() in "aeiou"
-
-
-# "Layer ... is a(n) X, expected a(n) Y": one whole message per pair of articles, keyed by (X, Y) starting with a vowel
-WRONG_CLASS = {
-    (False, False): N_("Layer {index} ({name}, {kind}): is a {kind}, expected a {expected} (reference layer "
-                       "{reference!r})."),
-    (False, True): N_("Layer {index} ({name}, {kind}): is a {kind}, expected an {expected} (reference layer "
-                      "{reference!r})."),
-    (True, False): N_("Layer {index} ({name}, {kind}): is an {kind}, expected a {expected} (reference layer "
-                      "{reference!r})."),
-    (True, True): N_("Layer {index} ({name}, {kind}): is an {kind}, expected an {expected} (reference layer "
-                     "{reference!r})."),
-}
+    if len(mine) > len(ref):
+        message = _("Your model has {count} layers, the reference {expected}: yours has extra layer {index} "
+                    "({name}, {kind}) at the end.")
+    elif len(mine) < len(ref):
+        message = _("Your model has {count} layers, the reference {expected}: yours is missing layer {index} "
+                    "({name}, {kind}) at the end.")
+    else:
+        return len(ref)
+    extra = (mine if len(mine) > len(ref) else ref)[min(len(mine), len(ref))]
+    raise CheckFailed(message.format(count=len(mine), expected=len(ref), index=min(len(mine), len(ref)),
+                                     name=extra["name"], kind=extra["class"]))
 
 
 # ---- Exercise checks: forgiving in a workbook, strict under nbgrader --------------------------------
 
 
 def _strict(strict):
-    """Should a failed exercise check raise? ``strict`` when it is given; otherwise only while nbgrader runs the
-    notebook (it sets NBGRADER_EXECUTION to 'autograde' or 'validate'), so that the graded cell fails there."""
+    """Should a failed check raise? ``strict`` when given; otherwise only under nbgrader (NBGRADER_EXECUTION set)."""
     return bool(os.environ.get("NBGRADER_EXECUTION")) if strict is None else bool(strict)
 
 
 def _what_went_wrong(name, error):
-    """A CheckFailed for an exception the learner's function raised while it was checked."""
+    """A CheckFailed for an exception the learner's function raised, naming the learner's own line."""
     if isinstance(error, NotImplementedError):
         return _not_written(name)
     library = (os.path.dirname(__file__), os.path.dirname(os.__file__),  # helpers/, Python's own modules,
@@ -305,7 +295,7 @@ def _what_went_wrong(name, error):
     if not frames:
         message = _("calling your {name} raised {error}: {first_line}. Call {name} yourself in a new cell to see the "
                     "whole error.")
-    elif not frames[-1].line:  # the learner's own line: the last frame outside helpers and the installed packages
+    elif not frames[-1].line:
         message = _("calling your {name} raised {error}: {first_line} (line {lineno}). Call {name} yourself in a new "
                     "cell to see the whole error.")
     else:
@@ -328,18 +318,15 @@ def _stand_in(name, reference):
 def _exercise(name, reference):
     """Turn ``check(function, reference, ...)``, which raises CheckFailed, into the check of exercise ``name``.
 
-    name      -- the exercise's function, e.g. "identity_block"
-    reference -- the course's answer: "models.identity_block" (a name in helpers, imported when the check runs) or
-                 a function; the check receives it as its second argument
-    The check then returns the function the notebook goes on with: the learner's one when it passes (used as
-    written), otherwise the reference, after printing what is wrong and one line saying that the rest of the
-    notebook uses the reference. With strict=True (or under nbgrader) it raises CheckFailed instead.
+    reference -- the course's answer: "models.identity_block" (a name in helpers, imported when the check runs) or a
+                 function; the check receives it as its second argument
+    The check returns the function the notebook goes on with: the learner's when it passes; otherwise, after saying
+    what is wrong, the reference. With strict=True (or under nbgrader) it raises CheckFailed instead.
     """
     def resolve():
         if callable(reference):
             return reference
         import importlib
-
         module, attribute = reference.rsplit(".", 1)
         return getattr(importlib.import_module(f"helpers.{module}"), attribute)
 
@@ -361,30 +348,37 @@ def _exercise(name, reference):
             print("  " + _("Until it passes, the rest of this notebook uses the course's {name} (helpers), so it still "
                            "runs.").format(name=name))
             return _stand_in(name, resolve())
-        run.exercise = name
-        run.reference = resolve
+        run.exercise, run.reference = name, resolve
         return run
     return decorate
+
+
+# ---- Whole models (notebooks 01, 02 and 07) --------------------------------------------------------
 
 
 def _build_model(make_model, input_shape, name, **kwargs):
     """make_model(input_shape, **kwargs) after clear_session(); a failure becomes a CheckFailed naming it."""
     import keras
-
     keras.backend.clear_session()
     try:
         model = make_model(input_shape, **kwargs)
     except NotImplementedError:
         raise _not_written(name) from None
     except (TypeError, ValueError) as error:
-        first_line = str(error).strip().splitlines()[0]
         raise CheckFailed(_("Building your {name}({shape}) failed: {first_line}").format(
-            name=name, shape=tuple(input_shape), first_line=first_line)) from None
+            name=name, shape=tuple(input_shape), first_line=str(error).strip().splitlines()[0])) from None
     if not isinstance(model, keras.Model):
         raise CheckFailed(_("{function} returned {kind}, expected a keras Model: end with `model = Model("
                             "inputs=X_input, outputs=X, name='{name}')` and `return model`.").format(
                                 function=name, kind=type(model).__name__, name=name))
     return model
+
+
+MODEL_HINTS = {  # English; shown with _()
+    "ResNet50": {"filters": N_("Check the stage's filters: in every stage F3 = 4 x F1, [64, 64, 256], [128, 128, "
+                               "512], [256, 256, 1024], [512, 512, 2048] (the lecture notes' [128, 128, 256] is a "
+                               "slip).")},
+}
 
 
 def check_model(make_model, reference, name, input_shape=(64, 64, 3), **kwargs):
@@ -393,12 +387,10 @@ def check_model(make_model, reference, name, input_shape=(64, 64, 3), **kwargs):
     make_model -- the learner's function, make_model(input_shape, **kwargs) -> keras Model
     reference  -- the reference function from helpers.models
     name       -- the name the model must have, e.g. "HappyModel"
-    Both are built right after ``keras.backend.clear_session()``, so that unnamed layers get the same names;
-    the session is cleared again afterwards, so the learner's next model gets the usual names.
+    Each is built right after ``keras.backend.clear_session()``, so that unnamed layers get the same names.
     Raises CheckFailed at the first difference; prints one line and returns the learner's model otherwise.
     """
     import keras
-
     try:
         learner = _build_model(make_model, input_shape, name, **kwargs)
         keras.backend.clear_session()
@@ -410,17 +402,10 @@ def check_model(make_model, reference, name, input_shape=(64, 64, 3), **kwargs):
             raise CheckFailed(_("Your model is named {found!r}: pass name='{name}' to Model(...).").format(
                 found=learner.name, name=name))
     finally:
-        keras.backend.clear_session()
+        keras.backend.clear_session()  # the learner's next model gets the usual names
     print(_("{name} matches the reference: {n_layers} layers, {count:,} parameters").format(
         name=name, n_layers=n_layers, count=learner.count_params()))
     return learner
-
-
-MODEL_HINTS = {  # English; shown with _()
-    "ResNet50": {"filters": N_("Check the stage's filters: in every stage F3 = 4 x F1, [64, 64, 256], [128, 128, "
-                               "512], [256, 256, 1024], [512, 512, 2048] (the lecture notes' [128, 128, 256] is a "
-                               "slip).")},
-}
 
 
 @_exercise("HappyModel", "models.HappyModel")
@@ -435,11 +420,7 @@ def check_tiny_signs_model(TinySignsModel, reference):
     check_model(TinySignsModel, reference, "TinySignsModel")
 
 
-def _tiny_signs_param_count():
-    return (3 * 3 * 3 + 1) * 16 + 4 * 16 + (16 * 16 * 16 + 1) * 6
-
-
-@_exercise("tiny_signs_param_count", _tiny_signs_param_count)
+@_exercise("tiny_signs_param_count", lambda: (3 * 3 * 3 + 1) * 16 + 4 * 16 + (16 * 16 * 16 + 1) * 6)
 def check_tiny_signs_param_count(tiny_signs_param_count, reference):
     """Check notebook 01's ``tiny_signs_param_count()``: TinySignsModel's parameters on 64x64x3 images, by hand."""
     got, right = tiny_signs_param_count(), reference()
@@ -467,43 +448,38 @@ def check_tiny_signs_param_count(tiny_signs_param_count, reference):
 
 def _stage_blocks(model):
     """{stage: [block letters]} from the course's layer names res<stage><block>_branch2a."""
-    import re
-
     blocks = {}
-    for layer in model.layers:
-        match = re.fullmatch(r"res(\d+)([a-z])_branch2a", layer.name)
-        if match:
-            blocks.setdefault(int(match.group(1)), []).append(match.group(2))
+    for match in filter(None, (re.fullmatch(r"res(\d+)([a-z])_branch2a", layer.name) for layer in model.layers)):
+        blocks.setdefault(int(match.group(1)), []).append(match.group(2))
     return blocks
 
 
 def _compare_resnet_blocks(learner, reference):
     """Name a missing or extra block of ResNet50 by stage, before the layer-by-layer comparison."""
-    mine, ref = _stage_blocks(learner), _stage_blocks(reference)
+    mine = _stage_blocks(learner)
     if not mine:
         return  # no course names: the layer-by-layer comparison says what differs
-    for stage, letters in ref.items():
+    for stage, letters in _stage_blocks(reference).items():
         got = mine.get(stage, [])
-        if len(got) != len(letters):
-            if not got:
-                message = _("Stage {stage} has {count} blocks (none), expected {expected} ({letters}): did you forget "
-                            "an identity block? The stages have 3, 4, 6 and 3 blocks.")
-            elif len(got) < len(letters):
-                message = _("Stage {stage} has {count} blocks ({blocks}), expected {expected} ({letters}): did you "
-                            "forget an identity block? The stages have 3, 4, 6 and 3 blocks.")
-            else:
-                message = _("Stage {stage} has {count} blocks ({blocks}), expected {expected} ({letters}): one "
-                            "identity block too many? The stages have 3, 4, 6 and 3 blocks.")
-            raise CheckFailed(message.format(stage=stage, count=len(got), blocks=", ".join(got),
-                                             expected=len(letters), letters=", ".join(letters)))
+        if not got:
+            message = _("Stage {stage} has {count} blocks (none), expected {expected} ({letters}): did you forget "
+                        "an identity block? The stages have 3, 4, 6 and 3 blocks.")
+        elif len(got) < len(letters):
+            message = _("Stage {stage} has {count} blocks ({blocks}), expected {expected} ({letters}): did you "
+                        "forget an identity block? The stages have 3, 4, 6 and 3 blocks.")
+        elif len(got) > len(letters):
+            message = _("Stage {stage} has {count} blocks ({blocks}), expected {expected} ({letters}): one "
+                        "identity block too many? The stages have 3, 4, 6 and 3 blocks.")
+        else:
+            continue
+        raise CheckFailed(message.format(stage=stage, count=len(got), blocks=", ".join(got),
+                                         expected=len(letters), letters=", ".join(letters)))
 
 
 @_exercise("ResNet50", "models.ResNet50")
 def check_resnet50(ResNet50, reference):
-    """Check notebook 07's ``ResNet50(input_shape, classes)`` against helpers.models.ResNet50 (64x64x3, 6 classes).
-
-    A missing or extra block is named by stage; otherwise the first layer that differs (filters, pooling, ...).
-    """
+    """Check notebook 07's ``ResNet50(input_shape, classes)`` against helpers.models.ResNet50 (64x64x3, 6 classes):
+    a missing or extra block is named by stage, otherwise the first layer that differs."""
     check_model(ResNet50, reference, "ResNet50", classes=6)
 
 
@@ -545,7 +521,6 @@ def check_one_hot(convert_to_one_hot, reference):
 def _keras_batchnorm_param_counts(input_shape, axis):
     """(trainable, non_trainable) of BatchNormalization(axis) on inputs of shape input_shape, from Keras itself."""
     from keras.layers import BatchNormalization
-
     layer = BatchNormalization(axis=axis)
     layer.build((None,) + tuple(input_shape))
     return count_params(layer.trainable_weights), count_params(layer.non_trainable_weights)
@@ -553,11 +528,8 @@ def _keras_batchnorm_param_counts(input_shape, axis):
 
 @_exercise("batchnorm_param_counts", _keras_batchnorm_param_counts)
 def check_batchnorm_param_counts(batchnorm_param_counts, reference):
-    """Check ``batchnorm_param_counts(input_shape, axis) -> (trainable, non_trainable)`` against Keras' layer.
-
-    Five cases: the channel axis as 3 and -1, an image row (axis=1), a ResNet feature map, a vector.
-    Raises CheckFailed with a hint at the likely mistake; prints one line otherwise.
-    """
+    """Check ``batchnorm_param_counts(input_shape, axis) -> (trainable, non_trainable)`` against Keras' layer, in
+    five cases: the channel axis as 3 and -1, an image row (axis=1), a ResNet feature map, a vector."""
     cases = [((64, 64, 8), 3), ((64, 64, 8), -1), ((64, 32, 8), 1), ((15, 15, 256), 3), ((10,), 1)]
     for input_shape, axis in cases:
         expected = reference(input_shape, axis)
@@ -567,19 +539,20 @@ def check_batchnorm_param_counts(batchnorm_param_counts, reference):
             raise CheckFailed(_("batchnorm_param_counts({input_shape}, axis={axis}) raised IndexError. axis counts the "
                                 "batch dimension: axis 3 of a batch (m, 64, 64, 8) is input_shape[2].").format(
                                     input_shape=input_shape, axis=axis)) from None
-        if got != expected:
-            hint = _("Each of gamma, beta, moving mean and moving variance has one value per index along axis.")
-            if got == (expected[0] // 2, expected[1] // 2):
-                hint = _("Trainable means gamma AND beta; non-trainable means moving mean AND moving variance.")
-            elif len(got) == 2 and got[0] == 2 * int(np.prod(input_shape)):
-                hint = _("BatchNormalization keeps one gamma and beta per index along axis (per channel for axis=3), "
-                         "not one per value of the input.")
-            elif len(got) == 2 and got[0] == got[1] and got[0] // 2 in input_shape:
-                hint = _("axis counts the batch dimension: axis 3 of a batch (m, 64, 64, 8) is input_shape[2], "
-                         "axis -1 is input_shape[-1].")
-            raise CheckFailed(_("batchnorm_param_counts({input_shape}, axis={axis}) returned {got}, expected "
-                                "{expected}. {hint}").format(input_shape=input_shape, axis=axis, got=got,
-                                                             expected=expected, hint=hint))
+        if got == expected:
+            continue
+        hint = _("Each of gamma, beta, moving mean and moving variance has one value per index along axis.")
+        if got == (expected[0] // 2, expected[1] // 2):
+            hint = _("Trainable means gamma AND beta; non-trainable means moving mean AND moving variance.")
+        elif len(got) == 2 and got[0] == 2 * int(np.prod(input_shape)):
+            hint = _("BatchNormalization keeps one gamma and beta per index along axis (per channel for axis=3), "
+                     "not one per value of the input.")
+        elif len(got) == 2 and got[0] == got[1] and got[0] // 2 in input_shape:
+            hint = _("axis counts the batch dimension: axis 3 of a batch (m, 64, 64, 8) is input_shape[2], "
+                     "axis -1 is input_shape[-1].")
+        raise CheckFailed(_("batchnorm_param_counts({input_shape}, axis={axis}) returned {got}, expected "
+                            "{expected}. {hint}").format(input_shape=input_shape, axis=axis, got=got,
+                                                         expected=expected, hint=hint))
     print(_("batchnorm_param_counts: all {count} cases match Keras.").format(count=len(cases)))
 
 
@@ -587,7 +560,6 @@ def _keras_batchnorm_forward(Z, gamma, beta, epsilon=1e-3):
     """BatchNormalization(axis=3) in training mode, computed by Keras (the reference for batchnorm_forward)."""
     from keras.layers import BatchNormalization
     from keras.ops import convert_to_numpy
-
     layer = BatchNormalization(axis=3, epsilon=epsilon)
     layer.build(Z.shape)
     layer.gamma.assign(gamma)
@@ -597,17 +569,14 @@ def _keras_batchnorm_forward(Z, gamma, beta, epsilon=1e-3):
 
 @_exercise("batchnorm_forward", _keras_batchnorm_forward)
 def check_batchnorm_forward(batchnorm_forward, reference):
-    """Check ``batchnorm_forward(Z, gamma, beta, epsilon)`` against BatchNormalization(axis=3) in training mode.
-
-    Recognises four slips (unbiased variance, statistics over every axis, epsilon outside the square root,
-    gamma and beta left out) and names the one it sees. Prints one line when the function is right.
-    """
+    """Check ``batchnorm_forward(Z, gamma, beta, epsilon)`` against BatchNormalization(axis=3) in training mode, and
+    name the slip when it is one of four: unbiased variance, statistics over every axis, epsilon outside the square
+    root, gamma and beta left out."""
+    from keras.ops import convert_to_numpy  # a tensor on any backend, or an array, as NumPy
     rng = np.random.default_rng(1)
     Z = rng.normal(loc=3.0, scale=2.0, size=(4, 5, 5, 3)) * np.array([1.0, 0.1, 10.0])
     gamma, beta = np.array([1.5, 0.5, 2.0]), np.array([0.1, -1.0, 3.0])
     expected = reference(Z, gamma, beta, 1e-3)
-    from keras.ops import convert_to_numpy  # a tensor on any backend, or an array, as NumPy
-
     got = convert_to_numpy(batchnorm_forward(Z, gamma, beta, 1e-3))
     if got.shape != Z.shape:
         raise CheckFailed(_("batchnorm_forward returned shape {shape}, expected {expected}: the output has the shape "
@@ -616,16 +585,15 @@ def check_batchnorm_forward(batchnorm_forward, reference):
     if np.allclose(got, expected, atol=1e-4):
         print(_("batchnorm_forward matches Keras' BatchNormalization(axis=3) in training mode."))
         return
-    mu, n = Z.mean(axis=(0, 1, 2)), Z[..., 0].size
+    mu, variance, n = Z.mean(axis=(0, 1, 2)), Z.var(axis=(0, 1, 2)), Z[..., 0].size
     likely = {
         N_("Use the biased variance (np.var with its default ddof=0), as Keras does."):
-            gamma * (Z - mu) / np.sqrt(Z.var(axis=(0, 1, 2)) * n / (n - 1) + 1e-3) + beta,
+            gamma * (Z - mu) / np.sqrt(variance * n / (n - 1) + 1e-3) + beta,
         N_("Take the mean and variance over axes (0, 1, 2) only: one per channel."):
             gamma * (Z - Z.mean()) / np.sqrt(Z.var() + 1e-3) + beta,
         N_("Put epsilon inside the square root: sqrt(var + epsilon)."):
-            gamma * (Z - mu) / (np.sqrt(Z.var(axis=(0, 1, 2))) + 1e-3) + beta,
-        N_("Scale by gamma and shift by beta after normalising."):
-            (Z - mu) / np.sqrt(Z.var(axis=(0, 1, 2)) + 1e-3),
+            gamma * (Z - mu) / (np.sqrt(variance) + 1e-3) + beta,
+        N_("Scale by gamma and shift by beta after normalising."): (Z - mu) / np.sqrt(variance + 1e-3),
     }
     hint = next((text for text, wrong in likely.items() if np.allclose(got, wrong, atol=1e-4)),
                 N_("Normalise per channel: (Z - mean) / sqrt(var + epsilon), then gamma * ... + beta."))
@@ -639,14 +607,12 @@ def check_batchnorm_forward(batchnorm_forward, reference):
 def _ones_initializer(seed=0):
     """The course's initializer convention, initializer(seed=0) -> Keras initializer, giving all-ones kernels."""
     import keras
-
     return keras.initializers.Constant(1)
 
 
 def _build_block(function, kind, hint, input_shape, *args, **kwargs):
     """Model(X_input, function(X_input, ...)) after clear_session(); a failure becomes a CheckFailed with ``hint``."""
     import keras
-
     keras.backend.clear_session()
     X_input = keras.Input(input_shape)
     try:
@@ -674,8 +640,6 @@ def _build_block(function, kind, hint, input_shape, *args, **kwargs):
 
 def _add_mismatch(error, kind):
     """Explain Keras' "Inputs have incompatible shapes" from Add(): which side is too small, and why."""
-    import re
-
     shapes = re.findall(r"\(([^()]*)\)", error.split("Received shapes", 1)[-1]) if "Received shapes" in error else []
     if len(shapes) != 2:
         return None
@@ -722,28 +686,43 @@ def _check_shortcut(model, kind, shortcut_from_input):
             raise CheckFailed(_("In your {kind}, the shortcut's 1x1 CONV goes straight into Add(): follow it with "
                                 "X_shortcut = BatchNormalization(axis=3)(X_shortcut, training=training).").format(
                                     kind=kind))
-        if type(source).__name__ == "BatchNormalization":
-            conv = fed_by
-            if type(conv).__name__ == "Conv2D" and conv.kernel_size == (1, 1):
-                fed_by = _source(conv._inbound_nodes[0].input_tensors[0])
-                if type(fed_by).__name__ == "InputLayer":
-                    return
+        if (type(source).__name__ == "BatchNormalization" and type(fed_by).__name__ == "Conv2D"
+                and fed_by.kernel_size == (1, 1)
+                and type(_source(fed_by._inbound_nodes[0].input_tensors[0])).__name__ == "InputLayer"):
+            return
     raise CheckFailed(_("In your {kind}, Add() adds the outputs of {names}, and neither comes from the block's input "
                         "through the shortcut's 1x1 CONV and BatchNormalization. Apply the shortcut's CONV to "
                         "X_shortcut, the block's input saved before the main path (X_shortcut = X).").format(
                             kind=kind, names=names))
 
 
+BLOCK_HINTS = {  # English; shown with _()
+    "identity_block": {
+        "padding": N_("The middle CONV uses padding='same' so that the main path keeps n_H and n_W; the 1x1 CONVs "
+                      "use 'valid'."),
+        "strides": N_("Every CONV of the identity block uses strides=(1, 1): the block keeps the input's shape."),
+    },
+    "convolutional_block": {
+        "padding": N_("The middle CONV uses padding='same'; the 1x1 CONVs, and the shortcut's, use 'valid'."),
+        "strides": N_("The stride s goes on the first 1x1 CONV of the main path (strides=(s, s)) and on the "
+                      "shortcut's CONV; the middle and last CONVs use strides=(1, 1)."),
+    },
+}
+
+BATCHNORM_PLACES = {  # a block's BatchNormalization by its place, from its name's ending (English; shown with _())
+    "2a": N_("The first BatchNormalization of the main path ({name})"),
+    "2b": N_("The second BatchNormalization of the main path ({name})"),
+    "2c": N_("The third BatchNormalization of the main path ({name})"),
+    "1": N_("The shortcut's BatchNormalization ({name})"),
+}
+
+
 def _check_block(function, reference, kind, hint, input_shape, f, filters, shortcut_from_input, **kwargs):
     """The structure checks shared by check_identity_block and check_convolutional_block (see them)."""
     import keras
-
-    # 1. What is added: the main path and the shortcut (the block's input, or its 1x1 CONV + BN). With F1 = F2 =
-    #    F3 = n_C (and f = 1), a shortcut taken from the wrong tensor still builds, so it can be named.
-    n_C = input_shape[-1]
-    _check_shortcut(_build_block(function, kind, hint, input_shape, 1, [n_C] * 3, **kwargs), kind,
+    # 1. What is added. With F1 = F2 = F3 = n_C (and f = 1) a shortcut taken from the wrong tensor still builds.
+    _check_shortcut(_build_block(function, kind, hint, input_shape, 1, [input_shape[-1]] * 3, **kwargs), kind,
                     shortcut_from_input)
-
     # 2. Layer by layer, against the reference (classes, settings, shapes, parameters, names)
     for stage, name in ((None, None), (2, "a")):
         mine = _build_block(function, kind, hint, input_shape, f, filters, stage=stage, block=name, **kwargs)
@@ -751,7 +730,6 @@ def _check_block(function, reference, kind, hint, input_shape, f, filters, short
         X_input = keras.Input(input_shape)
         expected = keras.Model(X_input, reference(X_input, f, filters, stage=stage, block=name, **kwargs))
         compare_models(mine, expected, compare_names=stage is not None, hints=BLOCK_HINTS[kind])
-
     # 3. training reaches every BatchNormalization (named as the course names them, by step 2)
     model = _build_block(function, kind, hint, input_shape, f, filters, training=False, stage=2, block="a", **kwargs)
     for layer in model.layers:
@@ -769,49 +747,27 @@ def _check_block(function, reference, kind, hint, input_shape, f, filters, short
     keras.backend.clear_session()
 
 
-BATCHNORM_PLACES = {  # a block's BatchNormalization by its place, from its name's ending (English; shown with _())
-    "2a": N_("The first BatchNormalization of the main path ({name})"),
-    "2b": N_("The second BatchNormalization of the main path ({name})"),
-    "2c": N_("The third BatchNormalization of the main path ({name})"),
-    "1": N_("The shortcut's BatchNormalization ({name})"),
-}
-
-
 def _check_block_values(function, reference, kind, input_shape, f, filters, **kwargs):
     """The values a block computes on eager arrays with all-ones kernels: the numbers of the course's test."""
     from keras.ops import convert_to_numpy  # a tensor on any backend, as NumPy
-
     X = np.concatenate([np.full((1, *input_shape[:2], input_shape[2]), v, dtype=np.float32) for v in (-1, 1, 3)])
     for training in (False, True):
         got = convert_to_numpy(function(X, f, filters, training=training, initializer=_ones_initializer, **kwargs))
         want = convert_to_numpy(reference(X, f, filters, training=training, initializer=_ones_initializer, **kwargs))
-        if got.shape != want.shape or not np.allclose(got, want, rtol=1e-5, atol=1e-5):
-            if got.shape == want.shape:
-                message = _("With all-ones kernels and training={training}, your {kind} gives {found:.5f} for the "
-                            "image of ones where the reference gives {expected:.5f}. Use "
-                            "kernel_initializer=initializer(seed=0) in every Conv2D and pass training=training to "
-                            "every BatchNormalization.")
-            else:
-                message = _("With all-ones kernels and training={training}, your {kind} gives an output of shape "
-                            "{shape} for the image of ones where the reference gives {expected:.5f}. Use "
-                            "kernel_initializer=initializer(seed=0) in every Conv2D and pass training=training to "
-                            "every BatchNormalization.")
-            raise CheckFailed(message.format(training=training, kind=kind, expected=want[1, 0, 0, 0], shape=got.shape,
-                                             found=got[1, 0, 0, 0] if got.shape == want.shape else None))
-
-
-BLOCK_HINTS = {  # English; shown with _()
-    "identity_block": {
-        "padding": N_("The middle CONV uses padding='same' so that the main path keeps n_H and n_W; the 1x1 CONVs "
-                      "use 'valid'."),
-        "strides": N_("Every CONV of the identity block uses strides=(1, 1): the block keeps the input's shape."),
-    },
-    "convolutional_block": {
-        "padding": N_("The middle CONV uses padding='same'; the 1x1 CONVs, and the shortcut's, use 'valid'."),
-        "strides": N_("The stride s goes on the first 1x1 CONV of the main path (strides=(s, s)) and on the "
-                      "shortcut's CONV; the middle and last CONVs use strides=(1, 1)."),
-    },
-}
+        if got.shape == want.shape and np.allclose(got, want, rtol=1e-5, atol=1e-5):
+            continue
+        if got.shape == want.shape:
+            message = _("With all-ones kernels and training={training}, your {kind} gives {found:.5f} for the "
+                        "image of ones where the reference gives {expected:.5f}. Use "
+                        "kernel_initializer=initializer(seed=0) in every Conv2D and pass training=training to "
+                        "every BatchNormalization.")
+        else:
+            message = _("With all-ones kernels and training={training}, your {kind} gives an output of shape "
+                        "{shape} for the image of ones where the reference gives {expected:.5f}. Use "
+                        "kernel_initializer=initializer(seed=0) in every Conv2D and pass training=training to "
+                        "every BatchNormalization.")
+        raise CheckFailed(message.format(training=training, kind=kind, expected=want[1, 0, 0, 0], shape=got.shape,
+                                         found=got[1, 0, 0, 0] if got.shape == want.shape else None))
 
 
 @_exercise("identity_block", "models.identity_block")
@@ -820,12 +776,11 @@ def check_identity_block(identity_block, reference):
 
     Compares it with helpers.models.identity_block: what Add() adds, layer by layer (padding, strides, filters, a
     missing BatchNormalization, a ReLU before the addition, the course's names), and that ``training`` reaches
-    every BatchNormalization. Raises CheckFailed with a hint at the likely mistake; prints one line otherwise.
+    every BatchNormalization.
     """
     hint = _("The main path must keep n_H, n_W and end with F3 = n_C channels, so that it can be added to the "
              "input: the middle CONV uses padding='same', every CONV strides=(1, 1), the last CONV F3 filters.")
-    _check_block(identity_block, reference, "identity_block", hint, (4, 4, 3), 3, [2, 4, 3],
-                 shortcut_from_input=True)
+    _check_block(identity_block, reference, "identity_block", hint, (4, 4, 3), 3, [2, 4, 3], shortcut_from_input=True)
     print(_("identity_block matches the reference: layers, shortcut and training."))
 
 
@@ -839,9 +794,8 @@ def check_identity_block_values(identity_block, reference):
 @_exercise("convolutional_block", "models.convolutional_block")
 def check_convolutional_block(convolutional_block, reference):
     """Check a learner's ``convolutional_block(X, f, filters, s=2, training=None, initializer=..., stage=None,
-    block=None)`` against helpers.models.convolutional_block for s = 2 and s = 1, as ``check_identity_block`` does,
-    and that the shortcut's 1x1 CONV + BatchNormalization is applied to the block's input.
-    """
+    block=None)`` as ``check_identity_block`` does, for s = 2 and s = 1, and that the shortcut's 1x1 CONV +
+    BatchNormalization is applied to the block's input."""
     hint = _("The main path and the shortcut must have the same shape: the first CONV of the main path and the "
              "shortcut's CONV both use strides=(s, s), the middle CONV uses padding='same', and the last CONV "
              "and the shortcut's CONV both have F3 filters.")
@@ -875,12 +829,10 @@ def _check_block_param_count(function, reference, name, projection):
         cases = [(3, 2, (2, 4, 6)), (64, 3, (64, 64, 256)), (256, 3, (128, 128, 512))]  # the last: res3a
     for n_C, f, filters in cases:
         F1, F2, F3 = filters
-        got = function(n_C, f, list(filters))
-        right = reference(n_C, f, list(filters))
+        got, right = function(n_C, f, list(filters)), reference(n_C, f, list(filters))
         if got == right:
             continue
-        shortcut = (n_C + 1) * F3 + 4 * F3 if projection else 0
-        likely = {
+        likely = {  # the count each slip gives -> its hint
             right - 2 * (F1 + F2 + F3) - (2 * F3 if projection else 0):
                 N_("Each BatchNormalization has 4 parameters per channel: gamma, beta, moving mean and variance."),
             right - (F1 + F2 + F3) - (F3 if projection else 0):
@@ -891,8 +843,8 @@ def _check_block_param_count(function, reference, name, projection):
                 N_("The middle CONV's input has F1 channels (the first CONV's output), not n_C."),
         }
         if projection:
-            likely[right - shortcut] = N_("The shortcut has its own 1x1 CONV (F3 filters) and BatchNormalization: "
-                                          "count them.")
+            likely[right - (n_C + 1) * F3 - 4 * F3] = N_("The shortcut has its own 1x1 CONV (F3 filters) and "
+                                                          "BatchNormalization: count them.")
         otherwise = (N_("Add up three Conv2D layers, (f*f*C_prev + 1)*C each, and three BatchNormalizations, 4*C "
                         "each, and the shortcut's CONV and BatchNormalization.") if projection else
                      N_("Add up three Conv2D layers, (f*f*C_prev + 1)*C each, and three BatchNormalizations, 4*C "

@@ -26,7 +26,8 @@ from pathlib import Path
 
 from helpers import _standins, datasets
 from helpers.i18n import N_, _
-from helpers.session import BACKENDS, MIN_KERAS_MAJOR, REQUIRED_PYTHON, backend, locked_versions
+from helpers.session import (BACKENDS, MIN_KERAS_MAJOR, REQUIRED_PYTHON, backend, import_tensorflow_quietly,
+                             locked_versions)
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +41,7 @@ class Finding:
     fix: str = ""
 
     def lines(self):
-        """The finding as printed: one line, and a second line with the fix for a problem that has one."""
+        """The finding as printed: one line, and a second with the fix for a problem that has one."""
         if self.ok:
             message = _("ok      {check}: {found}")
         elif self.fix:
@@ -59,10 +60,8 @@ def is_checkout(root):
 def system_name(system=None):
     """'debian', 'fedora', 'arch', 'macos', 'windows' or 'other': whose install commands to print."""
     system = system or platform.system()
-    if system == "Darwin":
-        return "macos"
-    if system == "Windows":
-        return "windows"
+    if system in ("Darwin", "Windows"):
+        return {"Darwin": "macos", "Windows": "windows"}[system]
     for name, marker in (("debian", "/etc/debian_version"), ("fedora", "/etc/fedora-release"),
                          ("fedora", "/etc/redhat-release"), ("arch", "/etc/arch-release")):
         if Path(marker).exists():
@@ -88,47 +87,55 @@ def python_fix(system=None):
     return _(message).format(command=command)
 
 
+GRAPHVIZ_FIXES = {  # platform -> the command that installs Graphviz (English; shown with _())
+    "debian": N_("sudo apt-get install graphviz   (`make lab` does it for you)"),
+    "fedora": "sudo dnf install graphviz",
+    "arch": "sudo pacman -S graphviz",
+    "macos": "brew install graphviz",
+    "windows": N_("winget install graphviz, then restart Jupyter so that PATH includes Graphviz's bin folder"),
+}
+
+
 def graphviz_fix(system=None):
     """The command that installs Graphviz's ``dot`` on this platform (also in helpers.plots' errors)."""
-    fixes = {
-        "debian": N_("sudo apt-get install graphviz   (`make lab` does it for you)"),
-        "fedora": "sudo dnf install graphviz",
-        "arch": "sudo pacman -S graphviz",
-        "macos": "brew install graphviz",
-        "windows": N_("winget install graphviz, then restart Jupyter so that PATH includes Graphviz's bin folder"),
-    }
     other = N_("install your system's graphviz package, or: conda install -c conda-forge graphviz")
-    return _(fixes.get(system_name(system), other))
+    return _(GRAPHVIZ_FIXES.get(system_name(system), other))
 
 
 def reinstall_fix(root=CHECKOUT):
+    """How to install the locked versions: in a checkout with make, elsewhere with pip."""
     if is_checkout(root):
         return _("run `make lab` (or `.venv/bin/pip install -r requirements.lock`) in the course's folder")
     return _("pip install -r requirements.lock from the course's repository")
 
 
-# --- the checks ------------------------------------------------------------------------------------------------
+def backend_fix(name, root=CHECKOUT):
+    """How to install the locked versions of a JAX or PyTorch set-up."""
+    if is_checkout(root):
+        return _("run `make lab BACKEND={backend}` (or `.venv/bin/pip install -r requirements-{backend}.lock`) in "
+                 "the course's folder").format(backend=name)
+    return _("pip install -r requirements-{backend}.lock from the course's repository").format(backend=name)
 
+
+# --- the checks ------------------------------------------------------------------------------------------------
 def check_python(version_info=None):
     version_info = version_info or sys.version_info
     version = f"{version_info[0]}.{version_info[1]}.{version_info[2]}"
     if tuple(version_info[:2]) == REQUIRED_PYTHON:
         return Finding("Python", True, f"Python {version}", python_fix())
     return Finding("Python", False, _("Python {version}, the course needs {required}").format(
-        version=version, required=f"{REQUIRED_PYTHON[0]}.{REQUIRED_PYTHON[1]}"), python_fix())
+        version=version, required="{}.{}".format(*REQUIRED_PYTHON)), python_fix())
 
 
 def check_versions(found=None, pinned=None, in_course_env=None, root=CHECKOUT):
-    """The backend (TensorFlow unless KERAS_BACKEND says JAX or PyTorch) and Keras 3; in the course's own environment
-    they must be the locked versions (elsewhere, on Colab say, another version is only noted: the outputs may differ
-    in their last digits)."""
+    """The backend (TensorFlow unless KERAS_BACKEND says JAX or PyTorch) and Keras 3: the locked versions in the
+    course's own environment; elsewhere (Colab, say) another version is only noted."""
     name = backend()
     title, module = BACKENDS.get(name, (name, name))
     if found is None:
         found = {}
         try:
             if name == "tensorflow":
-                from helpers.session import import_tensorflow_quietly
                 import_tensorflow_quietly()
             found[name] = importlib.import_module(module).__version__.split("+")[0]
             import keras
@@ -164,19 +171,11 @@ def check_versions(found=None, pinned=None, in_course_env=None, root=CHECKOUT):
     return findings
 
 
-def backend_fix(name, root=CHECKOUT):
-    if is_checkout(root):
-        return _("run `make lab BACKEND={backend}` (or `.venv/bin/pip install -r requirements-{backend}.lock`) in "
-                 "the course's folder").format(backend=name)
-    return _("pip install -r requirements-{backend}.lock from the course's repository").format(backend=name)
-
-
 def accelerators(name=None):
     """The accelerators the backend sees: ["CUDA GPU: ...", "Apple MPS"], [] for none (the CPU does everything)."""
     name = name or backend()
     try:
         if name == "tensorflow":
-            from helpers.session import import_tensorflow_quietly
             return [f"GPU: {d.name}" for d in import_tensorflow_quietly().config.list_physical_devices("GPU")]
         if name == "jax":
             import jax
@@ -186,7 +185,7 @@ def accelerators(name=None):
             found = [f"CUDA GPU: {torch.cuda.get_device_name(i)}" for i in range(torch.cuda.device_count())]
             return found + (["Apple MPS"] if torch.backends.mps.is_available() else [])
     except ImportError:
-        return []
+        pass
     return []
 
 
@@ -196,13 +195,13 @@ def check_accelerators(name=None, seen=None, gpu_present=None):
     name = name or backend()
     seen = accelerators(name) if seen is None else seen
     gpu_present = shutil.which("nvidia-smi") is not None if gpu_present is None else gpu_present
+    title = BACKENDS.get(name, (name,))[0]
     if seen:
         return Finding("accelerators", True, ", ".join(seen))
     if gpu_present:
         return Finding("accelerators", False, _("this machine has an NVIDIA GPU, but {backend} sees none: it runs "
-                                                "on the CPU").format(backend=BACKENDS.get(name, (name,))[0]),
-                       _("install {backend}'s GPU build: see the README's section on GPUs").format(
-                           backend=BACKENDS.get(name, (name,))[0]))
+                                                "on the CPU").format(backend=title),
+                       _("install {backend}'s GPU build: see the README's section on GPUs").format(backend=title))
     return Finding("accelerators", True, _("none: the CPU runs everything"))
 
 
@@ -214,26 +213,25 @@ def check_graphviz():
         return Finding("Graphviz", False, _("the Python package pydot is missing"), reinstall_fix())
     graph = pydot.Dot(graph_type="digraph")
     graph.add_edge(pydot.Edge("input", "dense"))
+    fix = _("{fix}; then restart the kernel").format(fix=graphviz_fix())
     try:
         png = graph.create(format="png")
     except (OSError, pydot.PydotException, AssertionError) as exc:
         dot = shutil.which("dot")
-        if dot:
-            detail = repr(str(exc).strip().splitlines()[0] if str(exc).strip() else exc)  # as printed so far
-            found = _("`dot` at {path} does not run ({detail}): model diagrams cannot be drawn").format(
-                path=dot, detail=detail)
-        else:
-            found = _("`dot` is not on the PATH: model diagrams cannot be drawn")
-        return Finding("Graphviz", False, found, _("{fix}; then restart the kernel").format(fix=graphviz_fix()))
+        if not dot:
+            return Finding("Graphviz", False, _("`dot` is not on the PATH: model diagrams cannot be drawn"), fix)
+        detail = repr(str(exc).strip().splitlines()[0] if str(exc).strip() else exc)
+        return Finding("Graphviz", False, _("`dot` at {path} does not run ({detail}): model diagrams cannot be drawn")
+                       .format(path=dot, detail=detail), fix)
     if not png.startswith(b"\x89PNG\r\n\x1a\n"):
         return Finding("Graphviz", False, _("`dot` ran but did not write a PNG (first bytes {first_bytes!r})").format(
-            first_bytes=png[:8]), _("{fix}; then restart the kernel").format(fix=graphviz_fix()))
+            first_bytes=png[:8]), fix)
     return Finding("Graphviz", True, _("`dot` draws diagrams"))
 
 
 def dataset_files(spec, data_dir):
-    """(owner, (train path, test path)) as ``helpers.datasets`` would load them: owner is "course" for the course's
-    own files, "generated" for the offline stand-ins (as ``datasets.read_split`` names them)."""
+    """(owner, (train path, test path)) as ``helpers.datasets`` loads them: owner is "course" for the course's own
+    files, "generated" for the offline stand-ins."""
     course = datasets.course_files(spec, data_dir)
     if all(path.exists() for path in course):
         return "course", course
@@ -255,6 +253,7 @@ DATASET_MESSAGES = {  # owner -> what check_datasets says of a dataset it could 
 
 
 def check_datasets(data_dir=None):
+    """Each dataset: present, readable in the course's format, and the stand-ins the images the renderers draw."""
     data_dir = Path(data_dir) if data_dir is not None else datasets.DATA_DIR
     findings = []
     for spec in datasets.SPECS.values():
@@ -281,15 +280,13 @@ def check_datasets(data_dir=None):
                     problems.append(_("{file} holds other images than the renderer draws (SHA-256 {digest}…, "
                                       "expected {expected}…)").format(file=path.name, digest=digest[:12],
                                                                       expected=expected[:12]))
-        if problems:
-            findings.append(Finding(spec.title, False, _(says["problems"]).format(problems="; ".join(problems)),
-                                    _(says["fix"])))
-        else:
-            findings.append(Finding(spec.title, True, _(says["ok"])))
+        findings.append(Finding(spec.title, False, _(says["problems"]).format(problems="; ".join(problems)),
+                                _(says["fix"])) if problems else Finding(spec.title, True, _(says["ok"])))
     return findings
 
 
 def check_data_folder(data_dir=None):
+    """The data folder can be written (the stand-ins are drawn there)."""
     data_dir = Path(data_dir) if data_dir is not None else datasets.DATA_DIR
     check = _("data folder")
     fix = _("set {variable} to a folder you can write, e.g. `export {variable}=~/convnets-data`, or make this one "
@@ -316,9 +313,7 @@ def runs_in_checkout_venv(prefix=None, root=CHECKOUT):
 def check_kernel(prefix=None, root=CHECKOUT, environ=None):
     """In a checkout that has a .venv, this Python must be that .venv's, or the environment named by
     CONVNETS_COURSE_VENV (make canary runs the course in .canary/venv on purpose)."""
-    prefix = Path(prefix or sys.prefix)
-    root = Path(root)
-    environ = os.environ if environ is None else environ
+    prefix, root, environ = Path(prefix or sys.prefix), Path(root), os.environ if environ is None else environ
     check = _("kernel")
     if not is_checkout(root):
         return Finding(check, True, _("the course is installed as a package (Colab, pip): no .venv to use"))
@@ -339,26 +334,15 @@ def check_kernel(prefix=None, root=CHECKOUT, environ=None):
 def shown(path):
     """A path as the learner knows it: relative to the checkout, or with ~ for the home folder."""
     path = Path(path)
-    try:
-        return str(path.resolve().relative_to(CHECKOUT)) + "/"
-    except ValueError:
-        pass
-    home = Path.home()
-    try:
-        return "~/" + str(path.resolve().relative_to(home.resolve())) + "/"
-    except ValueError:
-        return str(path) + "/"
+    for folder, shown_as in ((CHECKOUT, ""), (Path.home().resolve(), "~/")):
+        if path.resolve().is_relative_to(folder):
+            return shown_as + str(path.resolve().relative_to(folder)) + "/"
+    return str(path) + "/"
 
 
 def run_checks(data_dir=None):
-    findings = [check_python()]
-    findings += check_versions()
-    findings.append(check_accelerators())
-    findings.append(check_graphviz())
-    findings.append(check_data_folder(data_dir))
-    findings += check_datasets(data_dir)
-    findings.append(check_kernel())
-    return findings
+    return [check_python(), *check_versions(), check_accelerators(), check_graphviz(), check_data_folder(data_dir),
+            *check_datasets(data_dir), check_kernel()]
 
 
 def report(findings=None, verbose=True, out=print):

@@ -33,7 +33,6 @@ def fresh_initializer(initializer, index):
     global generator, so runs still repeat); a seeded object gets the seed ``seed + index``.
     """
     import keras
-
     template = keras.initializers.get(initializer)
     config = template.get_config()
     if config.get("seed") is not None:
@@ -56,7 +55,6 @@ def dense_stack(n_layers, units, activation, kernel_initializer, batch_norm=Fals
     Returns a list of (kind, layer) pairs: kind is "dense", "bn", "act" or "logits".
     """
     from keras import layers
-
     stack = []
     for index in range(1, n_layers + 1):
         stack.append(("dense", layers.Dense(units, kernel_initializer=fresh_initializer(kernel_initializer, index),
@@ -90,9 +88,7 @@ def train_from_seeds(build, seeds, X, y, epochs, batch_size, learning_rate=1e-3,
     and step count) goes back to its start, so each training is the one a new model would give.
     """
     import keras
-
     from helpers.training import create_training_variables
-
     def compiled(seed):
         keras.utils.set_random_seed(seed)
         model = build()

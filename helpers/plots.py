@@ -1,15 +1,13 @@
 """Every picture the notebooks draw: image grids, learning curves, confusion matrices and model diagrams.
 
-Figures of photos (image grids) are shown as JPEG in Jupyter, a fifth of the bytes of a PNG at the same
-size; line plots and diagrams stay PNG, whose sharp edges JPEG would blur. Files go to ``output/``
-(``helpers.session.output_path``).
+Each figure carries a description of what it shows, in words computed from its data, as its text alternative.
+Photos are shown as JPEG (a fifth of a PNG's bytes); line plots and diagrams as PNG, whose sharp edges JPEG would blur.
 """
 import base64
 import contextlib
 import functools
 import html
 import io
-import platform
 import re
 import shutil
 import subprocess
@@ -28,24 +26,17 @@ METRICS = {"loss": N_("loss"), "accuracy": N_("accuracy")}
 NETWORKS = {"plain": N_("plain networks"), "residual": N_("residual networks")}
 
 
-def _input_title(image):
-    return _("input ({height}x{width})").format(height=image.shape[0], width=image.shape[1])
-
-
 def use_language_fonts(lang=None):
     """Let matplotlib draw the letters of the edition's language: add the first installed font that has them
-    (fontconfig's ``fc-list :lang=<lang>``) after matplotlib's own font, which keeps drawing the Latin letters and
-    digits. Nothing to do in English; a warning, once, when no such font is installed. Returns the font's name."""
+    (``fc-list :lang=<lang>``) after matplotlib's own, which keeps drawing Latin letters and digits; warn once when
+    none is installed. Returns the font's name (None in English)."""
     lang = lang or language()
-    if lang == "en":
-        return None
-    return _language_font(lang)
+    return None if lang == "en" else _language_font(lang)
 
 
 @functools.lru_cache(maxsize=None)
 def _language_font(lang):
     from matplotlib import font_manager
-
     try:
         listed = subprocess.run(["fc-list", f":lang={lang.split('-')[0]}", "file"], capture_output=True, text=True,
                                 timeout=20).stdout
@@ -66,16 +57,20 @@ def _language_font(lang):
     return name
 
 
-# ---- How a figure reaches the notebook: an image with a text alternative --------------------------------------------
-# Every figure is shown as an HTML <img> whose alt text says what the figure shows, in words computed from its data
-# (read out by screen readers, kept by JupyterLab, the website and exported HTML); the same text is in the output's
-# metadata. Each drawing function below describes its figure with ``describe``.
-
-
+# ---- How a figure reaches the notebook: an HTML <img> whose alt text says what it shows ------------------------------
+# (read out by screen readers, kept by JupyterLab, the website and exported HTML, and in the output's metadata)
 def describe(fig, text):
     """Attach ``text``, what ``fig`` shows in words, as its text alternative. Returns fig."""
     fig.description = text
     return fig
+
+
+def _titled(fig, title, text):
+    """Give ``fig`` its title (if any), lay it out, and describe it with ``text``. Returns fig."""
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return describe(fig, text)
 
 
 def _own_words(fig):
@@ -84,19 +79,18 @@ def _own_words(fig):
     panels = ["; ".join(filter(None, (ax.get_title(), ax.get_xlabel() and _("x: {label}").format(
         label=ax.get_xlabel()), ax.get_ylabel() and _("y: {label}").format(label=ax.get_ylabel()))))
         for ax in fig.axes if ax.get_visible() and ax.has_data()]
-    return _("Figure: {title} ({panels}).").format(title=title or _("untitled"), panels=" | ".join(filter(None, panels)))
+    return _("Figure: {title} ({panels}).").format(title=title or _("untitled"),
+                                                   panels=" | ".join(filter(None, panels)))
 
 
 def _img(data, mime, text, width=None):
     size = f' width="{int(width)}"' if width else ""
-    return (f'<img src="data:{mime};base64,{data}" alt="{html.escape(text, quote=True)}"{size}/>',
-            {"alt": text})
+    return f'<img src="data:{mime};base64,{data}" alt="{html.escape(text, quote=True)}"{size}/>', {"alt": text}
 
 
 def figure_html(fig):
     """The HTML of a matplotlib figure for Jupyter: PNG (JPEG for photos), with its description as alt text."""
     from IPython.core.pylabtools import print_figure
-
     kind = getattr(fig, "image_format", "png")
     options = {"pil_kwargs": {"quality": 85}} if kind == "jpeg" else {}
     data = print_figure(fig, kind, bbox_inches="tight", base64=True, **options)
@@ -110,8 +104,8 @@ class Picture:
         self.path, self.description, self.width = Path(path), description, width
 
     def _repr_html_(self):
-        data = base64.b64encode(self.path.read_bytes()).decode("ascii")
-        return _img(data, "image/png", self.description, self.width)
+        return _img(base64.b64encode(self.path.read_bytes()).decode("ascii"), "image/png", self.description,
+                    self.width)
 
     def __repr__(self):
         return f"<picture {self.path.name}>"
@@ -127,7 +121,6 @@ def _show_as_html():
     if shell is None:
         return
     from matplotlib.figure import Figure
-
     # Jupyter's inline backend sets the figure formatters when it is loaded (on the first figure): load it first
     plt.switch_backend(matplotlib.get_backend())
     formatters = shell.display_formatter.formatters
@@ -136,6 +129,17 @@ def _show_as_html():
     formatters["text/html"].for_type(Figure, figure_html)
 
 
+def _show_photos(fig):
+    """In Jupyter, display a figure of photos as a JPEG and close it. Returns fig."""
+    fig.image_format = "jpeg"
+    if "inline" in matplotlib.get_backend():
+        from IPython.display import display
+        display(fig)
+        plt.close(fig)
+    return fig
+
+
+# ---- Model diagrams (Graphviz) ---------------------------------------------------------------------------------------
 class GraphvizMissingError(RuntimeError):
     """pydot or Graphviz's ``dot`` program is missing, so a model diagram cannot be drawn."""
 
@@ -145,13 +149,12 @@ def check_graphviz():
     try:
         import pydot
     except ImportError:
-        raise GraphvizMissingError(
-            _("The Python package pydot is missing, so plot_model cannot draw diagrams. Install the pinned version "
-              "with: pip install -r requirements.lock")
-        ) from None
+        raise GraphvizMissingError(_("The Python package pydot is missing, so plot_model cannot draw diagrams. Install "
+                                     "the pinned version with: pip install -r requirements.lock")) from None
     try:
         pydot.Dot.create(pydot.Dot())
     except (OSError, pydot.PydotException) as exc:
+        from helpers.doctor import graphviz_fix  # the install command for this platform
         found = shutil.which("dot")
         if found:
             message = _("Graphviz is missing, so plot_model cannot draw diagrams: `dot` at {found} does not run "
@@ -160,14 +163,23 @@ def check_graphviz():
         else:
             message = _("Graphviz is missing, so plot_model cannot draw diagrams: `dot` is not on the PATH. Install it "
                         "with: {hint}; conda users: conda install -c conda-forge graphviz. Then restart the kernel.")
-        raise GraphvizMissingError(message.format(found=found, error=exc, hint=_install_hint())) from None
+        raise GraphvizMissingError(message.format(found=found, error=exc, hint=graphviz_fix())) from None
 
 
-def _install_hint():
-    """The command that installs Graphviz on this platform (helpers.doctor keeps the table)."""
-    from helpers.doctor import graphviz_fix
-
-    return graphviz_fix()
+def _check_png(path):
+    """Raise GraphvizMissingError unless ``path`` holds a PNG; then give it a palette of 64 colours (a diagram has
+    few): a third of the bytes."""
+    from PIL import Image as PILImage
+    if not path.exists() or path.read_bytes()[:8] != PNG_SIGNATURE:
+        from helpers.doctor import graphviz_fix
+        raise GraphvizMissingError(_("No PNG diagram was written to {path}; check that `dot -V` works in a terminal "
+                                     "and that Graphviz can write PNG files. Install it with: {hint}").format(
+                                         path=path, hint=graphviz_fix()))
+    with PILImage.open(path) as opened:
+        rgb = opened.convert("RGBA")
+        flat = PILImage.new("RGB", rgb.size, (255, 255, 255))
+        flat.paste(rgb, mask=rgb.getchannel("A"))
+    flat.quantize(64, method=PILImage.Quantize.MEDIANCUT).save(path, optimize=True)
 
 
 def show_model(model, to_file=None, show_shapes=True, show_layer_names=True, width=None, dpi=96, **kwargs):
@@ -177,16 +189,12 @@ def show_model(model, to_file=None, show_shapes=True, show_layer_names=True, wid
     to_file   -- where to write the PNG (default: output/<model.name>.png)
     width     -- display width in pixels (None: natural size); the file keeps full resolution
     dpi       -- resolution of the PNG; other keyword arguments go to plot_model (rankdir, expand_nested, ...)
-
-    The PNG is stored with a palette of at most 64 colours (a diagram has few), a third of the bytes.
-    The graph is plot_model's own (keras.utils.model_to_dot with the same arguments, written with ``dot``).
-    Returns a Picture: the PNG shown with its description. Raises GraphvizMissingError when pydot or Graphviz is missing
-    (plot_model itself only prints a line and returns None inside a notebook), or when no PNG came out.
+    Returns a Picture: the PNG with its description. Raises GraphvizMissingError when pydot or Graphviz is missing
+    (where plot_model itself would only print a line), or when no PNG came out.
     """
     import keras
 
     from helpers.session import output_path
-
     check_graphviz()
     to_file = Path(to_file) if to_file is not None else output_path(f"{model.name}.png")
     dot = keras.utils.model_to_dot(model, show_shapes=show_shapes, show_layer_names=show_layer_names, dpi=dpi,
@@ -201,8 +209,7 @@ def show_model(model, to_file=None, show_shapes=True, show_layer_names=True, wid
             raise
         dot.set("splines", "polyline")
         dot.write(str(to_file), format="png")
-    _require_png(to_file)
-    _shrink_png(to_file)
+    _check_png(to_file)
     return Picture(to_file, model_description(model), width)
 
 
@@ -241,37 +248,11 @@ def model_description(model, most=16):
     return text + (" " + _("Where paths join: {joins}.").format(joins="; ".join(joins)) if joins else "")
 
 
-def _require_png(path):
-    """Raise GraphvizMissingError unless ``path`` holds a PNG image."""
-    path = Path(path)
-    if not path.exists() or path.read_bytes()[:8] != PNG_SIGNATURE:
-        raise GraphvizMissingError(_("No PNG diagram was written to {path}; check that `dot -V` works in a terminal "
-                                     "and that Graphviz can write PNG files. Install it with: {hint}").format(
-                                         path=path, hint=_install_hint()))
+def _shape_text(shape):
+    return " x ".join(str(d) for d in shape[1:])
 
 
-def _shrink_png(path, colours=64):
-    """Rewrite a diagram's PNG with an adaptive palette of ``colours`` colours (white background kept)."""
-    from PIL import Image as PILImage
-
-    with PILImage.open(path) as opened:
-        rgb = opened.convert("RGBA")
-        flat = PILImage.new("RGB", rgb.size, (255, 255, 255))
-        flat.paste(rgb, mask=rgb.getchannel("A"))
-    flat.quantize(colours, method=PILImage.Quantize.MEDIANCUT).save(path, optimize=True)
-
-
-def _show_photos(fig):
-    """In Jupyter, display a figure of photos (as a JPEG, a fifth of a PNG's bytes) and close it. Returns fig."""
-    fig.image_format = "jpeg"
-    if "inline" in matplotlib.get_backend():
-        from IPython.display import display
-
-        display(fig)
-        plt.close(fig)
-    return fig
-
-
+# ---- Images and learning curves (notebooks 01-02) --------------------------------------------------------------------
 def show_images(X, labels=None, class_names=None, n_rows=2, n_cols=8, title=None, size=1.4, indices=None):
     """Show images in a grid with their labels.
 
@@ -291,15 +272,10 @@ def show_images(X, labels=None, class_names=None, n_rows=2, n_cols=8, title=None
         ax.imshow(X[index])
         if labels is not None:
             label = np.ravel(labels)[index] if not isinstance(labels, (list, tuple)) else labels[index]
-            text = class_names[label] if class_names is not None else str(label)
-            ax.set_title(text, fontsize=9)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
+            ax.set_title(class_names[label] if class_names is not None else str(label), fontsize=9)
     shown = [ax.get_title() for ax, _index in zip(np.ravel(axes), indices)]
-    describe(fig, _("{title}: {count} images, labelled {labels}.").format(
-        title=title or _("Images"), count=len(indices), labels=", ".join(shown) if any(shown) else "-"))
-    return _show_photos(fig)
+    return _show_photos(_titled(fig, title, _("{title}: {count} images, labelled {labels}.").format(
+        title=title or _("Images"), count=len(indices), labels=", ".join(shown) if any(shown) else "-")))
 
 
 def show_images_by_class(X, Y, classes, per_class=8, class_names=None, title=None, size=1.2):
@@ -310,28 +286,22 @@ def show_images_by_class(X, Y, classes, per_class=8, class_names=None, title=Non
     """
     y = np.ravel(Y)
     fig, axes = plt.subplots(len(classes), per_class, figsize=(size * per_class, size * len(classes) + 0.5))
+    names = {label: class_names[label] if class_names is not None else str(label) for label in classes}
     for row, label in enumerate(classes):
         chosen = np.flatnonzero(y == label)[:per_class]
-        for col in range(per_class):
-            ax = axes[row, col]
-            ax.set_xticks([])
-            ax.set_yticks([])
+        for col, ax in enumerate(axes[row]):
+            ax.set(xticks=[], yticks=[])
             if col < len(chosen):
                 ax.imshow(X[chosen[col]])
             else:
                 ax.axis("off")
-        name = class_names[label] if class_names is not None else str(label)
-        axes[row, 0].set_ylabel(f"{name}\n(n={int(np.sum(y == label))})", rotation=0, ha="right",
+        axes[row, 0].set_ylabel(f"{names[label]}\n(n={int(np.sum(y == label))})", rotation=0, ha="right",
                                 va="center", fontsize=9)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    rows = "; ".join(_("{name}: {count} images").format(
-        name=str(class_names[label] if class_names is not None else label).replace("\n", " "),
-        count=int(np.sum(y == label))) for label in classes)
-    describe(fig, _("{title}: {per_class} examples of each class, one row per class ({rows}).").format(
-        title=title or _("Images by class"), per_class=per_class, rows=rows))
-    return _show_photos(fig)
+    rows = "; ".join(_("{name}: {count} images").format(name=str(names[label]).replace("\n", " "),
+                                                         count=int(np.sum(y == label))) for label in classes)
+    return _show_photos(_titled(fig, title, _("{title}: {per_class} examples of each class, one row per class "
+                                              "({rows}).").format(title=title or _("Images by class"),
+                                                                  per_class=per_class, rows=rows)))
 
 
 def plot_history(history, metrics=("loss", "accuracy"), title=None):
@@ -350,9 +320,7 @@ def plot_history(history, metrics=("loss", "accuracy"), title=None):
         if "val_" + metric in logs:
             ax.plot(epochs, logs["val_" + metric], marker="s", markersize=4, linestyle="--", label=_("test"))
         name = _(METRICS[metric]) if metric in METRICS else metric
-        ax.set_xlabel(_("epoch"))
-        ax.set_ylabel(name)
-        ax.set_title(_("{metric} per epoch").format(metric=name))
+        ax.set(xlabel=_("epoch"), ylabel=name, title=_("{metric} per epoch").format(metric=name))
         ax.grid(alpha=0.3)
         ax.legend()
         said.append(_("{metric} on the training images goes from {first:.2f} to {last:.2f}").format(
@@ -360,13 +328,9 @@ def plot_history(history, metrics=("loss", "accuracy"), title=None):
         if "val_" + metric in logs:
             said.append(_("on the test images from {first:.2f} to {last:.2f}").format(
                 first=logs["val_" + metric][0], last=logs["val_" + metric][-1]))
-    fig.suptitle(title or _("Learning curves"))
-    fig.tight_layout()
-    return describe(fig, _("{title}, over {epochs} epochs: {curves}.").format(
-        title=title or _("Learning curves"), epochs=len(logs[metrics[0]]) if metrics else 0, curves="; ".join(said)))
-
-
-# ---- Notebook 02 (HappyModel): one image and the model's probability --------------------------
+    title = title or _("Learning curves")
+    return _titled(fig, title, _("{title}, over {epochs} epochs: {curves}.").format(
+        title=title, epochs=len(logs[metrics[0]]) if metrics else 0, curves="; ".join(said)))
 
 
 def _one_image(image):
@@ -378,6 +342,16 @@ def _one_image(image):
         raise ValueError(_("image must have shape (1, n_H, n_W, 3) or (n_H, n_W, 3), got {shape}.").format(
             shape=image.shape))
     return image
+
+
+def _image_beside(image, caption, figsize, width_ratios):
+    """A figure of two panels: ``image`` on the left under ``caption``; returns (fig, the right panel's axes)."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=figsize, gridspec_kw={"width_ratios": width_ratios})
+    left.imshow(image)
+    left.set_title(caption or _("input ({height}x{width})").format(height=image.shape[0], width=image.shape[1]),
+                   fontsize=10)
+    left.axis("off")
+    return fig, right
 
 
 def show_prediction(image, probability, class_names=None, threshold=0.5, title=None):
@@ -397,29 +371,21 @@ def show_prediction(image, probability, class_names=None, threshold=0.5, title=N
     p = float(values[0])
     class_names = class_names or (_("not smiling"), _("smiling"))
     decision = class_names[1] if p >= threshold else class_names[0]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(7.5, 3.2), gridspec_kw={"width_ratios": [1, 1.6]})
-    left.imshow(image)
-    left.set_title(_input_title(image), fontsize=10)
-    left.axis("off")
+    fig, right = _image_beside(image, None, (7.5, 3.2), [1, 1.6])
     right.barh([0], [p], height=0.6, color="tab:green" if p >= threshold else "tab:red")
     right.axvline(threshold, color="black", linestyle="--", linewidth=1)
     right.text(threshold, 0.72, " " + _("threshold {threshold:g}").format(threshold=threshold), fontsize=8,
                va="center")
-    right.set_xlim(0, 1)
-    right.set_ylim(-1, 1)
-    right.set_yticks([])
-    right.set_xlabel(_("predicted probability of '{name}'").format(name=class_names[1]))
+    right.set(xlim=(0, 1), ylim=(-1, 1), yticks=[], xlabel=_("predicted probability of '{name}'").format(
+        name=class_names[1]))
     right.set_title(f"p = {p:.2f}: {decision}", fontsize=10)
-    fig.suptitle(title or _("The model's prediction"))
-    fig.tight_layout()
-    return describe(fig, _("{title}: the image the model saw, and its predicted probability of '{name}', {p:.2f}, "
-                           "read as '{decision}' (threshold {threshold:g}).").format(
-        title=title or _("The model's prediction"), name=class_names[1], p=p, decision=decision, threshold=threshold))
+    title = title or _("The model's prediction")
+    return _titled(fig, title, _("{title}: the image the model saw, and its predicted probability of '{name}', "
+                                 "{p:.2f}, read as '{decision}' (threshold {threshold:g}).").format(
+        title=title, name=class_names[1], p=p, decision=decision, threshold=threshold))
 
 
-# ---- Notebooks 03 (why ResNets) and 04 (BatchNorm and initialisation) -------------------------------
-
-
+# ---- Notebooks 03 (why ResNets) and 04 (BatchNorm and initialisation) ------------------------------------------------
 def plot_activation_histograms(activations, title, n_cols=5, bins=50, value_range=(0.0, 1.0)):
     """One small histogram per layer of a deep network's activations, in depth order.
 
@@ -432,24 +398,21 @@ def plot_activation_histograms(activations, title, n_cols=5, bins=50, value_rang
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(2.3 * n_cols, 1.7 * n_rows + 0.8), sharex=True)
     for ax in np.ravel(axes)[len(activations):]:
         ax.axis("off")
+    ranges = []
     for index, (ax, values) in enumerate(zip(np.ravel(axes), activations)):
         values = np.ravel(np.asarray(values))
         low, high = np.percentile(values, [1, 99])
+        ranges.append(f"{index + 1}: {low:.2f}-{high:.2f}")
         ax.hist(values, bins=bins, range=value_range, color="tab:blue")
         ax.axvspan(low, high, color="tab:orange", alpha=0.15)
         ax.set_title(_("layer {number}: {low:.2f}-{high:.2f}").format(number=index + 1, low=low, high=high),
                      fontsize=9)
-        ax.set_yticks([])
-        ax.set_xlim(*value_range)
+        ax.set(yticks=[], xlim=value_range)
     fig.supxlabel(_("activation value (shaded: 1st to 99th percentile)"))
     fig.supylabel(_("count"))
-    fig.suptitle(title)
-    fig.tight_layout()
-    ranges = ", ".join(f"{index + 1}: {low:.2f}-{high:.2f}" for index, (low, high) in enumerate(
-        np.percentile(np.ravel(np.asarray(values)), [1, 99]) for values in activations))
-    return describe(fig, _("{title}: a histogram of the activations of each of {count} layers; 98% of each layer's "
-                           "values lie in (layer: range) {ranges}.").format(
-        title=title, count=len(activations), ranges=ranges))
+    return _titled(fig, title, _("{title}: a histogram of the activations of each of {count} layers; 98% of each "
+                                 "layer's values lie in (layer: range) {ranges}.").format(
+        title=title, count=len(activations), ranges=", ".join(ranges)))
 
 
 # Lines told apart by more than colour: a colour-blind-safe palette (matplotlib's "tableau-colorblind10") with a
@@ -466,26 +429,20 @@ def plot_layer_norms(panels, title, xlabel=None):
     Each case keeps its colour, marker and line style across panels (``LINE_STYLES``). Returns the Figure.
     """
     fig, axes = plt.subplots(1, len(panels), figsize=(6.2 * len(panels), 4.4), squeeze=False)
-    styles = {}
+    styles, said = {}, []
     for ax, (panel_title, (ylabel, cases)) in zip(axes[0], panels.items()):
         for name, values in cases.items():
             values = np.asarray(values, dtype=float)
             style = styles.setdefault(name, LINE_STYLES[len(styles) % len(LINE_STYLES)])
             ax.semilogy(np.arange(1, len(values) + 1), values, label=name, markersize=4, linewidth=1.3, **style)
-        ax.set_xlabel(xlabel or _("layer (1 = nearest the input)"))
-        ax.set_ylabel(ylabel)
-        ax.set_title(panel_title)
+        ax.set(xlabel=xlabel or _("layer (1 = nearest the input)"), ylabel=ylabel, title=panel_title)
         ax.grid(alpha=0.3, which="both")
-    axes[0][-1].legend(fontsize=8, loc="best")
-    fig.suptitle(title)
-    fig.tight_layout()
-    said = []
-    for panel_title, (ylabel, cases) in panels.items():
         lines = "; ".join(_("{case} from {first:.1e} at layer 1 to {last:.1e} at layer {layers}").format(
             case=name, first=float(np.asarray(values)[0]), last=float(np.asarray(values)[-1]), layers=len(values))
             for name, values in cases.items())
         said.append(_("{panel} ({label}, log scale): {lines}").format(panel=panel_title, label=ylabel, lines=lines))
-    return describe(fig, f"{title}. " + ". ".join(said) + ".")
+    axes[0][-1].legend(fontsize=8, loc="best")
+    return _titled(fig, title, f"{title}. " + ". ".join(said) + ".")
 
 
 def plot_degradation(losses, title):
@@ -496,33 +453,28 @@ def plot_degradation(losses, title):
     Left panel plain, right panel residual, same y axis. Each depth has its own colour, marker and line style;
     every seed is drawn, as a thin line. Returns the matplotlib Figure.
     """
+    runs_of = {key: runs if isinstance(runs, dict) else {None: runs} for key, runs in losses.items()}
     depths = sorted({depth for _, depth in losses})
     colours = {depth: plt.cm.viridis(i / max(1, len(depths) - 1) * 0.85) for i, depth in enumerate(depths)}
     markers, styles = "os^Dv", ["-", "--", "-.", ":"]
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
     for ax, kind in zip(axes, ("plain", "residual")):
         for index, depth in enumerate(depths):
-            if (kind, depth) not in losses:
-                continue
-            runs = losses[(kind, depth)]
-            runs = runs if isinstance(runs, dict) else {None: runs}
+            runs = runs_of.get((kind, depth), {})
             for number, values in enumerate(runs.values()):
-                label = f"{kind}-{depth}" + (" " + _("({count} seeds)").format(count=len(runs)) if len(runs) > 1 else "")
+                seeds = " " + _("({count} seeds)").format(count=len(runs)) if len(runs) > 1 else ""
                 ax.plot(np.arange(1, len(values) + 1), values, color=colours[depth], marker=markers[index % 5],
-                        linestyle=styles[index % 4], linewidth=1.2, markersize=4, label=None if number else label)
-        ax.set_xlabel(_("epoch"))
-        ax.set_title(_(NETWORKS[kind]))
+                        linestyle=styles[index % 4], linewidth=1.2, markersize=4,
+                        label=None if number else f"{kind}-{depth}{seeds}")
+        ax.set(xlabel=_("epoch"), title=_(NETWORKS[kind]))
         ax.grid(alpha=0.3)
         ax.legend()
     axes[0].set_ylabel(_("training loss (cross-entropy)"))
-    fig.suptitle(title)
-    fig.tight_layout()
     ends = "; ".join(_("{network} ends at {losses}").format(
-        network=f"{kind}-{depth}", losses=", ".join(f"{values[-1]:.2f}" for values in (
-            runs.values() if isinstance(runs, dict) else [runs])))
-        for (kind, depth), runs in sorted(losses.items()))
-    return describe(fig, _("{title}: the training loss per epoch of the plain networks (left) and the residual "
-                           "networks (right); {ends}.").format(title=title, ends=ends))
+        network=f"{kind}-{depth}", losses=", ".join(f"{values[-1]:.2f}" for values in runs_of[kind, depth].values()))
+        for kind, depth in sorted(losses))
+    return _titled(fig, title, _("{title}: the training loss per epoch of the plain networks (left) and the residual "
+                                 "networks (right); {ends}.").format(title=title, ends=ends))
 
 
 def show_image_rows(rows, title, size=1.5):
@@ -535,19 +487,13 @@ def show_image_rows(rows, title, size=1.5):
     n = len(rows[labels[0]])
     fig, axes = plt.subplots(len(labels), n, figsize=(size * n + 1.2, size * len(labels) + 0.5), squeeze=False)
     for row, label in enumerate(labels):
-        for col in range(n):
+        for col, ax in enumerate(axes[row]):
             image = np.asarray(rows[label][col], dtype=float)
-            image = (image - image.min()) / max(image.max() - image.min(), 1e-12)
-            ax = axes[row, col]
-            ax.imshow(image)
-            ax.set_xticks([])
-            ax.set_yticks([])
+            ax.imshow((image - image.min()) / max(image.max() - image.min(), 1e-12))
+            ax.set(xticks=[], yticks=[])
         axes[row, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
-    fig.suptitle(title)
-    fig.tight_layout()
-    describe(fig, _("{title}: {count} images in each of {n_rows} rows: {rows}.").format(
-        title=title, count=n, n_rows=len(labels), rows="; ".join(str(label).replace("\n", " ") for label in labels)))
-    return _show_photos(fig)
+    return _show_photos(_titled(fig, title, _("{title}: {count} images in each of {n_rows} rows: {rows}.").format(
+        title=title, count=n, n_rows=len(labels), rows="; ".join(str(label).replace("\n", " ") for label in labels))))
 
 
 def plot_histograms_with_theory(samples, densities, title, xlabel=None, bins=80):
@@ -563,22 +509,16 @@ def plot_histograms_with_theory(samples, densities, title, xlabel=None, bins=80)
         ax.hist(values, bins=bins, density=True, color="tab:blue", alpha=0.6, label=_("drawn"))
         x = np.linspace(values.min() * 1.15, values.max() * 1.15, 400)
         ax.plot(x, densities[name](x), color="black", linewidth=1.5, label=_("theory"))
-        ax.set_title(name)
-        ax.set_xlabel(xlabel or _("weight value"))
-        ax.set_ylabel(_("density"))
+        ax.set(title=name, xlabel=xlabel or _("weight value"), ylabel=_("density"))
         ax.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
     panels = "; ".join(_("{name}: values from {low:.3f} to {high:.3f}, standard deviation {std:.3f}").format(
         name=name, low=float(np.min(values)), high=float(np.max(values)), std=float(np.std(values)))
         for name, values in samples.items())
-    return describe(fig, _("{title}: histograms of the drawn values with the theoretical density over them; "
-                           "{panels}.").format(title=title, panels=panels))
+    return _titled(fig, title, _("{title}: histograms of the drawn values with the theoretical density over them; "
+                                 "{panels}.").format(title=title, panels=panels))
 
 
-# ---- Notebook 07 (ResNet50): evaluation and the block-level overview ------------------------------
-
-
+# ---- Notebook 07 (ResNet50): evaluation and the block-level overview -------------------------------------------------
 def plot_confusion_matrix(true, predicted, class_names, title=None, xlabel=None, ylabel=None):
     """Count, for each true class (row), how often each class was predicted (column); draw it as a grid.
 
@@ -601,19 +541,17 @@ def plot_confusion_matrix(true, predicted, class_names, title=None, xlabel=None,
                     color="white" if confusion[t, p] > confusion.max() / 2 else "black")
     ax.set_xticks(range(n), class_names)
     ax.set_yticks(range(n), class_names)
-    ax.set_xlabel(xlabel or _("predicted class"))
-    ax.set_ylabel(ylabel or _("true class"))
-    ax.set_title(_("{title}, {count} images").format(title=title or _("Confusion matrix"), count=true.size),
-                 fontsize=10)
+    ax.set(xlabel=xlabel or _("predicted class"), ylabel=ylabel or _("true class"))
+    title = title or _("Confusion matrix")
+    ax.set_title(_("{title}, {count} images").format(title=title, count=true.size), fontsize=10)
     fig.colorbar(image, ax=ax, label=_("number of images"))
-    fig.tight_layout()
     fig.confusion = confusion
     mistakes = "; ".join(_("true {true} predicted as {predicted}: {count}").format(
         true=class_names[t], predicted=class_names[q], count=confusion[t, q])
         for t in range(n) for q in range(n) if t != q and confusion[t, q])
-    return describe(fig, _("{title}, {count} images: {correct} on the diagonal, predicted right; mistakes: "
-                           "{mistakes}.").format(title=title or _("Confusion matrix"), count=true.size,
-                                                 correct=int(np.trace(confusion)), mistakes=mistakes or _("none")))
+    return _titled(fig, None, _("{title}, {count} images: {correct} on the diagonal, predicted right; mistakes: "
+                                "{mistakes}.").format(title=title, count=true.size, correct=int(np.trace(confusion)),
+                                                      mistakes=mistakes or _("none")))
 
 
 def show_class_probabilities(image, probabilities, class_names, title, xlabel=None, caption=None):
@@ -629,55 +567,17 @@ def show_class_probabilities(image, probabilities, class_names, title, xlabel=No
     if probabilities.size != len(class_names):
         raise ValueError(_("probabilities has {count} values for {classes} classes.").format(
             count=probabilities.size, classes=len(class_names)))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3), gridspec_kw={"width_ratios": [1, 1.8]})
-    left.imshow(image)
-    left.set_title(caption or _input_title(image), fontsize=10)
-    left.axis("off")
+    fig, right = _image_beside(image, caption, (8, 3), [1, 1.8])
     right.bar(range(probabilities.size), probabilities, color="tab:blue")
     right.set_xticks(range(probabilities.size), class_names)
-    right.set_ylim(0, 1)
-    right.set_xlabel(xlabel or _("class"))
-    right.set_ylabel(_("predicted probability"))
+    right.set(ylim=(0, 1), xlabel=xlabel or _("class"), ylabel=_("predicted probability"))
     best = int(np.argmax(probabilities))
     right.set_title(_("prediction: {name} (p = {p:.2f})").format(name=class_names[best], p=probabilities[best]),
                     fontsize=10)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return describe(fig, _("{title}: the image the model saw, and its predicted probability of each class ({values}); "
-                           "the highest is {name}.").format(
+    return _titled(fig, title, _("{title}: the image the model saw, and its predicted probability of each class "
+                                 "({values}); the highest is {name}.").format(
         title=title, name=class_names[best],
         values=", ".join(f"{name}: {value:.2f}" for name, value in zip(class_names, probabilities))))
-
-
-def _block_of(name):
-    """'res3b_branch2a' or 'bn3b_branch1' -> '3b'; any other name -> None."""
-    match = re.fullmatch(r"(?:res|bn)(\d)([a-z])_branch\w+", name)
-    return match.group(1) + match.group(2) if match else None
-
-
-def _shape_text(shape):
-    return " x ".join(str(d) for d in shape[1:])
-
-
-def block_overview(model):
-    """Group the layers of a ResNet with the course's layer names into its parts, in order.
-
-    Returns a list of dicts: "name" (e.g. "stage 1", "block 2a", "output"), "kind" ("stem", "convolutional",
-    "identity", "head"), "layers" (their names) and "output_shape" (of the part's last layer). A layer without
-    a block name (a ReLU, an Add) belongs to the block before it; layers from 'avg_pool' on form the head.
-    """
-    parts = [{"name": "stage 1", "kind": "stem", "layers": []}]
-    for layer in model.layers:
-        block = _block_of(layer.name)
-        if layer.name == "avg_pool":
-            parts.append({"name": "output", "kind": "head", "layers": []})
-        elif block is not None and parts[-1]["name"] != f"block {block}":
-            parts.append({"name": f"block {block}", "kind": "identity", "layers": []})
-        parts[-1]["layers"].append(layer.name)
-        parts[-1]["output_shape"] = tuple(layer.output.shape)
-        if layer.name.endswith("_branch1"):
-            parts[-1]["kind"] = "convolutional"
-    return parts
 
 
 def plot_learning_rate(schedule, n_steps, title):
@@ -689,15 +589,33 @@ def plot_learning_rate(schedule, n_steps, title):
     steps = np.arange(n_steps + 1)
     fig, ax = plt.subplots(figsize=(6, 2.4))
     ax.plot(steps, [float(schedule(step)) for step in steps])
-    ax.set_xlabel(_("training step"))
-    ax.set_ylabel(_("learning rate"))
-    ax.set_title(title)
+    ax.set(xlabel=_("training step"), ylabel=_("learning rate"), title=title)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    rates = [float(schedule(step)) for step in (0, n_steps // 2, n_steps)]
-    return describe(fig, _("{title}: the learning rate at each of {steps} training steps: {first:g} at the first, "
-                           "{middle:g} half-way, {last:g} at the last.").format(
-        title=title, steps=n_steps, first=rates[0], middle=rates[1], last=rates[2]))
+    first, middle, last = (float(schedule(step)) for step in (0, n_steps // 2, n_steps))
+    return _titled(fig, None, _("{title}: the learning rate at each of {steps} training steps: {first:g} at the "
+                                "first, {middle:g} half-way, {last:g} at the last.").format(
+        title=title, steps=n_steps, first=first, middle=middle, last=last))
+
+
+def block_overview(model):
+    """Group the layers of a ResNet with the course's layer names into its parts, in order.
+
+    Returns a list of dicts: "name" (e.g. "stage 1", "block 2a", "output"), "kind" ("stem", "convolutional",
+    "identity", "head"), "layers" (their names) and "output_shape" (of the part's last layer). A layer without
+    a block name (a ReLU, an Add) belongs to the block before it; layers from 'avg_pool' on form the head.
+    """
+    parts = [{"name": "stage 1", "kind": "stem", "layers": []}]
+    for layer in model.layers:
+        match = re.fullmatch(r"(?:res|bn)(\d)([a-z])_branch\w+", layer.name)  # res3b_branch2a -> block 3b
+        if layer.name == "avg_pool":
+            parts.append({"name": "output", "kind": "head", "layers": []})
+        elif match and parts[-1]["name"] != f"block {match[1]}{match[2]}":
+            parts.append({"name": f"block {match[1]}{match[2]}", "kind": "identity", "layers": []})
+        parts[-1]["layers"].append(layer.name)
+        parts[-1]["output_shape"] = tuple(layer.output.shape)
+        if layer.name.endswith("_branch1"):
+            parts[-1]["kind"] = "convolutional"
+    return parts
 
 
 def block_overview_graph(model, dpi=80):
@@ -705,7 +623,6 @@ def block_overview_graph(model, dpi=80):
     each joined to the next; convolutional blocks filled orange. Raises ValueError for a model without the
     course's block names."""
     import pydot
-
     parts = block_overview(model)
     if len(parts) < 3:
         raise ValueError(_("Model {name!r} has no layers named like the course's ResNet blocks (res2a_branch2a, "
@@ -718,45 +635,40 @@ def block_overview_graph(model, dpi=80):
     previous = "input"
     for index, part in enumerate(parts):
         n_weighted = sum(1 for name in part["layers"] if model.get_layer(name).count_params())
+        shape, colour = _shape_text(part["output_shape"]), "#e8e8e8"
         if part["kind"] == "stem":
-            label = _("stage 1") + f": conv1, bn_conv1, ReLU, max-pool  ->  {_shape_text(part['output_shape'])}"
-            colour = "#e8e8e8"
+            label = _("stage 1") + f": conv1, bn_conv1, ReLU, max-pool  ->  {shape}"
         elif part["kind"] == "head":
-            label, colour = f"{', '.join(part['layers'])}  ->  {_shape_text(part['output_shape'])}", "#e8e8e8"
+            label = f"{', '.join(part['layers'])}  ->  {shape}"
         else:
-            block = part["name"].split()[-1]
+            block, convolutional = part["name"].split()[-1], part["kind"] == "convolutional"
             filters = [model.get_layer(f"res{block}_branch2{c}").filters for c in "abc"]
             stride = model.get_layer(f"res{block}_branch2a").strides[0]
-            kind = _("convolutional block") if part["kind"] == "convolutional" else _("identity block")
+            kind = _("convolutional block") if convolutional else _("identity block")
             label = (_("block {block}").format(block=block) + f": {kind} {filters}"
-                     + (f", s={stride}" if part["kind"] == "convolutional" else "")
-                     + f"  ->  {_shape_text(part['output_shape'])}")
-            colour = "#fdd9a8" if part["kind"] == "convolutional" else "white"
-        node = f"part{index}"
-        graph.add_node(pydot.Node(node, label=label, fillcolor=colour,
+                     + (f", s={stride}" if convolutional else "") + f"  ->  {shape}")
+            colour = "#fdd9a8" if convolutional else "white"
+        graph.add_node(pydot.Node(f"part{index}", label=label, fillcolor=colour,
                                   tooltip=_("{count} layers with weights").format(count=n_weighted)))
-        graph.add_edge(pydot.Edge(previous, node, arrowsize="0.6"))
-        previous = node
+        graph.add_edge(pydot.Edge(previous, f"part{index}", arrowsize="0.6"))
+        previous = f"part{index}"
     return graph
 
 
 def show_block_overview(model, to_file=None, width=None, dpi=80):
     """Draw a ResNet one box per part (stem, each block, head) with its output shape: a map of the network.
 
-    model -- a ResNet built with the course's layer names (res2a_branch2a, bn2a_branch1, avg_pool, ...)
+    model   -- a ResNet built with the course's layer names (res2a_branch2a, bn2a_branch1, avg_pool, ...)
     to_file -- where to write the PNG (default: output/<model.name>_overview.png)
-    Convolutional blocks (with a projection shortcut) are drawn orange, identity blocks white
-    (``block_overview_graph``). Returns a Picture (the PNG with its description). Raises GraphvizMissingError when Graphviz is
-    missing.
+    Convolutional blocks (with a projection shortcut) are drawn orange, identity blocks white. Returns a Picture.
+    Raises GraphvizMissingError when Graphviz is missing.
     """
     from helpers.session import output_path
-
     check_graphviz()
     graph = block_overview_graph(model, dpi=dpi)
     to_file = Path(to_file) if to_file is not None else output_path(f"{model.name}_overview.png")
     to_file.write_bytes(graph.create_png())
-    _require_png(to_file)
-    _shrink_png(to_file)
+    _check_png(to_file)
     parts = "; ".join(str(node.get_label()).strip("\"") for node in graph.get_nodes()
                       if node.get_name() not in ("node", "edge"))
     return Picture(to_file, _("Map of {name}, one box per part, in order, each with its output shape: {parts}.")

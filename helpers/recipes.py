@@ -67,7 +67,6 @@ class Recipe:
         (``create_training_variables``), then ``fit`` on the recipe's batches, then BatchNormalization's statistics
         recomputed (if the recipe says so). Returns fit's History."""
         from helpers.training import create_training_variables, recompute_batchnorm_statistics
-
         create_training_variables(model, X, Y)
         history = model.fit(self.data(X, Y, seed=seed), epochs=self.epochs, shuffle=False, verbose=verbose,
                             callbacks=callbacks)

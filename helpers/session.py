@@ -80,9 +80,7 @@ def quiet_tensorflow():
     """Silence TensorFlow's Python-side logging (C++ lines: TF_CPP_MIN_LOG_LEVEL and a quiet import)."""
     import_tensorflow_quietly()
     import logging
-
     import absl.logging
-
     absl.logging.set_verbosity(absl.logging.ERROR)
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", message=r".*`build\(\)` was called on layer.*")
@@ -95,13 +93,11 @@ def seed_everything(seed):
     """
     import keras
     import numpy as np
-
     random.seed(seed)
     np.random.seed(seed)
     keras.utils.set_random_seed(seed)  # seeds python, numpy and the backend in one call
     if backend() == "tensorflow":
         import tensorflow as tf
-
         tf.config.experimental.enable_op_determinism()
 
 
@@ -109,11 +105,9 @@ def versions():
     """Return a dict of the versions that matter for this course (Python as major.minor only), the backend's
     under its own name (TensorFlow, JAX or PyTorch)."""
     import importlib
-
     import keras
     import matplotlib
     import numpy as np
-
     title, module = BACKENDS.get(backend(), (backend(), backend()))
     return {
         "Python": platform.python_version_tuple()[0] + "." + platform.python_version_tuple()[1],
@@ -185,7 +179,6 @@ def show_check_failures_as_messages():
     if shell is None:
         return
     from helpers.checks import CheckFailed
-
     def message_only(shell, etype, value, tb, tb_offset=None):
         shown = [f"{etype.__name__}: {value}"]
         shell._showtraceback(etype, value, shown)  # IPython leaves the showing to the handler; Jupyter's error output

@@ -76,7 +76,6 @@ def gradients(loss_of, variables=(), tensors=()):
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf
-
         tensors = [tf.constant(t) for t in tensors]
         with tf.GradientTape() as tape:
             tape.watch(tensors)
@@ -84,7 +83,6 @@ def gradients(loss_of, variables=(), tensors=()):
         found = tape.gradient(loss, [v.value for v in variables] + tensors)
     elif backend == "jax":
         import jax
-
         def pure(values, inputs):
             with keras.StatelessScope(state_mapping=list(zip(variables, values))):
                 return loss_of(*inputs)
@@ -93,7 +91,6 @@ def gradients(loss_of, variables=(), tensors=()):
         found = list(of_variables) + list(of_tensors)
     elif backend == "torch":
         import torch
-
         tensors = [torch.tensor(t, requires_grad=True) for t in tensors]
         loss = loss_of(*tensors)
         found = torch.autograd.grad(loss, [v.value for v in variables] + tensors, allow_unused=True)

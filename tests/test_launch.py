@@ -88,3 +88,11 @@ def test_colab_cell_is_the_same_in_every_lesson():
     sources = {stem: next(cell.source for cell in nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4).cells
                           if cell.cell_type == "code") for stem in LESSONS}
     assert len(set(sources.values())) == 1, "the lessons' Colab cells differ: make them the same"
+
+
+def test_binder_installs_the_fonts_of_every_language():
+    """repo2docker installs apt.txt's packages: every font package that a language of locale/ lists."""
+    wanted = {package for path in (ROOT / "locale").glob("*/fonts") for package in path.read_text().split()}
+    listed = {line.strip() for line in (ROOT / "apt.txt").read_text().splitlines()
+              if line.strip() and not line.startswith("#")}
+    assert wanted and wanted <= listed, f"apt.txt lacks {wanted - listed}"

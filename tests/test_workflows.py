@@ -39,7 +39,7 @@ def zizmor(path):
 
 
 def test_the_three_workflows_are_there():
-    assert sorted(path.name for path in WORKFLOWS.glob("*.yml")) == ["book.yml", "canary.yml", "test.yml"]
+    assert sorted(path.name for path in WORKFLOWS.glob("*.yml")) == ["book.yml", "canary.yml", "test.yml", "weekly.yml"]
 
 
 def test_workflows_pass_the_schema():
@@ -82,7 +82,7 @@ def test_tests_run_the_readme_command_on_push_and_pull_request_with_graphviz_bro
     assert cache and "hashFiles('requirements.lock')" in cache[0]["with"]["key"]
     assert "~/.cache/pip" in cache[0]["with"]["path"]
     assert workflow["permissions"] == {"contents": "read"}
-    assert job["timeout-minutes"] >= 60, "make test takes about 20 minutes on 2 cores"
+    assert job["timeout-minutes"] >= 60, "make test takes about 15 minutes on 2 cores"
 
 
 def test_canary_runs_weekly_and_keeps_its_report():
@@ -97,6 +97,14 @@ def test_canary_runs_weekly_and_keeps_its_report():
     assert upload and upload[0]["if"] == "always()" and ".canary/report.md" in upload[0]["with"]["path"]
 
 
+def test_the_class_and_the_other_backends_run_weekly():
+    workflow = load("weekly.yml")
+    (schedule,) = triggers(workflow)["schedule"]
+    assert schedule["cron"].split()[4] != "*", "once a week"
+    text = steps_text(workflow["jobs"]["class-and-backends"])
+    assert "make class" in text and "make backends" in text
+
+
 def test_the_site_is_built_on_every_push_and_published_from_main_only():
     workflow = load("book.yml")
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
@@ -107,10 +115,10 @@ def test_the_site_is_built_on_every_push_and_published_from_main_only():
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
 
 
-@pytest.mark.parametrize("name", ["test.yml", "canary.yml", "book.yml"])
+@pytest.mark.parametrize("name", ["test.yml", "canary.yml", "book.yml", "weekly.yml"])
 def test_make_targets_the_workflows_call_exist(name):
     makefile = (ROOT / "Makefile").read_text()
-    for target in ("test", "canary", "book"):
+    for target in ("test", "canary", "book", "class", "backends"):
         if f"make {target}" in (WORKFLOWS / name).read_text():
             assert f"\n{target}:" in makefile
     assert shutil.which("make")
