@@ -28,10 +28,10 @@ GENERATED = "generated"
 # SHA-256 of the stand-ins' contents (``content_sha256``: the arrays, not the HDF5 bytes), as the renderers draw
 # them. A change to a renderer changes them, and tests/test_doctor.py, which draws both datasets afresh, says so.
 STAND_IN_SHA256 = {
-    ("happy", "train"): "489789a145bd0cf78435ceb63f4c54ac4bf84b6c4d87e352db4684996888eb76",
-    ("happy", "test"): "04395c5a69b41d53fe7d2ccc23fd640e19c041a6a614ec05c3e92e44191acff7",
-    ("signs", "train"): "062af8afc937009120ab74163e0daae5c95fe9157dec27e479690650ee3e944a",
-    ("signs", "test"): "fd177b16a7b7d31d2ee235b631cd3ebbe55759e32abf89108d6c21a8e191c066",
+    ("happy", "train"): "51d5e2ee23477ef5c1535fa3feb570d8bf8f9ea0d573059bc066ae2471008b01",
+    ("happy", "test"): "1e9184697c4c3083dec99495b813cf75a655cce0b8d479fa39983eb4ae9388f5",
+    ("signs", "train"): "06761c3294edeb9449d9139553828c6aefd405e7c06976ad90ed88038227f054",
+    ("signs", "test"): "7c51c0070a9da13719d8812c4f89e94fad98d255f3a8bd97dee14d9a0876ab11",
 }
 
 
@@ -123,17 +123,16 @@ def draw_example_photo(path):
     """Write notebook 02's example "own photo" (``images/my_image.jpg`` in the lessons) to ``path``.
 
     A learner's photo is usually larger than 64x64 and saved as JPEG, so the example is too: one smiling selfie
-    drawn like the Happy House stand-ins (seed 2026, not part of the datasets) at 256x256, saved as a JPEG of
-    quality 90. The same seed gives the same file. Returns the Path written.
+    drawn like the Happy House stand-ins (``happy.photograph``, seed 2026, not part of the datasets) at its drawing
+    size, enlarged to 256x256 instead of being shrunk to 64x64, saved as a JPEG of quality 90. The same seed gives
+    the same file. Returns the Path written.
     """
     from PIL import Image
 
     from helpers._standins import happy
 
     rng = np.random.default_rng(EXAMPLE_SEED)
-    background = happy._draw_background(rng)
-    person = happy._draw_person(rng, smiling=True)
-    photo = happy._light(rng, background, person).resize((256, 256), Image.LANCZOS)
+    photo = happy.photograph(rng, smiling=True).resize((256, 256), Image.LANCZOS)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     photo.save(path, quality=90)

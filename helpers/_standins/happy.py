@@ -1,47 +1,117 @@
 """Offline stand-ins for the course's "Happy House" dataset (64x64 selfies, 1 = smiling, 0 = not).
 
-The real course files cannot be downloaded here, so this module draws look-alike photos: a
-head-and-shoulders selfie in a dark T-shirt, in front of a sunlit front yard (bushes and trees, a
-reddish-brown wall or fence, a bright driveway, sometimes a parked car), strongly backlit so that the
-background is blown out and the face is comparatively dark.
+The real course files cannot be downloaded here, so this module draws look-alike photos. What the
+course's photos show, and so what is drawn here:
 
-Only numpy and Pillow are used. Each image is drawn at ``SCALE`` times its final size and shrunk with
-a Lanczos filter, so edges are soft like a downsampled phone photo. Every random choice comes from
-``np.random.default_rng(seed)``: the same ``(n, seed)`` always gives identical bytes.
+- a head-and-shoulders selfie of one of a handful of young men (``PEOPLE``: each has his own face
+  shape, skin, hair and eyebrows, and appears with both labels), the face in the middle taking about
+  40 % of the picture's width, a dark T-shirt below;
+- outdoors in strong sun, at a few spots (``SCENES``): foliage, a brick wall, a wooden fence or a
+  hedge, a path or a lawn, sometimes a parked car, slightly out of focus. The camera exposes for the
+  face, so the sunny background is partly blown out (clipped at 255) and glares over the person's
+  edges, and the face, lit from behind, is darker than the background, with a bright rim where the
+  sun catches the hair and the side of the face; part of some faces is in shade;
+- smiles that are mostly subtle: lips closed or a little parted (a little teeth at most), the mouth
+  wider with its corners raised, the cheeks up, the eyes narrowed. Not smiling (label 0) is a relaxed
+  closed mouth, now and then a little open (talking). The label is carried by the face alone, never
+  by the background, the person or the light.
 
-The label is carried by the mouth and the muscles around it (a wide, upturned mouth, often open with
-a band of teeth, raised cheeks and narrowed eyes) -- never by the background, the person or the light.
-Some examples are hard on purpose: closed-mouth near-smiles and open mouths without teeth labelled 0,
-a few closed-mouth smiles labelled 1, and people looking away (turned heads) labelled 0. The shares
-below were tuned with scripts/measure_happy_difficulty.py so that the course's HappyModel is below 0.97
-test accuracy after 1 epoch and reaches 0.95 within 40 epochs, as on the course's photos.
+How strong these cues are (``SMILE``, ``LIFT``, ``WIDEN``, ...) was tuned with
+``python -m course standins happy``: the course's HappyModel, trained as notebook 02 trains it,
+reaches at least 0.95 test accuracy, as on the course's photos (data/README.md has the figures).
+
+How a face is drawn: not with outlines but with light. A head is an ellipsoid with gentle bumps and
+dents (brow, eye sockets, nose, cheeks, lips, chin, the creases beside the mouth); the normals of that
+relief are lit by the sky in front (dim), the sunny ground below (warm) and the sun behind (a rim on
+the edges), and skin and hair have a fine texture. Everything is computed with NumPy at ``SCALE``
+times the final size, in image fractions (so any size can be drawn), then shrunk with a Lanczos
+filter and sharpened a little, as a phone does.
+
+Every random choice comes from ``np.random.default_rng(seed)``: the same ``(n, seed)`` always gives
+identical bytes. Public interface: ``generate(n, seed) -> (X, y)``; ``photograph`` draws one photo
+before it is shrunk (notebook 02's example photo, helpers._standins.draw_example_photo, uses it).
 """
+import functools
+from dataclasses import dataclass
+
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageFilter
 
 SIZE = 64                # side of the returned images, in pixels
-SCALE = 3                # images are drawn at SIZE * SCALE and then shrunk
-CANVAS = SIZE * SCALE    # 192
+SCALE = 2                # images are drawn at SIZE * SCALE and then shrunk
+CANVAS = SIZE * SCALE    # 128
 
-# Skin tones from light to dark; a face takes a random point between two neighbours.
-SKIN_TONES = np.array([(242, 206, 182), (226, 180, 150), (198, 146, 110), (165, 112, 78),
-                       (128, 84, 56), (92, 60, 42)], dtype=float)
-HAIR_COLOURS = [(20, 16, 14), (45, 30, 20), (80, 55, 35), (120, 85, 50), (170, 130, 80),
-                (200, 170, 110), (130, 60, 30), (150, 150, 150)]
-SHIRT_COLOURS = [(18, 18, 22), (25, 28, 45), (40, 40, 42), (25, 40, 30), (50, 22, 25), (55, 55, 60)]
-MOUTH_DARK = (55, 15, 18)
-TEETH = (236, 232, 220)
-# How much the pose varies (fractions of the image side, degrees); these set how hard the task is.
-FACE_HALF_WIDTH = (0.2, 0.23)
-MOUTH_X = (0.44, 0.47)   # the mouth anchors the face: like the course's photos, every selfie is framed
-MOUTH_Y = (0.49, 0.52)   # alike, and the HappyModel (one 2x2 pooling) can only find a smile near one place
-TILT_SD = 5.0
-LOOKING_AWAY = 0.2       # share of the not-smiling people whose head is turned away
-TOOTHY = 0.99            # share of the smiles that show teeth (the others are closed-mouth smiles)
-NEAR_SMILE = 0.04        # share of the not-smiling mouths that curl up a little (hard negatives)
-OPEN_NO_TEETH = 0.08     # share of the not-smiling mouths that are open without showing teeth (talking)
-_GLARE = [max(0, v - 190) * 4 for v in range(256)] * 3                # how much of a pixel glares
-_GRID = (np.mgrid[0:CANVAS, 0:CANVAS] / CANVAS).astype(np.float32)  # (y, x) of every pixel, in [0, 1)
+
+@dataclass(frozen=True)
+class Person:
+    """One of the young men in the photos (colours are RGB in 0..1; lengths in face half-widths)."""
+    skin: tuple           # the skin's colour in full light
+    hair: tuple           # hair and eyebrow colour
+    width: float          # face half-width, as a share of the picture's width
+    aspect: float         # face half-height / half-width
+    jaw: float            # how much the face narrows towards the chin (0: an ellipse)
+    hairline: float       # how far down the forehead the hair comes (-1: the top of the head)
+    volume: float         # how far the hair stands out of the head
+    sides: float          # how far down the sides of the head the hair reaches (0: ear level)
+    brows: float          # eyebrow thickness
+    stubble: float        # beard shadow on the jaw and upper lip (0: clean-shaven)
+    nose: float           # nose size
+    eyes: float           # how far apart the eyes are
+
+
+PEOPLE = (
+    Person(skin=(0.92, 0.68, 0.54), hair=(0.16, 0.10, 0.06), width=0.205, aspect=1.30, jaw=0.30,
+           hairline=-0.58, volume=0.16, sides=-0.05, brows=1.0, stubble=0.0, nose=1.0, eyes=1.0),
+    Person(skin=(0.95, 0.74, 0.62), hair=(0.40, 0.26, 0.13), width=0.195, aspect=1.36, jaw=0.40,
+           hairline=-0.64, volume=0.10, sides=-0.2, brows=0.8, stubble=0.0, nose=1.1, eyes=0.95),
+    Person(skin=(0.84, 0.58, 0.42), hair=(0.06, 0.05, 0.05), width=0.21, aspect=1.28, jaw=0.25,
+           hairline=-0.68, volume=0.07, sides=-0.15, brows=1.2, stubble=0.5, nose=1.05, eyes=1.0),
+    Person(skin=(0.95, 0.72, 0.60), hair=(0.62, 0.46, 0.26), width=0.20, aspect=1.33, jaw=0.35,
+           hairline=-0.52, volume=0.22, sides=0.0, brows=0.7, stubble=0.0, nose=0.95, eyes=1.05),
+    Person(skin=(0.64, 0.42, 0.29), hair=(0.05, 0.04, 0.04), width=0.215, aspect=1.26, jaw=0.28,
+           hairline=-0.72, volume=0.28, sides=-0.1, brows=1.1, stubble=0.2, nose=1.15, eyes=1.0),
+    Person(skin=(0.90, 0.66, 0.52), hair=(0.25, 0.16, 0.09), width=0.20, aspect=1.32, jaw=0.38,
+           hairline=-0.48, volume=0.12, sides=0.05, brows=1.0, stubble=0.8, nose=1.0, eyes=0.95),
+    Person(skin=(0.97, 0.78, 0.68), hair=(0.74, 0.58, 0.36), width=0.19, aspect=1.38, jaw=0.42,
+           hairline=-0.62, volume=0.06, sides=-0.25, brows=0.6, stubble=0.0, nose=0.9, eyes=1.0),
+    Person(skin=(0.86, 0.62, 0.46), hair=(0.10, 0.07, 0.05), width=0.21, aspect=1.30, jaw=0.32,
+           hairline=-0.56, volume=0.18, sides=-0.05, brows=1.3, stubble=0.3, nose=1.15, eyes=1.05),
+)
+SHIRTS = ((0.05, 0.05, 0.06), (0.06, 0.07, 0.13), (0.12, 0.12, 0.13), (0.05, 0.10, 0.07), (0.13, 0.05, 0.06))
+
+# Where the face is (image fractions): the mouth anchors it, as the course's selfies are all framed
+# alike, and HappyModel (one 2x2 pooling) can only find a smile near one place.
+MOUTH_X = (0.49, 0.51)
+MOUTH_Y = (0.605, 0.625)
+FACE_FRONT = 0.3         # how far (in face half-widths) the face's outline stands in front of the neck and ears
+MOUTH_W = 0.52           # the mouth's height on the face (w: -1 the top of the forehead, 1 the chin)
+TILT_SD = 3.0            # degrees: heads lean a little to either side
+MAX_TURN = 0.25          # how far a head turns to the side (features shift by up to this share of the half-width)
+# Expressions: how strong the smile is (0 relaxed, 1 a full smile) and how often the lips part.
+SMILE = (0.6, 1.0)      # smiling (label 1)
+NEUTRAL = (-0.15, 0.1)   # not smiling (label 0)
+PARTED_SMILE = 0.85       # share of the smiles whose lips part a little, showing a little teeth
+PARTED_NEUTRAL = 0.2     # share of the relaxed mouths whose lips part a little (no teeth)
+# What a full smile (strength 1) does; a weaker smile does it in proportion.
+LIFT = 0.3              # lifts the mouth's corners by this much (in face half-heights)
+WIDEN = 0.4              # widens the mouth by this share
+CHEEKS = 0.16            # raises the cheeks by this much (in face half-widths)
+FOLDS = 0.06             # deepens the creases from the nose to the mouth's corners by this much
+SQUINT = 0.5             # narrows the eyes by this share ...
+UNDER_EYE = 1.0          # ... and darkens a crease under them this much
+THIN_LIPS = 0.7          # stretches the lips thinner by this share
+DIMPLES = 0.1           # darkens small dimples at the mouth's corners by this much
+TEETH = (0.7, 0.45)      # the teeth parted lips show: their width (share of the mouth's) and height (of the gap)
+# Light and camera.
+EXPOSURE = (1.6, 2.0)    # the sunlit background's brightness: above 1 it is clipped at white
+FACE_LIGHT = (0.7, 1.0)  # the light on the face, relative to a background at exposure 1 (backlit: darker)
+WHITE_BALANCE = 0.02     # the camera's colour balance varies by this much per channel (standard deviation)
+DAPPLE = 0.25            # the trees' shade darkens the background by up to this much
+SHADOWED = 0.25          # share of the photos with part of the face in shade (of a tree, of the camera arm)
+DEPTH_OF_FIELD = (1.0, 1.6)  # blur of the background, in pixels of the final picture
+GLARE = (0.1, 0.25)      # how much the blown-out background glares over the person's edges
+UNSHARP = (20, 50)       # the phone's sharpening (percent)
+SENSOR_NOISE = 0.008     # standard deviation of the camera's noise (1 = white)
 
 
 def generate(n, seed):
@@ -60,284 +130,415 @@ def generate(n, seed):
     y = rng.permutation(np.arange(n) < n_smiling).astype(np.int64)
     X = np.empty((n, SIZE, SIZE, 3), dtype=np.uint8)
     for i, image_rng in enumerate(rng.spawn(n)):
-        X[i] = render_selfie(image_rng, smiling=bool(y[i]))
+        photo = photograph(image_rng, smiling=bool(y[i])).resize((SIZE, SIZE), Image.LANCZOS)
+        X[i] = np.asarray(photo.filter(ImageFilter.UnsharpMask(1, int(image_rng.integers(*UNSHARP)), 0)))
     return X, y
 
 
-def render_selfie(rng, smiling):
-    """Draw one backlit selfie; returns a uint8 array of shape (64, 64, 3)."""
-    background = _draw_background(rng)
-    person = _draw_person(rng, smiling)
-    image = _light(rng, background, person).resize((SIZE, SIZE), Image.LANCZOS)
-    soft = image.filter(ImageFilter.Kernel((3, 3), [1, 2, 1, 2, 4, 2, 1, 2, 1]))   # a little camera blur
-    return np.asarray(Image.blend(image, soft, rng.uniform(0.2, 0.8)))
+def photograph(rng, smiling, side=CANVAS):
+    """One backlit selfie of a random person, ``side`` pixels square, as a PIL image (not yet shrunk)."""
+    grid = Grid(side)
+    person = PEOPLE[rng.integers(len(PEOPLE))]
+    exposure = rng.uniform(*EXPOSURE)
+    white_balance = 1 + rng.normal(0.0, WHITE_BALANCE, 3)
+    bright = background(rng, grid) * exposure * white_balance
+    # The background is out of focus (blurred after the camera clipped it at white) ...
+    blurred = Image.fromarray(_to_bytes(bright)).filter(ImageFilter.GaussianBlur(
+        rng.uniform(*DEPTH_OF_FIELD) * side / SIZE))
+    image = np.asarray(blurred, np.float32) / 255
+    # ... and where it is (nearly) blown out, it glares over the person's edges, 1.5 pixels of the final picture.
+    blown_out = Image.fromarray(_to_bytes(np.clip(bright.mean(axis=2) - 0.9, 0, 1) * 10))  # 0 below 0.9, 1 above 1
+    glare = np.asarray(blown_out.filter(ImageFilter.GaussianBlur(1.5 * side / SIZE)), np.float32) / 255
+    sun = np.array([rng.choice([-1.0, 1.0]) * rng.uniform(0.3, 1.0), -rng.uniform(0.2, 1.0)])
+    sun /= np.linalg.norm(sun)  # where the sun is, in the picture's plane (it is behind the person)
+    colour, alpha = draw_person(rng, grid, person, smiling, sun)
+    image += (colour * white_balance - image) * alpha[..., None]
+    image += (1 - image) * (glare * alpha * rng.uniform(*GLARE))[..., None]
+    # Sensor noise, none in the blown-out parts (they stay flat white).
+    image += (rng.normal(0.0, SENSOR_NOISE, image.shape[:2]) * (image.max(axis=2) < 0.995))[..., None]
+    return Image.fromarray(_to_bytes(image))
 
 
-# ----------------------------------------------------------------------------------- background
-def _jitter(rng, colour, amount=12):
-    """colour (an RGB triple) plus independent noise of +-amount per channel, as an int tuple."""
-    return tuple(min(255, max(0, int(c + d))) for c, d in zip(colour, rng.uniform(-amount, amount, 3)))
+def _to_bytes(image):
+    """Values in 0..1 (clipped) as uint8 in 0..255."""
+    return (np.clip(image, 0.0, 1.0) * 255 + 0.5).astype(np.uint8)
 
 
-def _shade(colour, factor):
-    """colour scaled by factor (darker below 1, lighter above), as an int tuple."""
-    return tuple(min(255, max(0, int(c * factor))) for c in colour)
+# ------------------------------------------------------------------------------------------ tools
+class Grid:
+    """Pixel centres of a ``side`` x ``side`` picture in image fractions: x to the right, y down."""
+
+    def __init__(self, side):
+        self.side = side
+        self.y, self.x = np.mgrid[0:side, 0:side].astype(np.float32) / side + 0.5 / side
+
+    def noise(self, rng, cell, amplitude, stretch=1.0, window=None):
+        """Smooth random texture with features about ``cell`` (image fraction) wide and ``stretch``
+        times as tall, of standard deviation ``amplitude``; over the whole picture, or only over
+        ``window`` (a pair of slices), which is quicker."""
+        rows, cols = window if window is not None else (slice(0, self.side), slice(0, self.side))
+        height, width = len(range(*rows.indices(self.side))), len(range(*cols.indices(self.side)))
+        across = min(max(2, int(round(width / self.side / cell))), width)
+        down = min(max(2, int(round(height / self.side / (cell * stretch)))), height)
+        small = Image.fromarray(rng.normal(0.0, 1.0, (down, across)).astype(np.float32), "F")
+        field = np.asarray(small.resize((width, height), Image.BICUBIC))
+        return field * (amplitude / (field.std() + 1e-6))
 
 
-def _foliage(draw, rng, box, green):
-    """A bush or tree crown: many overlapping leaf clusters inside the ellipse ``box``."""
-    x0, y0, x1, y1 = box
-    cx, cy, rx, ry = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2, (y1 - y0) / 2
-    draw.ellipse(box, fill=_shade(green, 0.6))
-    for _ in range(int(rng.integers(18, 30))):
-        angle, radius = rng.uniform(0, 2 * np.pi), np.sqrt(rng.uniform(0, 1))
-        x, y = cx + rx * radius * np.cos(angle), cy + ry * radius * np.sin(angle)
-        r = rng.uniform(0.12, 0.3) * min(rx, ry) + 2
-        lit = 1.25 - 0.5 * (y - y0) / max(y1 - y0, 1)        # leaves higher up catch more sun
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=_shade(_jitter(rng, green, 15), lit * rng.uniform(0.7, 1.2)))
+def smoothstep(edge0, edge1, value):
+    """0 below edge0, 1 above edge1, a smooth S-curve in between (edge0 > edge1 turns it round)."""
+    t = np.clip((value - edge0) / (edge1 - edge0), 0.0, 1.0)
+    return t * t * (3 - 2 * t)
 
 
-def _draw_background(rng):
-    """A sunlit front yard: bright sky, a wall or fence, greenery, a driveway, sometimes a car."""
-    S = CANVAS
-    image = Image.new("RGB", (S, S), _jitter(rng, (225, 232, 238), 15))
-    draw = ImageDraw.Draw(image)
-    ground = S * rng.uniform(0.55, 0.8)                      # where the driveway starts
-    # A reddish-brown wall (bricks) or fence (vertical boards), covering one side or all of the width.
-    wall_top = S * rng.uniform(0.05, 0.4)
-    left, right = sorted(S * rng.uniform(-0.3, 1.3, 2))
-    if right - left < S * 0.4:
-        left, right = -1, S + 1
-    wall = _jitter(rng, (150, 82, 60), 25)
-    draw.rectangle((left, wall_top, right, ground), fill=wall)
+def between(low, high, value, soft):
+    """1 where low < value < high, 0 outside, with soft edges ``soft`` wide."""
+    return smoothstep(low - soft, low + soft, value) * smoothstep(high + soft, high - soft, value)
+
+
+def blob(u, w, cu, cw, su, sw):
+    """A Gaussian bump at (cu, cw) with widths (su, sw), 1 at its centre."""
+    return np.exp(-0.5 * (((u - cu) / su) ** 2 + ((w - cw) / sw) ** 2))
+
+
+def _paint(image, mask, colour):
+    """Paint ``colour`` (an RGB triple or an image) over ``image`` where ``mask`` (0..1) says, in place."""
+    image += (np.asarray(colour, np.float32) - image) * mask[..., None]
+
+
+# ------------------------------------------------------------------------------------- background
+@dataclass(frozen=True)
+class Scene:
+    """One of the few spots in the sun where the photos were taken (image fractions of the scene)."""
+    wall: str             # "brick", "fence" or "hedge"
+    top: float            # the wall's top edge; above it: sky and tree crowns
+    ground: float         # where the ground starts: a pale path, or a lawn
+    lawn: bool
+    car: float            # left edge of a dark parked car, or None
+    seed: int             # the scene's own textures (leaves, bricks, boards) come from this seed
+
+
+SCENES = (
+    Scene("brick", top=0.30, ground=0.74, lawn=False, car=None, seed=1),
+    Scene("fence", top=0.24, ground=0.70, lawn=True, car=None, seed=2),
+    Scene("hedge", top=0.36, ground=0.78, lawn=False, car=0.72, seed=3),
+    Scene("brick", top=0.18, ground=0.66, lawn=False, car=-0.2, seed=4),
+    Scene("fence", top=0.40, ground=0.80, lawn=False, car=None, seed=5),
+)
+CAMERA_MOVES = 0.15  # the camera moves by up to this share of the picture between photos (the scene is wider)
+
+
+def background(rng, grid):
+    """A sunny back yard behind the person, as colours in 0..1 at exposure 1: one of the SCENES, seen
+    from a slightly different place each time (shifted, sometimes mirrored), with dappled shade."""
+    scene = _scene(int(rng.integers(len(SCENES))), grid.side)
+    dx, dy = rng.integers(0, scene.shape[1] - grid.side + 1), rng.integers(0, scene.shape[0] - grid.side + 1)
+    image = scene[dy:dy + grid.side, dx:dx + grid.side]
     if rng.random() < 0.5:
-        step = S * rng.uniform(0.04, 0.07)
-        for x in np.arange(left, right, step):
-            draw.line((x, wall_top, x, ground), fill=_shade(wall, 0.7), width=2)
+        image = image[:, ::-1]
+    shade = 1.0 - rng.uniform(0.0, DAPPLE) * smoothstep(0.2, 0.8, grid.noise(rng, 0.15, 1.0))
+    return image * shade[..., None]
+
+
+@functools.lru_cache(maxsize=2 * len(SCENES))
+def _scene(index, side):
+    """SCENES[index] drawn (1 + CAMERA_MOVES) * side pixels square, from the scene's own seed.
+
+    From the top: sky and tree crowns; the wall, fence or hedge; the path or lawn; the car if there is one.
+    The same scene always gives the same pixels, so drawing it once and keeping it changes nothing but the time.
+    """
+    scene = SCENES[index]
+    rng = np.random.default_rng(scene.seed)
+    grid = Grid(int(round(side * (1 + CAMERA_MOVES))))
+    x, y = grid.x, grid.y
+    image = np.empty(x.shape + (3,), np.float32)
+    image[:] = np.array([0.88, 0.93, 1.0])  # a pale sky
+    crowns = grid.noise(rng, 0.2, 1.0) + 0.3 * grid.noise(rng, 0.05, 1.0) + (scene.top - y) / 0.08 - 1.0
+    _paint(image, smoothstep(-0.3, 0.3, crowns), _foliage(rng, grid))
+    wall = {"brick": _bricks, "fence": _fence, "hedge": _foliage}[scene.wall](rng, grid)
+    _paint(image, between(scene.top, scene.ground, y, 0.005), wall)
+    if scene.lawn:
+        ground = _foliage(rng, grid, grass=True)
     else:
-        step = S * rng.uniform(0.03, 0.05)
-        for row, yy in enumerate(np.arange(wall_top, ground, step)):
-            draw.line((left, yy, right, yy), fill=_shade(wall, 1.2), width=1)
-            for x in np.arange(left + (row % 2) * step, right, 2 * step):
-                draw.line((x, yy, x, yy + step), fill=_shade(wall, 1.2), width=1)
-    if rng.random() < 0.4 and ground - wall_top > S * 0.25:  # a window in the wall
-        wx, wy = rng.uniform(left, right - S * 0.2), rng.uniform(wall_top, ground - S * 0.2)
-        draw.rectangle((wx, wy, wx + S * 0.2, wy + S * 0.18), fill=_jitter(rng, (70, 80, 90), 20),
-                       outline=(230, 230, 225), width=3)
-    # The driveway: very bright concrete, a little darker towards the camera.
-    concrete = _jitter(rng, (215, 210, 200), 15)
-    for yy in range(int(ground), S):
-        draw.line((0, yy, S, yy), fill=_shade(concrete, 1.1 - 0.2 * (yy - ground) / S))
-    if rng.random() < 0.35:                                  # a dark parked car on one side
-        side = rng.choice([-1, 1])
-        x0 = S * (0.62 if side > 0 else -0.25) + rng.uniform(-15, 15)
-        y0 = ground - S * rng.uniform(0.15, 0.25)
-        body = _jitter(rng, (35, 38, 45), 20)
-        draw.rounded_rectangle((x0, y0, x0 + S * 0.7, ground + S * 0.1), radius=12, fill=body)
-        draw.rounded_rectangle((x0 + 10, y0 - S * 0.1, x0 + S * 0.5, y0 + 5), radius=10, fill=_shade(body, 0.8))
-        draw.rectangle((x0 + 16, y0 - S * 0.08, x0 + S * 0.46, y0), fill=_jitter(rng, (120, 135, 150), 20))
-        for wheel in (x0 + S * 0.12, x0 + S * 0.55):
-            draw.ellipse((wheel - 14, ground + S * 0.04, wheel + 14, ground + S * 0.04 + 28), fill=(15, 15, 15))
-    # Greenery: a few bushes along the wall and trees higher up.
-    for _ in range(int(rng.integers(2, 6))):
-        green = _jitter(rng, rng.choice([(60, 110, 40), (40, 90, 35), (95, 130, 50), (50, 80, 45)]), 15)
-        w, h = S * rng.uniform(0.2, 0.55), S * rng.uniform(0.15, 0.45)
-        x = rng.uniform(-0.2, 1.0) * S
-        y = rng.uniform(-0.3, 0.1) * S if rng.random() < 0.4 else ground - h * rng.uniform(0.6, 1.0)
-        _foliage(draw, rng, (x, y, x + w, y + h), green)
+        ground = np.array([0.82, 0.8, 0.75]) + grid.noise(rng, 0.03, 0.04)[..., None]
+    _paint(image, smoothstep(scene.ground - 0.005, scene.ground + 0.005, y), ground)
+    if scene.car is not None:  # dark paint, a pale window, a bright line of chrome
+        left, car_top = scene.car, scene.ground - 0.22
+        inside = between(left, left + 0.6, x, 0.01)
+        body = inside * between(car_top + 0.08, scene.ground + 0.04, y, 0.01)
+        window = inside * between(car_top, car_top + 0.08, y, 0.01)
+        chrome = 0.8 * np.exp(-((y - car_top - 0.1) / 0.006) ** 2)
+        _paint(image, body, np.array([0.06, 0.07, 0.1]) + chrome[..., None])
+        _paint(image, window * 0.9, np.array([0.5, 0.56, 0.62]) + grid.noise(rng, 0.08, 0.12)[..., None])
+    image.flags.writeable = False  # kept and shared between photos
     return image
 
 
-# --------------------------------------------------------------------------------------- person
-def _curve(center_x, center_y, half_width, lift, sag=0.0, points=13):
-    """Points of a mouth line: corners raised by ``lift`` pixels, the middle lowered by ``sag``."""
-    t = np.linspace(-1, 1, points)
-    return [(center_x + half_width * u, center_y - lift * u * u + sag * (1 - u * u)) for u in t]
+def _foliage(rng, grid, grass=False):
+    """Leaves (or grass) in sun: lit and shaded leaves; the lit ones blow out at high exposure."""
+    green = np.array([0.36, 0.48, 0.22]) if not grass else np.array([0.45, 0.58, 0.26])
+    green = green * rng.uniform(0.85, 1.15, 3)
+    leaves = grid.noise(rng, 0.06, 1.0) + 0.3 * grid.noise(rng, 0.02, 1.0, stretch=0.7 if grass else 1.0)
+    light = smoothstep(-1.5, 1.8, leaves + 0.8 * grid.noise(rng, 0.2, 1.0))
+    glint = smoothstep(0.8, 2.0, leaves)  # the brightest leaves turn yellowish
+    return green * (0.5 + 0.9 * light)[..., None] + np.array([0.25, 0.22, 0.12]) * glint[..., None]
 
 
-def _draw_mouth(draw, rng, mx, my, a, b, skin, smile, open_amount):
-    """The mouth at (mx, my); ``smile`` in [-0.4, 1] sets width and corner lift, ``open_amount`` in [0, 1]."""
-    half_width = a * (0.3 + 0.25 * max(smile, 0) + rng.uniform(-0.03, 0.03))
-    lift = b * 0.13 * smile
-    lip = _shade(_jitter(rng, (170, 85, 80), 15), 0.55 + 0.45 * skin.mean() / 255)
-    if open_amount > 0:
-        depth = b * 0.25 * open_amount
-        upper = _curve(mx, my, half_width, lift)
-        lower = _curve(mx, my, half_width, lift, sag=depth)[::-1]
-        draw.polygon(upper + lower, fill=MOUTH_DARK, outline=lip)
-        if smile > 0.3:                                      # a smile shows the upper teeth
-            band = min(depth * 0.7, b * 0.13)
-            teeth = _curve(mx, my + 2, half_width * 0.85, lift * 0.85)
-            teeth_low = _curve(mx, my + 2, half_width * 0.85, lift * 0.85, sag=band)[::-1]
-            draw.polygon(teeth + teeth_low, fill=_jitter(rng, TEETH, 10))
-        draw.line(upper, fill=lip, width=4)
-        draw.line(lower, fill=lip, width=5)
-    else:
-        lower_lip = _curve(mx, my + b * 0.045, half_width * 0.7, lift * 0.7)
-        draw.line(lower_lip, fill=_shade(lip, 1.1), width=max(4, int(b * 0.06)))
-        draw.line(_curve(mx, my, half_width, lift), fill=_shade(lip, 0.55), width=4)
+def _bricks(rng, grid):
+    """A sunlit wall of red-brown bricks with pale mortar joints."""
+    height = rng.uniform(0.035, 0.05)  # brick rows, in image fractions
+    length = height * rng.uniform(2.4, 3.2)
+    row = np.floor(grid.y / height)
+    along = (grid.x + (row % 2) * length / 2) / length
+    across = grid.y / height
+    joint = np.minimum(np.minimum(across % 1, 1 - across % 1) * height, np.minimum(along % 1, 1 - along % 1) * length)
+    mortar = smoothstep(0.006, 0.002, joint) * 0.5
+    brick = np.array([0.66, 0.40, 0.30]) * rng.uniform(0.85, 1.15, 3)
+    # each brick its own shade: a sine of the brick's row and column numbers (large, unrelated factors)
+    variation = 1 + 0.1 * np.sin(row * 12.9898 + np.floor(along) * 78.233 + rng.uniform(0, 6.28))
+    colour = brick * (variation + grid.noise(rng, 0.015, 0.06))[..., None]
+    return colour + (np.array([0.85, 0.82, 0.76]) - colour) * mortar[..., None]
 
 
-def _hair_mask(a, b, cx, cy, top, width, hairline, part):
-    """A mask of the hair on top of the head: an ellipse above a hairline that dips at the temples."""
-    mask = Image.new("L", (CANVAS, CANVAS), 0)
-    draw = ImageDraw.Draw(mask)
-    draw.ellipse((cx - width * a, top, cx + width * a, cy + b), fill=255)
-    line_y = cy - hairline * b
-    draw.polygon([(0, CANVAS), (0, cy + 0.1 * b), (cx - 1.05 * a, cy - 0.05 * b), (cx - 0.75 * a, line_y),
-                  (cx + part * a, line_y - 0.12 * b), (cx + 0.75 * a, line_y), (cx + 1.05 * a, cy - 0.05 * b),
-                  (CANVAS, cy + 0.1 * b), (CANVAS, CANVAS)], fill=0)
-    return mask
+def _fence(rng, grid):
+    """A wooden fence of vertical boards with dark gaps, its wood grain along the boards."""
+    width = rng.uniform(0.06, 0.1)
+    position = (grid.x + rng.uniform(0, 1)) / width % 1
+    gap = smoothstep(0.9, 0.95, position)
+    wood = np.array([0.74, 0.58, 0.4]) * rng.uniform(0.85, 1.15, 3)
+    grain = grid.noise(rng, 0.02, 0.06, stretch=6.0)
+    edge = 1 - 0.2 * smoothstep(0.7, 0.9, position)  # each board a little darker towards its edge
+    return wood * ((1 + grain) * edge * (1 - 0.75 * gap))[..., None]
+
+
+# ----------------------------------------------------------------------------------------- person
+class Light:
+    """The light on the person: the sky in front (dim, from a random side and above), the sunny ground
+    below (warm) and the sun behind (a bright rim on the edges that face it)."""
+
+    def __init__(self, rng, sun):
+        self.fill = np.array([rng.uniform(-0.7, 0.7), rng.uniform(-0.6, 0.1), 1.0])
+        self.fill /= np.linalg.norm(self.fill)
+        self.level = rng.uniform(*FACE_LIGHT)
+        self.bounce = rng.uniform(0.1, 0.25)
+        self.sun, self.rim = sun, rng.uniform(0.5, 1.2)
+
+    def shade(self, albedo, height, pixels):
+        """Colour of a surface of ``albedo`` (..., 3) whose relief is ``height`` (in units of ``pixels``)."""
+        gy, gx = np.gradient(height * pixels)
+        gx, gy = np.clip(gx, -4, 4), np.clip(gy, -4, 4)
+        norm = np.sqrt(1 + gx * gx + gy * gy)
+        nx, ny, nz = -gx / norm, -gy / norm, 1 / norm
+        front = np.maximum(nx * self.fill[0] + ny * self.fill[1] + nz * self.fill[2], 0.0)
+        below = np.maximum(ny, 0.0) * self.bounce
+        edge = (1 - nz) ** 1.5 * np.maximum(nx * self.sun[0] + ny * self.sun[1], 0.0) * self.rim
+        return (albedo * ((0.3 + 0.7 * front) * self.level)[..., None]
+                + albedo * (below[..., None] * np.array([1.0, 0.85, 0.6]))
+                + edge[..., None] * np.array([1.0, 0.93, 0.8]))
+
+
+def draw_person(rng, grid, person, smiling, sun):
+    """The person on a transparent layer: (colour (side, side, 3), alpha (side, side)).
+
+    sun -- unit vector in the picture's plane towards the sun (behind the person), for the rim light
+    """
+    side, px = grid.side, 1.0 / grid.side  # px: one pixel, in image fractions
+    light = Light(rng, sun)
+    a = person.width * rng.uniform(0.96, 1.04)   # face half-width
+    b = a * person.aspect                          # face half-height
+    tilt = np.radians(np.clip(rng.normal(0.0, TILT_SD), -2.5 * TILT_SD, 2.5 * TILT_SD))
+    turn = rng.uniform(-MAX_TURN, MAX_TURN)
+    mouth = np.array([rng.uniform(*MOUTH_X), rng.uniform(*MOUTH_Y)])
+    colour = np.zeros((side, side, 3), np.float32)
+    alpha = np.zeros((side, side), np.float32)
+    x, y = grid.x, grid.y
+
+    # T-shirt: the shoulders fall gently from the neck to the picture's edges; a rim of sun on top.
+    neck_x = mouth[0] + rng.uniform(-0.02, 0.02)
+    neck_y = mouth[1] + (1 - MOUTH_W) * b + rng.uniform(0.0, 0.04)  # where the neck meets the shoulders
+    shoulders = neck_y + 0.02 + rng.uniform(0.2, 0.3) * np.maximum(np.abs(x - neck_x) - 0.1, 0.0) ** 1.2
+    shirt = smoothstep(shoulders - px, shoulders + px, y)
+    folds = grid.noise(rng, 0.08, 0.25) + grid.noise(rng, 0.025, 0.1)
+    shirt_colour = np.array(SHIRTS[rng.integers(len(SHIRTS))]) * rng.uniform(0.8, 1.3) * (1 + folds)[..., None]
+    shirt_colour += (light.rim * 0.35 * np.exp(-(y - shoulders) / 0.015)
+                     * smoothstep(0.05, 0.15, np.abs(x - neck_x)))[..., None] * np.array([1.0, 0.93, 0.8])
+    _paint(colour, shirt, shirt_colour)
+    alpha = np.maximum(alpha, shirt)
+
+    # The head and neck, computed only in a window around them. Face coordinates: u across (-1..1 from
+    # edge to edge), w down (-1 the top of the forehead, 1 the chin), rotated with the head's tilt about
+    # the mouth. Each part (neck, ears, face, hair) is painted into one relief map and one colour
+    # (albedo) map, in order, and the light shades them together.
+    collar_y = neck_y + 0.07
+    reach = (1.35 + person.volume) * a
+    rows = slice(max(0, int((mouth[1] - (MOUTH_W + 1.15 + person.volume) * b - 0.03) * side)),
+                 min(side, int(collar_y * side) + 2))
+    cols = slice(max(0, int((mouth[0] - reach) * side)), min(side, int((mouth[0] + reach) * side) + 2))
+    window = rows, cols
+    x, y = x[window], y[window]
+    cos, sin = np.cos(tilt), np.sin(tilt)
+    dx, dy = x - mouth[0], y - mouth[1]
+    u = (cos * dx + sin * dy) / a + turn * 0.3
+    w = (-sin * dx + cos * dy) / b + MOUTH_W
+    noise = lambda cell, amplitude, stretch=1.0: grid.noise(rng, cell, amplitude, stretch, window)  # noqa: E731
+    height = np.zeros(u.shape, np.float32)
+    albedo = np.zeros(u.shape + (3,), np.float32)
+    mask = np.zeros(u.shape, np.float32)
+
+    def add(part_mask, part_height, part_albedo):
+        """Paint one part over the window's relief, colour and coverage."""
+        nonlocal height
+        height = height + (part_height - height) * part_mask
+        _paint(albedo, part_mask, part_albedo)
+        np.maximum(mask, part_mask, out=mask)
+
+    # Neck: under the chin, in its shadow, down into the T-shirt's round neckline.
+    skin = np.array(person.skin) * rng.uniform(0.95, 1.05)
+    neck_u = (x - neck_x) / (0.55 * a)
+    collar = neck_y + 0.02 + 0.05 * np.maximum(0.0, 1 - neck_u ** 2)
+    neck = (smoothstep(1 + 2 * px / a, 1 - 2 * px / a, np.abs(neck_u)) * (y > mouth[1])
+            * smoothstep(collar + px, collar - px, y))
+    in_shadow = 0.5 + 0.3 * smoothstep(neck_y - 0.06, neck_y + 0.04, y)
+    add(neck, 0.25 * np.sqrt(np.maximum(0.0, 1 - neck_u ** 2)), skin * in_shadow[..., None])
+
+    for side_sign in (-1.0, 1.0):  # ears, behind the face (the far one hidden when the head turns)
+        if side_sign * turn > 0.18:
+            continue
+        ear = ((u - side_sign * (1.0 - 0.4 * max(0.0, side_sign * turn))) / 0.17) ** 2 + ((w - 0.05) / 0.26) ** 2
+        add(smoothstep(1.1, 0.9, ear), 0.1 * np.sqrt(np.maximum(0.0, 1 - ear)), skin * 0.85)
+
+    narrowing = 1 - person.jaw * np.maximum(w, 0.0) ** 3  # a rounded jaw
+    r2 = (u / narrowing) ** 2 + w ** 2
+    face_height, face_albedo = _face(rng, person, u, w, r2, turn, skin, _expression(rng, smiling), noise)
+    add(smoothstep(1.0 + 1.5 * px / a, 1.0 - 1.5 * px / a, np.sqrt(r2)), FACE_FRONT + face_height, face_albedo)
+
+    # Hair: over the top and the sides of the head, above a hairline; strands run downwards, and the sun
+    # shining through its outline makes it glow.
+    h2 = (u / (1 + person.volume)) ** 2 + ((w + 0.05) / (1.05 + person.volume)) ** 2
+    wavy = np.sqrt(np.maximum(h2, 0.0)) + noise(0.04, 0.035) + noise(0.02, 0.012)
+    hair = smoothstep(1.0 + 2 * px / a, 1.0 - 2 * px / a, wavy)
+    hairline = person.hairline + 0.3 * u ** 2 + rng.uniform(-0.04, 0.04) + noise(0.03, 0.03)
+    hair *= np.where(r2 < 1.0, smoothstep(hairline + 0.05, hairline - 0.05, w),
+                     smoothstep(person.sides + 0.1, person.sides - 0.1, w))
+    strands = noise(0.012, 0.3, stretch=3.0) + noise(0.05, 0.15)
+    hair_colour = np.array(person.hair) * rng.uniform(0.9, 1.1) * (1 + strands)[..., None]
+    add(hair, FACE_FRONT + np.sqrt(np.clip(1 - h2, 0.0, 1.0)) * (1 + person.volume), hair_colour)
+
+    head = light.shade(albedo, height, a * side)
+    head += (0.25 * light.rim * hair * (1 - hair))[..., None]  # the hair's outline glows
+    _paint(colour[window], mask, head)
+    np.maximum(alpha[window], mask, out=alpha[window])
+    x, y = grid.x, grid.y
+
+    if rng.random() < SHADOWED:  # the edge of a shadow across part of the face
+        angle = rng.uniform(0, 2 * np.pi)
+        across = (x - mouth[0]) * np.cos(angle) + (y - mouth[1]) * np.sin(angle) - rng.uniform(-0.1, 0.1)
+        colour *= (1 - rng.uniform(0.25, 0.5) * smoothstep(-0.02, 0.02, across))[..., None]
+    return colour, alpha
+
+
+@dataclass(frozen=True)
+class Expression:
+    smile: float      # 0: relaxed, 1: a full smile (corners up, mouth wider, cheeks up, eyes narrowed)
+    parted: float     # how far the lips are apart, in face half-heights (0: closed)
+    teeth: bool       # whether the parted lips show a little of the upper teeth
 
 
 def _expression(rng, smiling):
-    """Pick (smile, open_amount): smile in [-0.4, 1] curls the mouth corners up, open_amount in [0, 1].
-
-    Label 1 is a grin showing teeth or, less often, a closed-mouth smile. Label 0 is a neutral or
-    slightly sad closed mouth, a closed near-smile (the hard cases), or an open mouth without teeth.
-    """
+    """A smile (label 1) or a relaxed face (label 0); see SMILE, NEUTRAL, PARTED_SMILE, PARTED_NEUTRAL."""
     if smiling:
-        if rng.random() < TOOTHY:
-            return rng.uniform(0.55, 1.0), rng.uniform(0.6, 1.0)
-        return rng.uniform(0.5, 0.9), 0.0
-    kind = rng.random()
-    if kind < NEAR_SMILE:
-        return rng.uniform(0.1, 0.3), 0.0
-    if kind < NEAR_SMILE + OPEN_NO_TEETH:
-        return rng.uniform(-0.2, 0.1), rng.uniform(0.25, 0.5)
-    return rng.uniform(-0.4, 0.1), 0.0
+        parted = rng.random() < PARTED_SMILE
+        return Expression(rng.uniform(*SMILE), rng.uniform(0.04, 0.08) if parted else 0.0, parted)
+    parted = rng.random() < PARTED_NEUTRAL
+    return Expression(rng.uniform(*NEUTRAL), rng.uniform(0.02, 0.05) if parted else 0.0, False)
 
 
-def _draw_head(rng, smiling, a, b, cx, cy, skin, turn):
-    """The head on a transparent layer: hair, ears, face, eyes, nose, beard and mouth."""
-    S = CANVAS
-    layer = Image.new("RGBA", (S, S), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    hair = _jitter(rng, HAIR_COLOURS[rng.integers(len(HAIR_COLOURS))], 10)
-    style = rng.choice(["bald", "buzz", "short", "short", "long", "curly"], p=[0.08, 0.14, 0.38, 0.1, 0.18, 0.12])
-    volume = {"bald": 0, "buzz": 0.04, "short": rng.uniform(0.08, 0.2), "long": rng.uniform(0.08, 0.18),
-              "curly": rng.uniform(0.25, 0.4)}[style] * b
-    top = cy - b - volume
-    gaze = turn * 0.6 + rng.uniform(-0.15, 0.15)
-    shift = turn * 0.32 * a                                  # facial features slide towards the turn
-    if style == "long":
-        draw.rounded_rectangle((cx - 1.17 * a, top, cx + 1.17 * a, cy + rng.uniform(1.0, 1.5) * b), radius=a, fill=hair)
-    for side in (-1, 1):                                      # ears; the far one hides when turned
-        if side * turn > 0.45:
-            continue
-        ex = cx + side * (0.97 * a - 0.25 * a * max(0.0, side * turn))
-        draw.ellipse((ex - 0.17 * a, cy - 0.2 * b, ex + 0.17 * a, cy + 0.22 * b), fill=_shade(skin, 0.85))
-    draw.ellipse((cx - a, cy - b, cx + a, cy + 0.5 * b), fill=skin)          # skull and cheeks
-    draw.ellipse((cx - 0.88 * a, cy - 0.6 * b, cx + 0.88 * a, cy + b), fill=skin)  # a narrower jaw
-    smile, open_amount = _expression(rng, smiling)
-    cheek = max(smile, 0) * rng.uniform(0.6, 1.0)
-    fx = cx + shift
-    if cheek > 0.3:                                            # raised cheeks and smile lines
-        for side in (-1, 1):
-            x = fx + side * 0.45 * a
-            draw.ellipse((x - 0.22 * a, cy + 0.2 * b, x + 0.22 * a, cy + 0.38 * b), fill=_shade(skin, 1.08))
-            draw.arc((fx - 0.55 * a, cy + 0.15 * b, fx + 0.55 * a, cy + 0.75 * b),
-                     start=100 if side < 0 else 20, end=160 if side < 0 else 80, fill=_shade(skin, 0.8), width=3)
-    # Eyes and eyebrows; a smile narrows the eyes.
-    eye_y, eye_h = cy - 0.08 * b, b * 0.075 * (1 - 0.45 * cheek) * rng.uniform(0.85, 1.15)
-    brow = rng.uniform(-0.03, 0.04) * b
-    for side in (-1, 1):
-        far = max(0.0, side * turn)                            # the eye on the far side looks narrower
-        ex, half = fx + side * 0.4 * a * (1 - 0.5 * far), 0.17 * a * (1 - 0.6 * far)
-        draw.ellipse((ex - half * 1.4, eye_y - eye_h * 2, ex + half * 1.4, eye_y + eye_h * 1.8), fill=_shade(skin, 0.82))
-        draw.ellipse((ex - half, eye_y - eye_h, ex + half, eye_y + eye_h), fill=_shade(np.asarray(skin) * 0.35 + 150, 1.0))
-        ix, r = ex + gaze * half * 0.6, min(0.09 * a, eye_h * 1.1)
-        draw.ellipse((ix - r, eye_y - r, ix + r, eye_y + r), fill=(35, 25, 20))
-        by = eye_y - 0.2 * b + brow - 0.02 * b * side * rng.uniform(-1, 1)
-        draw.line((ex - half * 1.3, by + 3, ex, by - 2, ex + half * 1.3, by + 2), fill=_shade(hair, 0.9),
-                  width=max(3, int(0.055 * b)))
-    # Nose: a shaded side of the bridge, the shadow under the tip and two nostrils.
-    nx, ny = fx + turn * 0.12 * a, cy + 0.28 * b
-    side = 1 if turn >= 0 else -1
-    draw.polygon([(fx + side * 0.05 * a, eye_y + 0.05 * b), (nx + side * 0.15 * a, ny - 0.02 * b),
-                  (nx, ny + 0.02 * b)], fill=_shade(skin, 0.82))
-    draw.ellipse((nx - 0.2 * a, ny - 0.02 * b, nx + 0.2 * a, ny + 0.08 * b), fill=_shade(skin, 0.78))
-    for s in (-1, 1):
-        draw.ellipse((nx + s * 0.1 * a - 3, ny, nx + s * 0.1 * a + 3, ny + 4), fill=_shade(skin, 0.45))
-    # Beard or stubble: the hair colour over the jaw, drawn before the mouth so the mouth stays visible.
-    if rng.random() < 0.3:
-        mask = Image.new("L", (S, S), 0)
-        m = ImageDraw.Draw(mask)
-        density = int(rng.uniform(90, 230))
-        m.ellipse((cx - a, cy - b, cx + a, cy + b * 1.06), fill=density)
-        cheek_line = cy + rng.uniform(0.25, 0.42) * b
-        m.polygon([(0, 0), (S, 0), (S, cy - 0.1 * b), (cx + 0.9 * a, cy - 0.1 * b), (fx + 0.4 * a, cheek_line),
-                   (fx - 0.4 * a, cheek_line), (cx - 0.9 * a, cy - 0.1 * b), (0, cy - 0.1 * b)], fill=0)
-        beard = np.minimum(np.asarray(hair, dtype=float), np.asarray(skin) * 0.6)
-        layer.paste(_shade(beard, 1.0) + (255,), (0, 0), mask.filter(ImageFilter.GaussianBlur(3)))
-    if style != "bald":
-        mask = _hair_mask(a, b, cx, cy, top, 1.05 + 0.25 * volume / b, rng.uniform(0.45, 0.7), rng.uniform(-0.5, 0.5))
-        if style == "buzz":
-            mask = mask.point(lambda v: v * 2 // 3)
-        if style == "curly":                                   # curls along the outline
-            curls = ImageDraw.Draw(mask)
-            for angle in np.linspace(np.pi * 1.05, np.pi * 1.95, 9):
-                x, y, r = cx + 1.2 * a * np.cos(angle), cy - 0.15 * b + (b + volume) * np.sin(angle), 0.22 * a
-                curls.ellipse((x - r, y - r, x + r, y + r), fill=255)
-        layer.paste(hair + (255,), (0, 0), mask)
-    _draw_mouth(draw, rng, fx + turn * 0.05 * a, cy + 0.55 * b, a * (1 - 0.25 * abs(turn)), b, np.asarray(skin), smile, open_amount)
-    return layer
+def _face(rng, person, u, w, r2, turn, skin, expression, noise):
+    """The face's relief (height, in face half-widths) and albedo (colours) at face coordinates u, w."""
+    smile = expression.smile
+    shift = turn * 0.35  # features slide towards the side the head turns to (the nose a little more)
+    f, nose_u = u - shift, u - 1.4 * shift
+    eye_w, eye_u = -0.12, 0.38 * person.eyes
+    cheek_w = 0.24 - 0.1 * smile
+    mouth_half = 0.33 * (1 + WIDEN * smile)  # a smile widens the mouth
+    relief = (0.08 * np.exp(-0.5 * ((w + 0.3) / 0.08) ** 2) * smoothstep(0.8, 0.6, np.abs(f))   # brow ridge
+              - 0.1 * (blob(f, w, -eye_u, eye_w, 0.17, 0.1) + blob(f, w, eye_u, eye_w, 0.17, 0.1))  # eye sockets
+              + 0.11 * person.nose * blob(nose_u, w, 0.0, 0.1, 0.09, 0.2)                    # nose bridge
+              + 0.1 * person.nose * blob(nose_u, w, 0.0, 0.28, 0.12, 0.08)                   # nose tip
+              + (0.04 + CHEEKS * smile) * (blob(f, w, -0.45, cheek_w, 0.2, 0.13)
+                                         + blob(f, w, 0.45, cheek_w, 0.2, 0.13))           # cheeks, raised by a smile
+              + 0.04 * blob(f, w, 0.0, 0.45, 0.3, 0.05)                                     # upper lip
+              + 0.05 * blob(f, w, 0.0, 0.62, 0.25, 0.06)                                    # lower lip
+              + 0.06 * blob(f, w, 0.0, 0.88, 0.22, 0.1))                                    # chin
+    for side in (-1.0, 1.0):  # the creases from the nose's wings to the mouth's corners, deeper in a smile
+        t = np.clip((w - 0.3) / 0.28, 0.0, 1.0)
+        along_crease = side * (0.2 + (mouth_half - 0.15) * t)  # from beside the nose out to the mouth's corner
+        crease = np.exp(-0.5 * ((f - along_crease) / 0.06) ** 2) * between(0.26, 0.62, w, 0.04)
+        relief -= (0.01 + FOLDS * max(smile, 0.0)) * crease
+    height = 0.9 * np.sqrt(np.clip(1 - r2, 0.0, 1.0)) + relief * smoothstep(1.0, 0.8, np.sqrt(r2))
 
+    albedo = np.empty(u.shape + (3,), np.float32)
+    albedo[:] = skin
+    albedo *= (1 + noise(0.008, 0.03) + noise(0.05, 0.04))[..., None]  # skin texture
+    rosy = (blob(f, w, -0.45, 0.25, 0.2, 0.15) + blob(f, w, 0.45, 0.25, 0.2, 0.15)  # cheeks and the nose's tip
+            + blob(nose_u, w, 0.0, 0.28, 0.1, 0.08))
+    albedo *= 1 + 0.06 * rosy[..., None] * np.array([0.3, -0.5, -0.7])
+    if person.stubble:
+        beard = smoothstep(0.25, 0.45, w) * (1 - blob(f, w, 0.0, 0.55, 0.25, 0.08)) + blob(f, w, 0.0, 0.4, 0.25, 0.04)
+        albedo *= (1 - 0.45 * np.clip(beard, 0, 1) * person.stubble * (0.8 + noise(0.006, 0.3)))[..., None]
+    # The small features are drawn only in the band of rows where they are (a head tilts only a little).
+    lowest, highest = w.min(axis=1), w.max(axis=1)
 
-def _draw_person(rng, smiling):
-    """The person (head, neck and dark T-shirt) on a transparent layer, the head tilted in-plane."""
-    S = CANVAS
-    a = S * rng.uniform(*FACE_HALF_WIDTH)            # half-width of the face
-    b = a * rng.uniform(1.28, 1.38)                  # half-height of the face
-    turn = rng.uniform(-0.35, 0.35)                  # how far the head is turned to the side
-    if not smiling and rng.random() < LOOKING_AWAY:
-        turn = rng.choice([-1, 1]) * rng.uniform(0.5, 0.85)
-    mx, my = S * rng.uniform(*MOUTH_X), S * rng.uniform(*MOUTH_Y)
-    cx, cy = mx - 0.37 * turn * a, my - 0.55 * b     # face centre; the top of the head near the top edge
-    tone = rng.uniform(0, len(SKIN_TONES) - 1)
-    low = int(min(tone, len(SKIN_TONES) - 2))
-    skin = SKIN_TONES[low] + (tone - low) * (SKIN_TONES[low + 1] - SKIN_TONES[low])
-    skin = _jitter(rng, skin, 8)
-    layer = Image.new("RGBA", (S, S), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    chin = cy + b
-    body_x = cx + rng.uniform(-0.15, 0.15) * a
-    draw.rectangle((cx - 0.5 * a, cy, cx + 0.5 * a, chin + 0.5 * b), fill=_shade(skin, 0.75))
-    shirt = _jitter(rng, SHIRT_COLOURS[rng.integers(len(SHIRT_COLOURS))], 8)
-    shoulders = chin + rng.uniform(0.2, 0.4) * b
-    draw.ellipse((body_x - 2.8 * a, shoulders, body_x + 2.8 * a, shoulders + 3 * b), fill=shirt)
-    draw.ellipse((cx - 0.5 * a, shoulders - 0.3 * b, cx + 0.5 * a, shoulders + 0.3 * b), fill=_shade(skin, 0.75))
-    head = _draw_head(rng, smiling, a, b, cx, cy, skin, turn)
-    tilt = float(np.clip(rng.normal(0, TILT_SD), -2.5 * TILT_SD, 2.5 * TILT_SD))
-    head = head.rotate(tilt, resample=Image.BILINEAR, center=(mx, my))
-    # Round the head: darken it towards its outline (a blurred silhouette is low near the edges).
-    outline = head.getchannel("A").resize((S // 4, S // 4), Image.BILINEAR).filter(ImageFilter.GaussianBlur(0.075 * a))
-    roundness = np.asarray(outline.resize((S, S), Image.BILINEAR), dtype=np.float32) / 255
-    pixels = np.asarray(head, dtype=np.float32)
-    pixels[..., :3] *= (0.7 + 0.3 * roundness)[..., None]
-    head = Image.fromarray(pixels.astype(np.uint8), "RGBA")
-    return Image.alpha_composite(layer, head)
+    def band(top, bottom):
+        """The rows whose w reaches into [top, bottom]."""
+        rows = np.flatnonzero((highest >= top) & (lowest <= bottom))
+        return slice(rows[0], rows[-1] + 1) if rows.size else slice(0, 0)
 
-
-# ------------------------------------------------------------------------------------- lighting
-def _light(rng, background, person):
-    """Backlight: a blown-out background, a darker subject, and glare bleeding over the edges."""
-    S = CANVAS
-    bg = np.asarray(background, dtype=np.float32) / 255
-    bg = 1 - (1 - bg) * rng.uniform(0.35, 0.8)                 # overexposed yard
-    yy, xx = _GRID
-    sun_x, sun_y = rng.uniform(-0.2, 1.2), rng.uniform(-0.3, 0.4)
-    glow = np.exp(-((xx - sun_x) ** 2 + (yy - sun_y) ** 2) / (2 * rng.uniform(0.15, 0.4) ** 2))
-    bg = bg + (1 - bg) * glow[..., None] * rng.uniform(0.5, 1.0)
-    rgba = np.asarray(person, dtype=np.float32) / 255
-    alpha = rgba[..., 3:]
-    side = rng.uniform(-0.25, 0.25)                             # one side of the face a bit lighter
-    exposure = rng.uniform(0.65, 1.0) * (1 + side * (xx - 0.5))[..., None]
-    image = bg * (1 - alpha) + rgba[..., :3] * exposure * alpha
-    image = np.clip(image * (1 + rng.normal(0, 0.04, 3)).astype(np.float32), 0, 1)  # white balance
-    # Glare: the bright background bleeds a little over the dark subject (blurred at a quarter size).
-    small = Image.fromarray((image * 255).astype(np.uint8)).resize((S // 4, S // 4), Image.BILINEAR)
-    bright = small.point(_GLARE).filter(ImageFilter.GaussianBlur(2))
-    glare = np.asarray(bright.resize((S, S), Image.BILINEAR), dtype=np.float32) / 255 * rng.uniform(0.2, 0.5)
-    out = 1 - (1 - image) * (1 - glare)
-    return Image.fromarray((out * 255).astype(np.uint8))
+    rows = band(-0.42, -0.2)
+    for side in (-1.0, 1.0):  # eyebrows: a band of hair arching over each eye
+        along = (f[rows] - side * eye_u) / 0.26
+        arch = w[rows] - (-0.3 - 0.04 * (1 - along ** 2))
+        thickness = smoothstep(0.045 * person.brows, 0.02 * person.brows, np.abs(arch))
+        brow = smoothstep(1.0, 0.7, np.abs(along)) * thickness
+        _paint(albedo[rows], brow * 0.85, np.array(person.hair) * 1.2)
+    # Eyes: an almond-shaped opening, narrowed by a smile; a dark iris, the white dim in the socket's shade.
+    eye_open = 0.06 * (1 - SQUINT * max(smile, 0.0)) * rng.uniform(0.85, 1.15)
+    gaze = rng.uniform(-0.04, 0.04) + 0.1 * turn
+    rows = band(eye_w - 0.12, eye_w + 0.1)
+    fe, we = f[rows], w[rows]
+    for side in (-1.0, 1.0):
+        along = (fe - side * eye_u) / 0.16
+        opening = eye_open * np.sqrt(np.clip(1 - along ** 2, 0.0, 1.0))
+        inside = smoothstep(0.01, -0.01, np.abs(we - eye_w) - opening) * (np.abs(along) < 1)
+        iris = blob(fe, we, side * eye_u + gaze, eye_w, 0.07, 0.07)[..., None]
+        _paint(albedo[rows], inside, np.array([0.72, 0.68, 0.66]) * (1 - iris) + np.array([0.12, 0.08, 0.06]) * iris)
+        lid = smoothstep(0.025, 0.0, np.abs(we - (eye_w - opening - 0.01))) * (np.abs(along) < 1.1)
+        _paint(albedo[rows], lid * 0.6, np.array([0.12, 0.08, 0.07]))  # lashes and the lid's crease
+        # A smile pushes the cheeks up into a crease under the eye (so a squint darkens the eye as
+        # much as the narrower opening lightens it).
+        under = smoothstep(0.03, 0.0, np.abs(we - (eye_w + opening + 0.03))) * (np.abs(along) < 1.0)
+        _paint(albedo[rows], under * UNDER_EYE * max(smile, 0.0), np.array([0.12, 0.08, 0.07]))
+    rows = band(0.25, 0.42)
+    for side in (-1.0, 1.0):  # nostrils
+        _paint(albedo[rows], 0.7 * blob(nose_u[rows], w[rows], side * 0.08, 0.33, 0.04, 0.025), skin * 0.3)
+    # The mouth: lips a little redder and darker than the skin, the line between them curving up at the
+    # corners in a smile; parted lips show a dark gap, and a smile's a little of the upper teeth.
+    rows = band(MOUTH_W - 0.3, MOUTH_W + 0.2)
+    fm, wm, mouth_albedo = f[rows], w[rows], albedo[rows]
+    along = fm / mouth_half
+    fullness = 1 - THIN_LIPS * max(smile, 0.0)  # a smile stretches the lips thinner
+    lips = smoothstep(1.05, 0.8, np.abs(along)) * smoothstep(0.12 * fullness, 0.06 * fullness, np.abs(wm - MOUTH_W - 0.01))
+    _paint(mouth_albedo, lips * 0.7, skin * np.array([0.85, 0.62, 0.6]))
+    line_w = MOUTH_W - LIFT * smile * along ** 2 + 0.02 * (1 - along ** 2) * smile  # the corners lift
+    gap = expression.parted * np.sqrt(np.clip(1 - along ** 2, 0.0, 1.0))
+    between_lips = smoothstep(0.015, 0.0, np.abs(wm - line_w - gap / 2) - gap / 2 - 0.015)
+    opening = between_lips * smoothstep(1.0, 0.9, np.abs(along))
+    _paint(mouth_albedo, opening * 0.85, np.array([0.13, 0.07, 0.06]))
+    if expression.teeth:
+        upper_teeth = smoothstep(0.01, 0.0, np.abs(wm - line_w - 0.3 * gap) - TEETH[1] * gap)
+        teeth = smoothstep(TEETH[0] + 0.1, TEETH[0] - 0.1, np.abs(along)) * upper_teeth
+        _paint(mouth_albedo, teeth * 0.8, np.array([0.85, 0.82, 0.75]))
+    for side in (-1.0, 1.0):  # the mouth's corners: small dimples, deeper in a smile
+        corner = blob(fm, wm, side * mouth_half * 1.02, MOUTH_W - 0.08 * smile, 0.04, 0.03)
+        mouth_albedo *= (1 - (0.15 + DIMPLES * max(smile, 0.0)) * corner)[..., None]
+    return height, albedo
