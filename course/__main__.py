@@ -14,7 +14,7 @@ VERBS = {
     "test": ("course.testing", "the whole test run of make test (more arguments go to pytest)"),
     "canary": ("course.canary", "the whole suite against the next TensorFlow and Keras"),
     "bench": ("course.bench", "how fast this machine trains the course's models"),
-    "standins": ("course.standins", "the offline datasets' previews and notebook 02's example photo"),
+    "standins": ("course.standins", "the offline datasets' previews, notebook 02's example photo and how hard they are"),
     "backends": ("course.backends", "every lesson on Keras' JAX and PyTorch backends, compared with TensorFlow's"),
     "profile": ("course.profile", "each lesson's peak memory, CPU and wall time (make profile)"),
 }
