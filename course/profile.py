@@ -81,7 +81,7 @@ def table(results):
              "| lesson | peak memory | CPU time | wall time |", "|---|---|---|---|"]
     lines += [f"| `{r['lesson']}` | {r['peak_gb']:.1f} GB | {r['cpu_s']:.0f} s | {r['wall_s']:.0f} s |" for r in results]
     lines += ["", f"Per student: a memory limit of **{limit:g} GB** (the largest peak, {peak:.1f} GB, and a quarter more "
-              "for the notebook server and the browser's kernel messages) and **2 CPUs**, the machine these times were "
+              "for the notebook server and the browser's kernel messages, rounded up to the next half GB) and **2 CPUs**, the machine these times were "
               "measured on."]
     return "\n".join(lines)
 
