@@ -8,9 +8,18 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Recipe:
-    """Training without the model: Adam from ``learning_rate`` along a cosine to 0, the cross-entropy's
-    ``label_smoothing``, each block's last gamma (``residual_gamma``), ``mirror``ed images, and BatchNormalization's
-    statistics recomputed on the first ``bn_images`` training images (in batches of ``bn_batch_size``)."""
+    """Training without the model (Adam and the categorical cross-entropy are the course's).
+
+    epochs, batch_size -- as given to ``fit``
+    learning_rate      -- Adam's learning rate at the first step; it decays along a cosine to 0 at the last
+    label_smoothing    -- of the cross-entropy: the targets become 1 - ls + ls/C and ls/C
+    residual_gamma     -- None: every BatchNormalization keeps its gamma as initialised (1, the course). A number:
+                          the gamma of each residual block's last BatchNormalization starts at it
+    mirror             -- mirror each training image left-right with probability 1/2, anew every epoch
+    bn_images          -- None: keep the moving averages training left. A number: after training, replace them
+                          with the statistics of that many training images (the first ones)
+    bn_batch_size      -- the batch size of those forward passes (None: all bn_images in one)
+    """
     epochs: int
     batch_size: int
     learning_rate: float
