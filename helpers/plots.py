@@ -101,11 +101,8 @@ class Picture:
 
 def _show_as_html():
     """In IPython, show every matplotlib figure through ``figure_html`` instead of a bare PNG."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
+    from helpers.session import ipython_shell
+    shell = ipython_shell()
     if shell is None:
         return
     from matplotlib.figure import Figure

@@ -125,13 +125,18 @@ def setup(seed=0, verbose=True):
     return found
 
 
-def show_check_failures_as_messages():
-    """In Jupyter, a CheckFailed raised by a check shows its message alone, not a traceback through the helpers."""
+def ipython_shell():
+    """The running IPython shell (a Jupyter kernel), or None outside IPython."""
     try:
         from IPython import get_ipython
     except ImportError:
-        return
-    shell = get_ipython()
+        return None
+    return get_ipython()
+
+
+def show_check_failures_as_messages():
+    """In Jupyter, a CheckFailed raised by a check shows its message alone, not a traceback through the helpers."""
+    shell = ipython_shell()
     if shell is None:
         return
     from helpers.checks import CheckFailed
