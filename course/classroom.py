@@ -220,11 +220,8 @@ def main(args):
         with tempfile.TemporaryDirectory() as folder:
             results = simulate(Path(args.course_dir or folder), args.assignments, args.class_size)
         if args.write:
-            guide = ROOT / "CLASSROOM.md"
-            text = guide.read_text(encoding="utf-8")
-            begin, end = GRADING
-            start, stop = text.index(begin) + len(begin), text.index(end)
-            guide.write_text(text[:start] + "\n" + grading_table(results) + "\n" + text[stop:], encoding="utf-8")
+            from course.profile import write
+            write(grading_table(results), *GRADING)
             print("written into CLASSROOM.md")
     return 0
 

@@ -86,12 +86,13 @@ def table(results):
     return "\n".join(lines)
 
 
-def write(text):
+def write(text, begin=BEGIN, end=END):
+    """Put ``text`` into CLASSROOM.md between its ``begin`` and ``end`` markers (make profile's, make class's)."""
     guide = GUIDE.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
+    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
     if not pattern.search(guide):
-        raise SystemExit(f"CLASSROOM.md has no {BEGIN} ... {END} markers")
-    GUIDE.write_text(pattern.sub(lambda _: f"{BEGIN}\n{text}\n{END}", guide), encoding="utf-8")
+        raise SystemExit(f"CLASSROOM.md has no {begin} ... {end} markers")
+    GUIDE.write_text(pattern.sub(lambda _: f"{begin}\n{text}\n{end}", guide), encoding="utf-8")
 
 
 def main(args):
