@@ -193,26 +193,12 @@ def check_accelerators(name=None, seen=None, gpu_present=None):
 
 
 def check_graphviz():
-    """Draw a two-node graph with pydot and Graphviz's dot, and check that a PNG comes out."""
+    """Graphviz's ``dot`` draws a PNG: the check ``helpers.plots.show_model`` makes before every diagram."""
+    from helpers import plots
     try:
-        import pydot
-    except ImportError:
-        return Finding("Graphviz", False, _("the Python package pydot is missing"), reinstall_fix())
-    graph = pydot.Dot(graph_type="digraph")
-    graph.add_edge(pydot.Edge("input", "dense"))
-    fix = _("{fix}; then restart the kernel").format(fix=graphviz_fix())
-    try:
-        png = graph.create(format="png")
-    except (OSError, pydot.PydotException, AssertionError) as exc:
-        dot = shutil.which("dot")
-        if not dot:
-            return Finding("Graphviz", False, _("`dot` is not on the PATH: model diagrams cannot be drawn"), fix)
-        detail = repr(str(exc).strip().splitlines()[0] if str(exc).strip() else exc)
-        return Finding("Graphviz", False, _("`dot` at {path} does not run ({detail}): model diagrams cannot be drawn")
-                       .format(path=dot, detail=detail), fix)
-    if not png.startswith(b"\x89PNG\r\n\x1a\n"):
-        return Finding("Graphviz", False, _("`dot` ran but did not write a PNG (first bytes {first_bytes!r})").format(
-            first_bytes=png[:8]), fix)
+        plots.check_graphviz()
+    except plots.GraphvizMissingError as error:
+        return Finding("Graphviz", False, error.problem, error.fix)
     return Finding("Graphviz", True, _("`dot` draws diagrams"))
 
 

@@ -125,29 +125,35 @@ def _show_photos(fig):
 
 
 class GraphvizMissingError(RuntimeError):
-    """pydot or Graphviz's ``dot`` program is missing, so a model diagram cannot be drawn."""
+    """pydot or Graphviz's ``dot`` does not work, so no model diagram can be drawn: ``problem`` and its ``fix``."""
+
+    def __init__(self, problem, fix):
+        super().__init__(_("{problem}. To fix it: {fix}").format(problem=problem, fix=fix))
+        self.problem, self.fix = problem, fix
 
 
 def check_graphviz():
-    """Raise GraphvizMissingError, with install instructions, unless pydot and ``dot`` both work."""
+    """Raise GraphvizMissingError unless pydot and ``dot`` turn a two-node graph into a PNG (the doctor's check)."""
+    from helpers.doctor import graphviz_fix, reinstall_fix  # the install commands for this platform
     try:
         import pydot
     except ImportError:
-        raise GraphvizMissingError(_("The Python package pydot is missing, so plot_model cannot draw diagrams. Install "
-                                     "the pinned version with: pip install -r requirements.lock")) from None
+        raise GraphvizMissingError(_("the Python package pydot is missing"), reinstall_fix()) from None
+    fix = _("{fix}; then restart the kernel").format(fix=graphviz_fix())
+    graph = pydot.Dot(graph_type="digraph")
+    graph.add_edge(pydot.Edge("input", "dense"))
     try:
-        pydot.Dot.create(pydot.Dot())
-    except (OSError, pydot.PydotException) as exc:
-        from helpers.doctor import graphviz_fix  # the install command for this platform
-        found = shutil.which("dot")
-        if found:
-            message = _("Graphviz is missing, so plot_model cannot draw diagrams: `dot` at {found} does not run "
-                        "({error}). Install it with: {hint}; conda users: conda install -c conda-forge graphviz. Then "
-                        "restart the kernel.")
-        else:
-            message = _("Graphviz is missing, so plot_model cannot draw diagrams: `dot` is not on the PATH. Install it "
-                        "with: {hint}; conda users: conda install -c conda-forge graphviz. Then restart the kernel.")
-        raise GraphvizMissingError(message.format(found=found, error=exc, hint=graphviz_fix())) from None
+        png = graph.create(format="png")
+    except (OSError, pydot.PydotException, AssertionError) as exc:
+        dot = shutil.which("dot")
+        if not dot:
+            raise GraphvizMissingError(_("`dot` is not on the PATH: model diagrams cannot be drawn"), fix) from None
+        detail = repr(str(exc).strip().splitlines()[0] if str(exc).strip() else exc)
+        raise GraphvizMissingError(_("`dot` at {path} does not run ({detail}): model diagrams cannot be drawn").format(
+            path=dot, detail=detail), fix) from None
+    if not png.startswith(PNG_SIGNATURE):
+        raise GraphvizMissingError(_("`dot` ran but did not write a PNG (first bytes {first_bytes!r})").format(
+            first_bytes=png[:8]), fix)
 
 
 def _check_png(path):
@@ -155,9 +161,9 @@ def _check_png(path):
     from PIL import Image as PILImage
     if not path.exists() or path.read_bytes()[:8] != PNG_SIGNATURE:
         from helpers.doctor import graphviz_fix
-        raise GraphvizMissingError(_("No PNG diagram was written to {path}; check that `dot -V` works in a terminal "
-                                     "and that Graphviz can write PNG files. Install it with: {hint}").format(
-                                         path=path, hint=graphviz_fix()))
+        raise GraphvizMissingError(_("no PNG diagram was written to {path}").format(path=path), _(
+            "check that `dot -V` works in a terminal and that Graphviz can write PNG files; install it with: {hint}"
+        ).format(hint=graphviz_fix()))
     with PILImage.open(path) as opened:
         rgb = opened.convert("RGBA")
         flat = PILImage.new("RGB", rgb.size, (255, 255, 255))
