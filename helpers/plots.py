@@ -14,6 +14,7 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 
 from helpers.i18n import N_, _, language
@@ -284,6 +285,7 @@ def plot_history(history, metrics=("loss", "accuracy"), title=None):
             ax.plot(epochs, logs["val_" + metric], marker="s", markersize=4, linestyle="--", label=_("test"))
         name = _(METRICS[metric]) if metric in METRICS else metric
         ax.set(xlabel=_("epoch"), ylabel=name, title=_("{metric} per epoch").format(metric=name))
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))  # no epoch 1.5 on the axis
         ax.grid(alpha=0.3)
         ax.legend()
         said.append(_("{metric} on the training images goes from {first:.2f} to {last:.2f}").format(
