@@ -15,7 +15,10 @@ It checks:
 
 Notebook 00 runs the same checks (``report(verbose=False)``).
 """
+import ast
+import contextlib
 import importlib
+import io
 import os
 import platform
 import shutil
@@ -192,12 +195,63 @@ def check_accelerators(name=None, seen=None, gpu_present=None):
     return Finding("accelerators", True, _("none: the CPU runs everything"))
 
 
-def check_graphviz():
-    """Graphviz's ``dot`` draws a PNG: the check ``helpers.plots.show_model`` makes before every diagram."""
-    from helpers import plots
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class GraphvizMissingError(RuntimeError):
+    """pydot or Graphviz's ``dot`` does not work, so no model diagram can be drawn: ``problem`` and its ``fix``."""
+
+    def __init__(self, problem, fix):
+        super().__init__(_("{problem}. To fix it: {fix}").format(problem=problem, fix=fix))
+        self.problem, self.fix = problem, fix
+
+
+def restart_after(fix):
+    """``fix``, then a restart of the kernel (Keras looks for pydot once, when it is imported; the kernel keeps the
+    PATH it started with)."""
+    return _("{fix}. Then restart the kernel").format(fix=fix)
+
+
+def _dot_error(printed, error):
+    """What ``dot`` said on stderr (pydot prints it, as bytes, before raising): its error line, else its last line."""
+    said = [line.strip() for line in printed.splitlines() if line.strip().startswith(("b'", 'b"'))]
+    lines = ast.literal_eval(said[-1]).decode(errors="replace").strip().splitlines() if said else []
+    return next((line for line in reversed(lines) if "rror" in line), lines[-1] if lines else str(error).strip())
+
+
+def require_graphviz():
+    """Raise GraphvizMissingError unless pydot imports and draws a two-node graph as a PNG with Graphviz's ``dot``, as
+    Keras does: the check that ``helpers.plots.show_model`` and ``show_block_overview`` make, and the doctor's."""
     try:
-        plots.check_graphviz()
-    except plots.GraphvizMissingError as error:
+        import pydot
+    except ImportError:
+        raise GraphvizMissingError(_("the Python package pydot is missing"), restart_after(reinstall_fix())) from None
+    windows = system_name() == "windows"  # Windows' fix already says to restart Jupyter
+    install = graphviz_fix() if windows else restart_after(graphviz_fix())
+    broken = _("check that `dot -V` works in a terminal and that Graphviz can write PNG files; install it with: {hint}"
+               ).format(hint=graphviz_fix())
+    graph = pydot.Dot(graph_type="digraph")
+    graph.add_edge(pydot.Edge("input", "dense"))
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            png = graph.create(format="png")
+    except (OSError, pydot.PydotException, AssertionError) as exc:
+        dot = shutil.which("dot")
+        if not dot:
+            raise GraphvizMissingError(_("`dot` is not on the PATH: model diagrams cannot be drawn"), install) from None
+        raise GraphvizMissingError(_("`dot` at {path} fails ({detail}): model diagrams cannot be drawn").format(
+            path=dot, detail=_dot_error(printed.getvalue(), exc)), broken) from None
+    if not png.startswith(PNG_SIGNATURE):
+        raise GraphvizMissingError(_("`dot` ran but did not write a PNG (first bytes {first_bytes!r})").format(
+            first_bytes=png[:8]), broken)
+
+
+def check_graphviz():
+    """pydot imports and Graphviz's ``dot`` draws a PNG (``require_graphviz``), as a finding."""
+    try:
+        require_graphviz()
+    except GraphvizMissingError as error:
         return Finding("Graphviz", False, error.problem, error.fix)
     return Finding("Graphviz", True, _("`dot` draws diagrams"))
 

@@ -7,7 +7,6 @@ import functools
 import html
 import io
 import re
-import shutil
 import subprocess
 import warnings
 from pathlib import Path
@@ -17,9 +16,9 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
 
+from helpers.doctor import PNG_SIGNATURE, GraphvizMissingError, graphviz_fix, require_graphviz
 from helpers.i18n import N_, _, language
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 METRICS = {"loss": N_("loss"), "accuracy": N_("accuracy")}
 NETWORKS = {"plain": N_("plain networks"), "residual": N_("residual networks")}
 
@@ -125,44 +124,11 @@ def _show_photos(fig):
     return fig
 
 
-class GraphvizMissingError(RuntimeError):
-    """pydot or Graphviz's ``dot`` does not work, so no model diagram can be drawn: ``problem`` and its ``fix``."""
-
-    def __init__(self, problem, fix):
-        super().__init__(_("{problem}. To fix it: {fix}").format(problem=problem, fix=fix))
-        self.problem, self.fix = problem, fix
-
-
-def check_graphviz():
-    """Raise GraphvizMissingError unless pydot and ``dot`` turn a two-node graph into a PNG (the doctor's check)."""
-    from helpers.doctor import graphviz_fix, reinstall_fix  # the install commands for this platform
-    try:
-        import pydot
-    except ImportError:
-        raise GraphvizMissingError(_("the Python package pydot is missing"), reinstall_fix()) from None
-    fix = _("{fix}; then restart the kernel").format(fix=graphviz_fix())
-    graph = pydot.Dot(graph_type="digraph")
-    graph.add_edge(pydot.Edge("input", "dense"))
-    try:
-        png = graph.create(format="png")
-    except (OSError, pydot.PydotException, AssertionError) as exc:
-        dot = shutil.which("dot")
-        if not dot:
-            raise GraphvizMissingError(_("`dot` is not on the PATH: model diagrams cannot be drawn"), fix) from None
-        detail = repr(str(exc).strip().splitlines()[0] if str(exc).strip() else exc)
-        raise GraphvizMissingError(_("`dot` at {path} does not run ({detail}): model diagrams cannot be drawn").format(
-            path=dot, detail=detail), fix) from None
-    if not png.startswith(PNG_SIGNATURE):
-        raise GraphvizMissingError(_("`dot` ran but did not write a PNG (first bytes {first_bytes!r})").format(
-            first_bytes=png[:8]), fix)
-
-
 def _check_png(path):
     """Raise GraphvizMissingError unless ``path`` holds a PNG; then shrink it to a palette of 64 colours."""
     from PIL import Image as PILImage
     if not path.exists() or path.read_bytes()[:8] != PNG_SIGNATURE:
-        from helpers.doctor import graphviz_fix
-        raise GraphvizMissingError(_("no PNG diagram was written to {path}").format(path=path), _(
+        raise GraphvizMissingError(_("{path} holds no PNG diagram").format(path=path), _(
             "check that `dot -V` works in a terminal and that Graphviz can write PNG files; install it with: {hint}"
         ).format(hint=graphviz_fix()))
     with PILImage.open(path) as opened:
@@ -178,7 +144,7 @@ def show_model(model, to_file=None, show_shapes=True, show_layer_names=True, wid
     import keras
 
     from helpers.session import output_path
-    check_graphviz()
+    require_graphviz()
     to_file = Path(to_file) if to_file is not None else output_path(f"{model.name}.png")
     dot = keras.utils.model_to_dot(model, show_shapes=show_shapes, show_layer_names=show_layer_names, dpi=dpi,
                                    **kwargs)
@@ -285,7 +251,9 @@ def plot_history(history, metrics=("loss", "accuracy"), title=None):
             ax.plot(epochs, logs["val_" + metric], marker="s", markersize=4, linestyle="--", label=_("test"))
         name = _(METRICS[metric]) if metric in METRICS else metric
         ax.set(xlabel=_("epoch"), ylabel=name, title=_("{metric} per epoch").format(metric=name))
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))  # no epoch 1.5 on the axis
+        # whole epochs only (no epoch 1.5), in steps of 1, 2 or 5 times a power of ten (0, 5, ..., 30 for 30 epochs);
+        # min_n_ticks=1 so that a single epoch gets the one tick 1, not 0.95, 0.975, ...
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10], min_n_ticks=1))
         ax.grid(alpha=0.3)
         ax.legend()
         said.append(_("{metric} on the training images goes from {first:.2f} to {last:.2f}").format(
@@ -569,7 +537,7 @@ def block_overview_graph(model, dpi=80):
 def show_block_overview(model, to_file=None, width=None, dpi=80):
     """Draw a ResNet with the course's layer names one box per part, with its output shape; a Picture."""
     from helpers.session import output_path
-    check_graphviz()
+    require_graphviz()
     graph = block_overview_graph(model, dpi=dpi)
     to_file = Path(to_file) if to_file is not None else output_path(f"{model.name}_overview.png")
     to_file.write_bytes(graph.create_png())
