@@ -212,11 +212,17 @@ def restart_after(fix):
     return _("{fix}. Then restart the kernel").format(fix=fix)
 
 
+def broken_graphviz_fix():
+    """What to do when ``dot`` is there but draws no PNG."""
+    return _("check that `dot -V` works in a terminal and that Graphviz can write PNG files; install it with: {hint}"
+             ).format(hint=graphviz_fix())
+
+
 def _dot_error(printed, error):
     """What ``dot`` said on stderr (pydot prints it, as bytes, before raising): its error line, else its last line."""
     said = [line.strip() for line in printed.splitlines() if line.strip().startswith(("b'", 'b"'))]
     lines = ast.literal_eval(said[-1]).decode(errors="replace").strip().splitlines() if said else []
-    return next((line for line in reversed(lines) if "rror" in line), lines[-1] if lines else str(error).strip())
+    return next((line for line in reversed(lines) if "error" in line.lower()), lines[-1] if lines else str(error).strip())
 
 
 def require_graphviz():
@@ -228,8 +234,7 @@ def require_graphviz():
         raise GraphvizMissingError(_("the Python package pydot is missing"), restart_after(reinstall_fix())) from None
     windows = system_name() == "windows"  # Windows' fix already says to restart Jupyter
     install = graphviz_fix() if windows else restart_after(graphviz_fix())
-    broken = _("check that `dot -V` works in a terminal and that Graphviz can write PNG files; install it with: {hint}"
-               ).format(hint=graphviz_fix())
+    broken = broken_graphviz_fix()
     graph = pydot.Dot(graph_type="digraph")
     graph.add_edge(pydot.Edge("input", "dense"))
     printed = io.StringIO()

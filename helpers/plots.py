@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
 
-from helpers.doctor import PNG_SIGNATURE, GraphvizMissingError, graphviz_fix, require_graphviz
+from helpers.doctor import PNG_SIGNATURE, GraphvizMissingError, broken_graphviz_fix, require_graphviz
 from helpers.i18n import N_, _, language
 
 METRICS = {"loss": N_("loss"), "accuracy": N_("accuracy")}
@@ -128,9 +128,7 @@ def _check_png(path):
     """Raise GraphvizMissingError unless ``path`` holds a PNG; then shrink it to a palette of 64 colours."""
     from PIL import Image as PILImage
     if not path.exists() or path.read_bytes()[:8] != PNG_SIGNATURE:
-        raise GraphvizMissingError(_("{path} holds no PNG diagram").format(path=path), _(
-            "check that `dot -V` works in a terminal and that Graphviz can write PNG files; install it with: {hint}"
-        ).format(hint=graphviz_fix()))
+        raise GraphvizMissingError(_("{path} holds no PNG diagram").format(path=path), broken_graphviz_fix())
     with PILImage.open(path) as opened:
         rgb = opened.convert("RGBA")
         flat = PILImage.new("RGB", rgb.size, (255, 255, 255))
