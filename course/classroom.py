@@ -196,7 +196,9 @@ def grading_table(results):
     from course.profile import machine
 
     lines = [f"Measured by `make class` on {machine()}: nbgrader's autograde, one submission after another, for a "
-             "simulated class of each assignment (every slip a check names, untouched releases, solutions).", "",
+             "simulated class of each assignment (every slip a check names, untouched releases, solutions). An assignment "
+             "with one exercise has fewer different submissions than 30 (its solution, the untouched release and "
+             "its slips), so its class is those; the columns for 30 and 300 multiply the time per submission.", "",
              "| assignment | submissions | autograde | per submission | 30 submissions | 300 submissions |",
              "|---|---|---|---|---|---|"]
     for assignment, (students, _, seconds) in results.items():
@@ -218,11 +220,8 @@ def main(args):
         with tempfile.TemporaryDirectory() as folder:
             results = simulate(Path(args.course_dir or folder), args.assignments, args.class_size)
         if args.write:
-            guide = ROOT / "CLASSROOM.md"
-            text = guide.read_text(encoding="utf-8")
-            begin, end = GRADING
-            start, stop = text.index(begin) + len(begin), text.index(end)
-            guide.write_text(text[:start] + "\n" + grading_table(results) + "\n" + text[stop:], encoding="utf-8")
+            from course.profile import write
+            write(grading_table(results), *GRADING)
             print("written into CLASSROOM.md")
     return 0
 

@@ -81,17 +81,18 @@ def table(results):
              "| lesson | peak memory | CPU time | wall time |", "|---|---|---|---|"]
     lines += [f"| `{r['lesson']}` | {r['peak_gb']:.1f} GB | {r['cpu_s']:.0f} s | {r['wall_s']:.0f} s |" for r in results]
     lines += ["", f"Per student: a memory limit of **{limit:g} GB** (the largest peak, {peak:.1f} GB, and a quarter more "
-              "for the notebook server and the browser's kernel messages) and **2 CPUs**, the machine these times were "
+              "for the notebook server and the browser's kernel messages, rounded up to the next half GB) and **2 CPUs**, the machine these times were "
               "measured on."]
     return "\n".join(lines)
 
 
-def write(text):
+def write(text, begin=BEGIN, end=END):
+    """Put ``text`` into CLASSROOM.md between its ``begin`` and ``end`` markers (make profile's, make class's)."""
     guide = GUIDE.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
+    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
     if not pattern.search(guide):
-        raise SystemExit(f"CLASSROOM.md has no {BEGIN} ... {END} markers")
-    GUIDE.write_text(pattern.sub(lambda _: f"{BEGIN}\n{text}\n{END}", guide), encoding="utf-8")
+        raise SystemExit(f"CLASSROOM.md has no {begin} ... {end} markers")
+    GUIDE.write_text(pattern.sub(lambda _: f"{begin}\n{text}\n{end}", guide), encoding="utf-8")
 
 
 def main(args):

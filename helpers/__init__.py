@@ -7,7 +7,7 @@
 - ``helpers.checks``      -- self-checks of your exercises and results, and the Keras-3 layer table
 - ``helpers.plots``       -- every picture: image grids, learning curves, model diagrams
 - ``helpers.experiments`` -- deep stacks, small images and repeated trainings for notebook 03
-- ``helpers.training``    -- batches for fit, and BatchNormalization's moving averages brought up to date
+- ``helpers.training``    -- batches for fit, gradients, BatchNormalization's moving averages brought up to date
 - ``helpers.recipes``     -- notebook 07's training recipe
 - ``helpers.doctor``      -- ``python -m helpers.doctor``: is this set-up ready for the course?
 - ``helpers.prepare``     -- ``python -m helpers.prepare``: data and example photo for a notebook opened on its own
@@ -15,14 +15,13 @@
 
 (``helpers._standins`` draws the offline datasets for ``helpers.datasets``; a lesson never calls it.)
 
-TensorFlow's environment is set here, and only here, because these variables are read once, when
-TensorFlow is first imported, and every notebook imports ``helpers`` before Keras:
+TensorFlow's environment is set here, and only here: TensorFlow reads it once, on its first import, and every
+notebook imports ``helpers`` before Keras.
 """
 import os as _os
 
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # no C++ INFO/WARNING/ERROR lines on stderr
 _os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # Keras 3 can run on other backends; the course uses TF
-# oneDNN's fast CPU kernels: TensorFlow turns them on by itself only on CPUs with instructions for neural-network
-# arithmetic (AVX512_VNNI, AVX512_BF16, AVX_VNNI, AMX); they make convolutions faster on other CPUs too. Numbers
-# may differ from a run without them in the last digits.
+# oneDNN's fast CPU kernels, which TensorFlow turns on by itself only on some CPUs (numbers may differ in the last
+# digits from a run without them)
 _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")

@@ -1,10 +1,5 @@
-"""Learner self-checks, and the Keras-3 layer table.
-
-``layer_table(model)`` lists every layer with its class, output shape, parameter count and the settings a learner can
-get wrong (padding, strides, activation, ...); ``compare_models(learner, reference)`` names the first layer that
-differs. Every check prints one line saying what it verified, or raises ``CheckFailed`` saying what was expected,
-what was found and what to do.
-"""
+"""Learner self-checks, and the Keras-3 layer table: a check prints what it verified, or raises CheckFailed
+saying what was expected, what was found and what to do."""
 import functools
 import os
 import re
@@ -51,14 +46,7 @@ def _not_written(name):
 
 
 def expect(condition, fact, otherwise):
-    """Print ``fact`` when ``condition`` holds; otherwise raise CheckFailed(``otherwise``).
-
-    condition -- bool, what the lesson expects to be true (e.g. a measured accuracy above a target)
-    fact      -- the sentence to print when it holds, saying what was verified
-    otherwise -- the message when it does not: what was found, and what to do
-    The lessons were measured on TensorFlow; JAX and PyTorch draw other random numbers from the same seeds, so there
-    a failed expectation is printed and the notebook goes on. (The exercise checks hold on every backend.)
-    """
+    """Print ``fact`` when ``condition`` holds; else raise CheckFailed(``otherwise``) (on JAX and PyTorch, print it)."""
     if condition:
         print(fact)
         return
@@ -70,12 +58,8 @@ def expect(condition, fact, otherwise):
 
 
 def check_accuracy(accuracy, at_least, what, hint):
-    """Check that ``accuracy`` (a number in [0, 1]) is at least ``at_least``; print one stable line.
-
-    what -- the measurement in words, e.g. "HappyModel's test accuracy after 30 epochs"
-    hint -- what to try when it is too low
-    """
-    # Keras reports accuracy in float32, which stores 114/120 = 0.95 as 0.94999999: allow that rounding, no more.
+    """Check that ``accuracy`` is at least ``at_least``; ``what`` names the measurement, ``hint`` what to try."""
+    # float32 stores 114/120 = 0.95 as 0.94999999: allow that rounding, no more
     expect(float(accuracy) >= at_least - 1e-6,
            _("{what}: at least {at_least:.2f}.").format(what=what, at_least=at_least),
            _("{what} is {accuracy:.3f}, below the expected {at_least:.2f}. {hint}").format(
@@ -83,12 +67,7 @@ def check_accuracy(accuracy, at_least, what, hint):
 
 
 def check_param_counts(model, by_hand):
-    """Compare parameter counts computed by hand with the model's, layer by layer, and print both.
-
-    model   -- a built Keras model
-    by_hand -- dict: layer name -> the number of parameters you computed; layers not named must have 0
-    Also checks that the non-trainable parameters are the BatchNormalization layers' moving means and variances.
-    """
+    """Compare ``by_hand`` ({layer name: parameters}) with the model's counts and print both."""
     for layer in model.layers:
         if layer.name not in by_hand and layer.count_params():
             raise CheckFailed(_("{name} ({kind}) has {count:,} parameters, but by_hand has no entry for it. Add "
@@ -118,9 +97,6 @@ def check_param_counts(model, by_hand):
             "variances)").format(total=total, trainable=total - non_trainable, non_trainable=non_trainable))
 
 
-# ---- The layer table, and two models compared layer by layer -----------------------------------------
-
-
 def _describe(value):
     """A setting as short, stable text (an initializer becomes its class name and seed)."""
     if isinstance(value, dict) and "class_name" in value:  # serialized initializer
@@ -139,13 +115,8 @@ def _output_shape(layer):
 
 
 def layer_table(model, input_layer=True):
-    """One dict per layer of ``model``: name, class, output shape, params and key settings.
-
-    model       -- a built Keras model (functional or Sequential)
-    input_layer -- keep the InputLayer row(s) of a functional model (default). A Sequential model never lists its
-                   Input as a layer, so input_layer=False gives it and its functional twin identical tables.
-    Returns a list of dicts with keys "name", "class", "output_shape", "params", "settings".
-    """
+    """One dict per layer: "name", "class", "output_shape", "params", "settings" (input_layer=False: no
+    InputLayer rows, as a Sequential model has none)."""
     rows = []
     for layer in model.layers:
         kind, config = type(layer).__name__, layer.get_config()
@@ -188,46 +159,32 @@ def count_params(weights):
     return int(sum(np.prod(w.shape) for w in weights))
 
 
-# "Layer ... is a(n) X, expected a(n) Y": one whole message per pair of articles, keyed by (X, Y start with a vowel)
-WRONG_CLASS = {
-    (False, False): N_("Layer {index} ({name}, {kind}): is a {kind}, expected a {expected} (reference layer "
-                       "{reference!r})."),
-    (False, True): N_("Layer {index} ({name}, {kind}): is a {kind}, expected an {expected} (reference layer "
-                      "{reference!r})."),
-    (True, False): N_("Layer {index} ({name}, {kind}): is an {kind}, expected a {expected} (reference layer "
-                      "{reference!r})."),
-    (True, True): N_("Layer {index} ({name}, {kind}): is an {kind}, expected an {expected} (reference layer "
-                     "{reference!r})."),
-}
+# "Layer ... is a(n) X, expected a(n) Y", one whole message per pair of articles: [a, a], [a, an], [an, a], [an, an]
+WRONG_CLASS = [
+    N_("Layer {index} ({name}, {kind}): is a {kind}, expected a {expected} (reference layer {reference!r})."),
+    N_("Layer {index} ({name}, {kind}): is a {kind}, expected an {expected} (reference layer {reference!r})."),
+    N_("Layer {index} ({name}, {kind}): is an {kind}, expected a {expected} (reference layer {reference!r})."),
+    N_("Layer {index} ({name}, {kind}): is an {kind}, expected an {expected} (reference layer {reference!r})."),
+]
 
 
 def _wrong_class(got, want, index, ref):
     """The CheckFailed for a layer of the wrong class, with a hint at the likely slip."""
-    hint = ""
-    if want["class"] == "BatchNormalization":
-        hint = " " + _("Did you forget a BatchNormalization?")
-    elif want["class"] == "ZeroPadding2D":
-        hint = " " + _("Did you forget the ZeroPadding2D at the start?")
-    elif want["class"] == "MaxPooling2D" and index + 1 < len(ref) and got["class"] == ref[index + 1]["class"]:
-        hint = " " + _("Did you forget the MaxPooling2D?")
-    elif got["class"] == "Activation" and want["class"] == "Add":
-        hint = " " + _("The ReLU comes after the addition, not before it.")
-    elif want["class"] == "Activation":
-        hint = " " + _("Did you forget an activation?")
-    vowels = tuple(kind[:1].lower() in "aeiou" for kind in (got["class"], want["class"]))  # 'an' rather than 'a'?
-    return CheckFailed(_(WRONG_CLASS[vowels]).format(index=index, name=got["name"], kind=got["class"],
-                                                     expected=want["class"], reference=want["name"]) + hint)
+    skipped = index + 1 < len(ref) and got["class"] == ref[index + 1]["class"]
+    hints = [(want["class"] == "BatchNormalization", N_("Did you forget a BatchNormalization?")),
+             (want["class"] == "ZeroPadding2D", N_("Did you forget the ZeroPadding2D at the start?")),
+             (want["class"] == "MaxPooling2D" and skipped, N_("Did you forget the MaxPooling2D?")),
+             (got["class"] == "Activation" and want["class"] == "Add",
+              N_("The ReLU comes after the addition, not before it.")),
+             (want["class"] == "Activation", N_("Did you forget an activation?"))]
+    hint = next((" " + _(text) for holds, text in hints if holds), "")
+    an = [kind[:1].lower() in "aeiou" for kind in (got["class"], want["class"])]
+    return CheckFailed(_(WRONG_CLASS[2 * an[0] + an[1]]).format(index=index, name=got["name"], kind=got["class"],
+                                                                expected=want["class"], reference=want["name"]) + hint)
 
 
 def compare_models(learner, reference, compare_names=True, hints=None):
-    """Raise CheckFailed at the first layer where ``learner`` differs from ``reference``.
-
-    Compares, layer by layer: class, settings, output shape, parameter count, then names. When exactly one of the
-    two is a Sequential model (which does not list its Input as a layer), the input shapes are compared instead of
-    the InputLayer rows.
-    hints -- optional {setting: message} replacing the general HINTS for this model (e.g. a block's strides)
-    Returns the number of layers compared when everything matches.
-    """
+    """Raise CheckFailed at the first layer where ``learner`` differs from ``reference``, else return the count."""
     import keras
     mixed = isinstance(learner, keras.Sequential) != isinstance(reference, keras.Sequential)
     if mixed:
@@ -276,9 +233,6 @@ def compare_models(learner, reference, compare_names=True, hints=None):
                                      name=extra["name"], kind=extra["class"]))
 
 
-# ---- Exercise checks: forgiving in a workbook, strict under nbgrader --------------------------------
-
-
 def _strict(strict):
     """Should a failed check raise? ``strict`` when given; otherwise only under nbgrader (NBGRADER_EXECUTION set)."""
     return bool(os.environ.get("NBGRADER_EXECUTION")) if strict is None else bool(strict)
@@ -316,13 +270,8 @@ def _stand_in(name, reference):
 
 
 def _exercise(name, reference):
-    """Turn ``check(function, reference, ...)``, which raises CheckFailed, into the check of exercise ``name``.
-
-    reference -- the course's answer: "models.identity_block" (a name in helpers, imported when the check runs) or a
-                 function; the check receives it as its second argument
-    The check returns the function the notebook goes on with: the learner's when it passes; otherwise, after saying
-    what is wrong, the reference. With strict=True (or under nbgrader) it raises CheckFailed instead.
-    """
+    """Turn ``check(function, reference)`` into the check of exercise ``name``: it returns the learner's function
+    when it passes, otherwise says what is wrong and returns the reference (strict=True, or nbgrader: raises)."""
     def resolve():
         if callable(reference):
             return reference
@@ -353,9 +302,6 @@ def _exercise(name, reference):
     return decorate
 
 
-# ---- Whole models (notebooks 01, 02 and 07) --------------------------------------------------------
-
-
 def _build_model(make_model, input_shape, name, **kwargs):
     """make_model(input_shape, **kwargs) after clear_session(); a failure becomes a CheckFailed naming it."""
     import keras
@@ -382,14 +328,7 @@ MODEL_HINTS = {  # English; shown with _()
 
 
 def check_model(make_model, reference, name, input_shape=(64, 64, 3), **kwargs):
-    """Build the learner's model and the reference, and compare them layer by layer (``compare_models``).
-
-    make_model -- the learner's function, make_model(input_shape, **kwargs) -> keras Model
-    reference  -- the reference function from helpers.models
-    name       -- the name the model must have, e.g. "HappyModel"
-    Each is built right after ``keras.backend.clear_session()``, so that unnamed layers get the same names.
-    Raises CheckFailed at the first difference; prints one line and returns the learner's model otherwise.
-    """
+    """Build the learner's model and the reference, each after clear_session(), and compare them."""
     import keras
     try:
         learner = _build_model(make_model, input_shape, name, **kwargs)
@@ -478,17 +417,13 @@ def _compare_resnet_blocks(learner, reference):
 
 @_exercise("ResNet50", "models.ResNet50")
 def check_resnet50(ResNet50, reference):
-    """Check notebook 07's ``ResNet50(input_shape, classes)`` against helpers.models.ResNet50 (64x64x3, 6 classes):
-    a missing or extra block is named by stage, otherwise the first layer that differs."""
+    """Check notebook 07's ``ResNet50(input_shape, classes)`` against helpers.models.ResNet50, block by block."""
     check_model(ResNet50, reference, "ResNet50", classes=6)
 
 
 @_exercise("convert_to_one_hot", "datasets.convert_to_one_hot")
 def check_one_hot(convert_to_one_hot, reference):
-    """Check a learner's ``convert_to_one_hot(Y, C)``: it must return the course's (C, m) layout.
-
-    Raises CheckFailed with a hint at the likely mistake; prints "All tests passed." otherwise.
-    """
+    """Check a learner's ``convert_to_one_hot(Y, C)``: it must return the course's (C, m) layout."""
     Y = np.array([[1, 0, 2, 1, 2]])  # m = 5 examples, C = 4 classes (label 3 unused): (C, m) and (m, C) differ
     expected = np.array([[0, 1, 0, 0, 0], [1, 0, 0, 1, 0], [0, 0, 1, 0, 1], [0, 0, 0, 0, 0]], dtype=np.float32)
     got = convert_to_one_hot(Y, 4)
@@ -515,9 +450,6 @@ def check_one_hot(convert_to_one_hot, reference):
     print(_("All tests passed."))
 
 
-# ---- BatchNormalization exercises (notebook 04) ----------------------------------------------------
-
-
 def _keras_batchnorm_param_counts(input_shape, axis):
     """(trainable, non_trainable) of BatchNormalization(axis) on inputs of shape input_shape, from Keras itself."""
     from keras.layers import BatchNormalization
@@ -528,8 +460,7 @@ def _keras_batchnorm_param_counts(input_shape, axis):
 
 @_exercise("batchnorm_param_counts", _keras_batchnorm_param_counts)
 def check_batchnorm_param_counts(batchnorm_param_counts, reference):
-    """Check ``batchnorm_param_counts(input_shape, axis) -> (trainable, non_trainable)`` against Keras' layer, in
-    five cases: the channel axis as 3 and -1, an image row (axis=1), a ResNet feature map, a vector."""
+    """Check ``batchnorm_param_counts(input_shape, axis) -> (trainable, non_trainable)`` against Keras' layer."""
     cases = [((64, 64, 8), 3), ((64, 64, 8), -1), ((64, 32, 8), 1), ((15, 15, 256), 3), ((10,), 1)]
     for input_shape, axis in cases:
         expected = reference(input_shape, axis)
@@ -569,9 +500,7 @@ def _keras_batchnorm_forward(Z, gamma, beta, epsilon=1e-3):
 
 @_exercise("batchnorm_forward", _keras_batchnorm_forward)
 def check_batchnorm_forward(batchnorm_forward, reference):
-    """Check ``batchnorm_forward(Z, gamma, beta, epsilon)`` against BatchNormalization(axis=3) in training mode, and
-    name the slip when it is one of four: unbiased variance, statistics over every axis, epsilon outside the square
-    root, gamma and beta left out."""
+    """Check ``batchnorm_forward(Z, gamma, beta, epsilon)`` against BatchNormalization(axis=3) in training mode."""
     from keras.ops import convert_to_numpy  # a tensor on any backend, or an array, as NumPy
     rng = np.random.default_rng(1)
     Z = rng.normal(loc=3.0, scale=2.0, size=(4, 5, 5, 3)) * np.array([1.0, 0.1, 10.0])
@@ -599,9 +528,6 @@ def check_batchnorm_forward(batchnorm_forward, reference):
                 N_("Normalise per channel: (Z - mean) / sqrt(var + epsilon), then gamma * ... + beta."))
     raise CheckFailed(_("batchnorm_forward differs from Keras by up to {difference:.3g}. {hint}").format(
         difference=np.abs(got - expected).max(), hint=_(hint)))
-
-
-# ---- ResNet block checks (notebooks 05-06) ----------------------------------------------------------
 
 
 def _ones_initializer(seed=0):
@@ -646,14 +572,15 @@ def _add_mismatch(error, kind):
     main, shortcut = ([int(d) for d in re.findall(r"\d+", shape)] for shape in shapes)
     if len(main) < 3 or len(shortcut) < 3:
         return None
-    if main[-3:-1] != shortcut[-3:-1]:
-        sizes = {"main": "x".join(map(str, main[-3:-1])), "shortcut": "x".join(map(str, shortcut[-3:-1]))}
-        if kind == "identity_block":
-            return _("the main path's output is {main}, the shortcut's {shortcut}. The middle CONV needs "
-                     "padding='same', and every CONV strides=(1, 1).").format(**sizes)
+    spatial = main[-3:-1] != shortcut[-3:-1]  # else the channels differ
+    dims = slice(-3, -1) if spatial else slice(-3, None)
+    sizes = {"main": "x".join(map(str, main[dims])), "shortcut": "x".join(map(str, shortcut[dims]))}
+    if spatial and kind == "identity_block":
+        return _("the main path's output is {main}, the shortcut's {shortcut}. The middle CONV needs "
+                 "padding='same', and every CONV strides=(1, 1).").format(**sizes)
+    if spatial:
         return _("the main path's output is {main}, the shortcut's {shortcut}. The first CONV of the main path and the "
                  "shortcut's CONV both need strides=(s, s); the middle CONV needs padding='same'.").format(**sizes)
-    sizes = {"main": "x".join(map(str, main[-3:])), "shortcut": "x".join(map(str, shortcut[-3:]))}
     if kind == "identity_block":
         return _("Add() got the main path's output {main} and the shortcut's {shortcut}: the channels differ: the last "
                  "CONV of the main path needs F3 filters.").format(**sizes)
@@ -718,19 +645,19 @@ BATCHNORM_PLACES = {  # a block's BatchNormalization by its place, from its name
 
 
 def _check_block(function, reference, kind, hint, input_shape, f, filters, shortcut_from_input, **kwargs):
-    """The structure checks shared by check_identity_block and check_convolutional_block (see them)."""
+    """The structure checks shared by check_identity_block and check_convolutional_block."""
     import keras
-    # 1. What is added. With F1 = F2 = F3 = n_C (and f = 1) a shortcut taken from the wrong tensor still builds.
+    # 1. What Add() adds: with F1 = F2 = F3 = n_C (and f = 1) a shortcut from the wrong tensor still builds
     _check_shortcut(_build_block(function, kind, hint, input_shape, 1, [input_shape[-1]] * 3, **kwargs), kind,
                     shortcut_from_input)
-    # 2. Layer by layer, against the reference (classes, settings, shapes, parameters, names)
+    # 2. Layer by layer, against the reference
     for stage, name in ((None, None), (2, "a")):
         mine = _build_block(function, kind, hint, input_shape, f, filters, stage=stage, block=name, **kwargs)
         keras.backend.clear_session()
         X_input = keras.Input(input_shape)
         expected = keras.Model(X_input, reference(X_input, f, filters, stage=stage, block=name, **kwargs))
         compare_models(mine, expected, compare_names=stage is not None, hints=BLOCK_HINTS[kind])
-    # 3. training reaches every BatchNormalization (named as the course names them, by step 2)
+    # 3. training reaches every BatchNormalization
     model = _build_block(function, kind, hint, input_shape, f, filters, training=False, stage=2, block="a", **kwargs)
     for layer in model.layers:
         if type(layer).__name__ == "BatchNormalization":
@@ -772,12 +699,7 @@ def _check_block_values(function, reference, kind, input_shape, f, filters, **kw
 
 @_exercise("identity_block", "models.identity_block")
 def check_identity_block(identity_block, reference):
-    """Check a learner's ``identity_block(X, f, filters, training=None, initializer=..., stage=None, block=None)``.
-
-    Compares it with helpers.models.identity_block: what Add() adds, layer by layer (padding, strides, filters, a
-    missing BatchNormalization, a ReLU before the addition, the course's names), and that ``training`` reaches
-    every BatchNormalization.
-    """
+    """Check a learner's ``identity_block`` against helpers.models': what Add() adds, the layers, and ``training``."""
     hint = _("The main path must keep n_H, n_W and end with F3 = n_C channels, so that it can be added to the "
              "input: the middle CONV uses padding='same', every CONV strides=(1, 1), the last CONV F3 filters.")
     _check_block(identity_block, reference, "identity_block", hint, (4, 4, 3), 3, [2, 4, 3], shortcut_from_input=True)
@@ -793,9 +715,7 @@ def check_identity_block_values(identity_block, reference):
 
 @_exercise("convolutional_block", "models.convolutional_block")
 def check_convolutional_block(convolutional_block, reference):
-    """Check a learner's ``convolutional_block(X, f, filters, s=2, training=None, initializer=..., stage=None,
-    block=None)`` as ``check_identity_block`` does, for s = 2 and s = 1, and that the shortcut's 1x1 CONV +
-    BatchNormalization is applied to the block's input."""
+    """Check a learner's ``convolutional_block`` as ``check_identity_block`` does, for s = 2 and s = 1."""
     hint = _("The main path and the shortcut must have the same shape: the first CONV of the main path and the "
              "shortcut's CONV both use strides=(s, s), the middle CONV uses padding='same', and the last CONV "
              "and the shortcut's CONV both have F3 filters.")
@@ -811,9 +731,6 @@ def check_convolutional_block_values(convolutional_block, reference):
     for s in (2, 1):
         _check_block_values(convolutional_block, reference, "convolutional_block", (4, 4, 3), 2, [2, 4, 6], s=s)
     print(_("convolutional_block computes the reference's values."))
-
-
-# ---- Counting a block's parameters by hand (notebooks 05-06) -----------------------------------------
 
 
 def _block_param_count(n_C, f, filters, projection):

@@ -1,24 +1,5 @@
-"""The course's two datasets, Happy House and SIGNS: the only door through which notebooks get data.
-
-Each loader returns what the course's ``load_dataset()`` returns::
-
-    X_train_orig  (m, 64, 64, 3) uint8      Y_train_orig  (1, m) int64
-    X_test_orig   (m_test, 64, 64, 3) uint8 Y_test_orig   (1, m_test) int64
-    classes       (n_classes,) int64
-
-Source, in this order:
-
-1. the real course files, if you put them in ``data/``: ``train_happy.h5`` + ``test_happy.h5`` or
-   ``train_signs.h5`` + ``test_signs.h5`` (keys ``train_set_x``, ``train_set_y`` in the train file;
-   ``test_set_x``, ``test_set_y``, ``list_classes`` in the test file);
-2. otherwise offline stand-ins, drawn on this machine the first time (``helpers._standins``) and cached in
-   ``data/generated/`` in exactly the course's format. Nothing is ever downloaded, and your own
-   files in ``data/`` are never overwritten or deleted.
-
-``data/`` is the checkout's data folder; for a pip-installed package it is a per-user folder instead (see
-``default_data_dir``: ``~/.keras/datasets/convnets-course``, or the folder named by CONVNETS_COURSE_DATA).
-
-From a shell, ``python -m helpers.datasets`` prepares both caches (``make`` does this for you).
+"""The course's two datasets, Happy House and SIGNS, as the course's ``load_dataset()`` returns them: the
+course's files if you put them in the data folder, else offline stand-ins drawn once (``python -m helpers.datasets``).
 """
 import os
 import sys
@@ -34,19 +15,19 @@ from helpers.i18n import _
 DATA_ENV = "CONVNETS_COURSE_DATA"  # set it to a folder to keep the course's data there
 
 
-def default_data_dir(environ=None, package_dir=None):
-    """Where the datasets live when no data_dir is given.
+def is_checkout(root):
+    """True if ``root`` is a checkout of the course (pyproject.toml and notebooks/), not an installed package."""
+    root = Path(root)
+    return (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir()
 
-    1. the folder named by the environment variable CONVNETS_COURSE_DATA, when it is set;
-    2. in a checkout of the course (the package beside pyproject.toml and notebooks/): its data/ folder;
-    3. otherwise (the package installed with pip): a per-user folder, as Keras keeps its own downloads,
-       $KERAS_HOME/datasets/convnets-course, with KERAS_HOME defaulting to ~/.keras.
-    """
+
+def default_data_dir(environ=None, package_dir=None):
+    """CONVNETS_COURSE_DATA when set; else a checkout's data/ folder; else $KERAS_HOME/datasets/convnets-course."""
     environ = os.environ if environ is None else environ
     if environ.get(DATA_ENV):
         return Path(environ[DATA_ENV]).expanduser()
     checkout = Path(package_dir or Path(__file__).resolve().parent).parent
-    if (checkout / "pyproject.toml").is_file() and (checkout / "notebooks").is_dir():
+    if is_checkout(checkout):
         return checkout / "data"
     keras_home = Path(environ.get("KERAS_HOME") or Path("~/.keras")).expanduser()
     return keras_home / "datasets" / "convnets-course"
@@ -64,8 +45,8 @@ class DatasetError(RuntimeError):
 class Spec:
     """How one dataset is named, sized and generated."""
 
-    name: str          # "happy" or "signs": the files are train_<name>.h5 and test_<name>.h5
-    title: str         # what the loader prints
+    name: str          # the files are train_<name>.h5 and test_<name>.h5
+    title: str
     n_train: int
     n_test: int
     classes: tuple
@@ -77,40 +58,28 @@ HAPPY = Spec("happy", "Happy House", 600, 150, (0, 1), 101, 102)
 SIGNS = Spec("signs", "SIGNS", 1080, 120, (0, 1, 2, 3, 4, 5), 201, 202)
 SPECS = {spec.name: spec for spec in (HAPPY, SIGNS)}
 
+
 def load_happy_dataset(data_dir=None, verbose=True):
-    """Load Happy House: 600 train / 150 test selfies, label 1 = smiling, 0 = not smiling.
-
-    data_dir -- folder holding the course files or the cache (default: the repository's data/)
-    verbose  -- print which source was used
-
-    Returns X_train_orig, Y_train_orig, X_test_orig, Y_test_orig, classes (shapes in the module doc).
-    """
+    """Load Happy House: 600 train / 150 test selfies, label 1 = smiling, 0 = not smiling."""
     return load_dataset(HAPPY, data_dir, verbose)
 
 
 def load_signs_dataset(data_dir=None, verbose=True):
-    """Load SIGNS: 1080 train / 120 test hand signs, label = number of raised fingers (0-5).
-
-    data_dir -- folder holding the course files or the cache (default: the repository's data/)
-    verbose  -- print which source was used
-
-    Returns X_train_orig, Y_train_orig, X_test_orig, Y_test_orig, classes (shapes in the module doc).
-    """
+    """Load SIGNS: 1080 train / 120 test hand signs, label = number of raised fingers (0-5)."""
     return load_dataset(SIGNS, data_dir, verbose)
 
 
 def load_dataset(spec, data_dir=None, verbose=True):
-    """Load one dataset described by ``spec`` (HAPPY or SIGNS); see the loaders above."""
+    """Load one dataset described by ``spec``: X_train_orig (m, 64, 64, 3) uint8, Y_train_orig (1, m)
+    int64, X_test_orig, Y_test_orig, classes (n_classes,) int64."""
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     train_path, test_path = course_files(spec, data_dir)
     if train_path.exists() or test_path.exists():
         for path, partner in ((train_path, test_path), (test_path, train_path)):
             if not partner.exists():
-                raise DatasetError(
-                    _("{path} is here but {partner} is missing. Put both course files in {data_dir}/, or move {name} "
-                      "away to use the generated stand-ins.").format(path=path, partner=partner, data_dir=data_dir,
-                                                                     name=path.name)
-                )
+                raise DatasetError(_("{path} is here but {partner} is missing. Put both course files in {data_dir}/, "
+                                     "or move {name} away to use the generated stand-ins.").format(
+                                         path=path, partner=partner, data_dir=data_dir, name=path.name))
         owner = "course"
     else:
         train_path, test_path = _standins.prepare(spec, data_dir)
@@ -147,12 +116,7 @@ def fix_for(owner, path):
 
 
 def read_split(path, split, spec, owner):
-    """Read and validate one course-format file.
-
-    path  -- Path of the h5 file;  split -- "train" or "test"
-    Returns X (m, 64, 64, 3) uint8, y (m,) int64, classes (n,) int64 or None when the file has none.
-    Raises DatasetError naming the file, what is wrong and how to fix it.
-    """
+    """Read and validate one course-format file: X, y (m,) int64, classes or None; else DatasetError."""
     x_key, y_key = f"{split}_set_x", f"{split}_set_y"
     try:
         with h5py.File(path, "r") as f:
@@ -174,10 +138,9 @@ def read_split(path, split, spec, owner):
     except DatasetError:
         raise
     except (OSError, KeyError, ValueError) as exc:
-        raise DatasetError(
-            _("{path}: not a readable HDF5 file ({error}: {detail}); it may be truncated or corrupt.").format(
-                path=path, error=exc.__class__.__name__, detail=exc) + " " + fix_for(owner, path)
-        ) from None
+        message = _("{path}: not a readable HDF5 file ({error}: {detail}); it may be truncated or corrupt.").format(
+            path=path, error=exc.__class__.__name__, detail=exc)
+        raise DatasetError(message + " " + fix_for(owner, path)) from None
 
     problems = []  # clauses of one sentence: "<path>: <problem>; <problem>. <fix>"
     if X.ndim != 4 or X.shape[1:] != IMAGE_SHAPE:
@@ -224,11 +187,7 @@ def main(argv=None):
 
 
 def convert_to_one_hot(Y, C):
-    """The course's one-hot encoding: labels Y of shape (1, m) or (m,) -> array of shape (C, m).
-
-    Column j is all zeros except a 1 in row Y[j]. Use ``convert_to_one_hot(Y, C).T`` for Keras,
-    which wants one row per example: (m, C).
-    """
+    """The course's one-hot encoding: labels Y of shape (1, m) or (m,) -> (C, m); Keras wants its transpose."""
     y = np.ravel(Y).astype(np.int64)
     if y.size and (y.min() < 0 or y.max() >= C):
         raise ValueError(_("labels must lie in 0..{last} for C={C}; found {low}..{high}").format(

@@ -15,7 +15,10 @@ It checks:
 
 Notebook 00 runs the same checks (``report(verbose=False)``).
 """
+import ast
+import contextlib
 import importlib
+import io
 import os
 import platform
 import shutil
@@ -25,11 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import _standins, datasets
+from helpers.datasets import is_checkout
 from helpers.i18n import N_, _
-from helpers.session import (BACKENDS, MIN_KERAS_MAJOR, REQUIRED_PYTHON, backend, import_tensorflow_quietly,
-                             locked_versions)
-
-CHECKOUT = Path(__file__).resolve().parent.parent
+from helpers.session import (BACKENDS, CHECKOUT, MIN_KERAS_MAJOR, REQUIRED_PYTHON, backend,
+                             import_tensorflow_quietly, locked_versions)
 
 
 @dataclass
@@ -49,12 +51,6 @@ class Finding:
         else:
             message = _("PROBLEM {check}: {found}")
         yield from message.format(check=self.check, found=self.found, fix=self.fix).split("\n")
-
-
-def is_checkout(root):
-    """True if ``root`` is a checkout of the course (pyproject.toml and notebooks/), not an installed package."""
-    root = Path(root)
-    return (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir()
 
 
 def system_name(system=None):
@@ -117,7 +113,6 @@ def backend_fix(name, root=CHECKOUT):
     return _("pip install -r requirements-{backend}.lock from the course's repository").format(backend=name)
 
 
-# --- the checks ------------------------------------------------------------------------------------------------
 def check_python(version_info=None):
     version_info = version_info or sys.version_info
     version = f"{version_info[0]}.{version_info[1]}.{version_info[2]}"
@@ -128,8 +123,7 @@ def check_python(version_info=None):
 
 
 def check_versions(found=None, pinned=None, in_course_env=None, root=CHECKOUT):
-    """The backend (TensorFlow unless KERAS_BACKEND says JAX or PyTorch) and Keras 3: the locked versions in the
-    course's own environment; elsewhere (Colab, say) another version is only noted."""
+    """The backend and Keras 3: the locked versions in the course's own environment; elsewhere only noted."""
     name = backend()
     title, module = BACKENDS.get(name, (name, name))
     if found is None:
@@ -147,27 +141,24 @@ def check_versions(found=None, pinned=None, in_course_env=None, root=CHECKOUT):
     lock = "requirements.lock" if name == "tensorflow" else f"requirements-{name}.lock"
     findings = []
     for package, shown_as in ((name, title), ("keras", "Keras")):
-        version = found.get(package)
+        version, want = found.get(package), pinned.get(package)
         fix = reinstall_fix(root) if package == "keras" or name == "tensorflow" else backend_fix(name, root)
         if version is None:
-            findings.append(Finding(shown_as, False, _("not installed"), fix))
-            continue
-        if package == "keras" and int(version.split(".")[0]) < MIN_KERAS_MAJOR:
-            findings.append(Finding(shown_as, False, _("{version}; the course is written for Keras {major}").format(
-                version=version, major=MIN_KERAS_MAJOR), reinstall_fix(root)))
-            continue
-        want = pinned.get(package)
-        if want is None:
-            findings.append(Finding(shown_as, True, version))
+            finding = Finding(shown_as, False, _("not installed"), fix)
+        elif package == "keras" and int(version.split(".")[0]) < MIN_KERAS_MAJOR:
+            finding = Finding(shown_as, False, _("{version}; the course is written for Keras {major}").format(
+                version=version, major=MIN_KERAS_MAJOR), reinstall_fix(root))
+        elif want is None:
+            finding = Finding(shown_as, True, version)
         elif version == want:
-            findings.append(Finding(shown_as, True, _("{version} (the locked version)").format(version=version)))
+            finding = Finding(shown_as, True, _("{version} (the locked version)").format(version=version))
         elif in_course_env:
-            findings.append(Finding(shown_as, False, _("{version}, but {lock} pins {locked}").format(
-                version=version, lock=lock, locked=want), fix))
+            finding = Finding(shown_as, False, _("{version}, but {lock} pins {locked}").format(
+                version=version, lock=lock, locked=want), fix)
         else:
-            findings.append(Finding(shown_as, True, _("{version} (the notebooks were run with {locked}: numbers may "
-                                                      "differ in their last digits)").format(version=version,
-                                                                                             locked=want)))
+            finding = Finding(shown_as, True, _("{version} (the notebooks were run with {locked}: numbers may differ "
+                                                "in their last digits)").format(version=version, locked=want))
+        findings.append(finding)
     return findings
 
 
@@ -190,8 +181,7 @@ def accelerators(name=None):
 
 
 def check_accelerators(name=None, seen=None, gpu_present=None):
-    """Which accelerators the backend uses; a problem only when an NVIDIA GPU is there and the backend does not
-    see it (a CPU build of the backend, say). The course runs on a CPU either way."""
+    """Which accelerators the backend uses; a problem only when it does not see the machine's NVIDIA GPU."""
     name = name or backend()
     seen = accelerators(name) if seen is None else seen
     gpu_present = shutil.which("nvidia-smi") is not None if gpu_present is None else gpu_present
@@ -205,50 +195,87 @@ def check_accelerators(name=None, seen=None, gpu_present=None):
     return Finding("accelerators", True, _("none: the CPU runs everything"))
 
 
-def check_graphviz():
-    """Draw a two-node graph with pydot and Graphviz's dot, and check that a PNG comes out."""
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class GraphvizMissingError(RuntimeError):
+    """pydot or Graphviz's ``dot`` does not work, so no model diagram can be drawn: ``problem`` and its ``fix``."""
+
+    def __init__(self, problem, fix):
+        super().__init__(_("{problem}. To fix it: {fix}").format(problem=problem, fix=fix))
+        self.problem, self.fix = problem, fix
+
+
+def restart_after(fix):
+    """``fix``, then a restart of the kernel (Keras looks for pydot once, when it is imported; the kernel keeps the
+    PATH it started with)."""
+    return _("{fix}. Then restart the kernel").format(fix=fix)
+
+
+def broken_graphviz_fix():
+    """What to do when ``dot`` is there but draws no PNG."""
+    return _("check that `dot -V` works in a terminal and that Graphviz can write PNG files; install it with: {hint}"
+             ).format(hint=graphviz_fix())
+
+
+def _dot_error(printed, error):
+    """What ``dot`` said on stderr (pydot prints it, as bytes, before raising): its error line, else its last line."""
+    said = [line.strip() for line in printed.splitlines() if line.strip().startswith(("b'", 'b"'))]
+    lines = ast.literal_eval(said[-1]).decode(errors="replace").strip().splitlines() if said else []
+    return next((line for line in reversed(lines) if "error" in line.lower()), lines[-1] if lines else str(error).strip())
+
+
+def require_graphviz():
+    """Raise GraphvizMissingError unless pydot imports and draws a two-node graph as a PNG with Graphviz's ``dot``, as
+    Keras does: the check that ``helpers.plots.show_model`` and ``show_block_overview`` make, and the doctor's."""
     try:
         import pydot
     except ImportError:
-        return Finding("Graphviz", False, _("the Python package pydot is missing"), reinstall_fix())
+        raise GraphvizMissingError(_("the Python package pydot is missing"), restart_after(reinstall_fix())) from None
+    windows = system_name() == "windows"  # Windows' fix already says to restart Jupyter
+    install = graphviz_fix() if windows else restart_after(graphviz_fix())
+    broken = broken_graphviz_fix()
     graph = pydot.Dot(graph_type="digraph")
     graph.add_edge(pydot.Edge("input", "dense"))
-    fix = _("{fix}; then restart the kernel").format(fix=graphviz_fix())
+    printed = io.StringIO()
     try:
-        png = graph.create(format="png")
+        with contextlib.redirect_stdout(printed):
+            png = graph.create(format="png")
     except (OSError, pydot.PydotException, AssertionError) as exc:
         dot = shutil.which("dot")
         if not dot:
-            return Finding("Graphviz", False, _("`dot` is not on the PATH: model diagrams cannot be drawn"), fix)
-        detail = repr(str(exc).strip().splitlines()[0] if str(exc).strip() else exc)
-        return Finding("Graphviz", False, _("`dot` at {path} does not run ({detail}): model diagrams cannot be drawn")
-                       .format(path=dot, detail=detail), fix)
-    if not png.startswith(b"\x89PNG\r\n\x1a\n"):
-        return Finding("Graphviz", False, _("`dot` ran but did not write a PNG (first bytes {first_bytes!r})").format(
-            first_bytes=png[:8]), fix)
+            raise GraphvizMissingError(_("`dot` is not on the PATH: model diagrams cannot be drawn"), install) from None
+        raise GraphvizMissingError(_("`dot` at {path} fails ({detail}): model diagrams cannot be drawn").format(
+            path=dot, detail=_dot_error(printed.getvalue(), exc)), broken) from None
+    if not png.startswith(PNG_SIGNATURE):
+        raise GraphvizMissingError(_("`dot` ran but did not write a PNG (first bytes {first_bytes!r})").format(
+            first_bytes=png[:8]), broken)
+
+
+def check_graphviz():
+    """pydot imports and Graphviz's ``dot`` draws a PNG (``require_graphviz``), as a finding."""
+    try:
+        require_graphviz()
+    except GraphvizMissingError as error:
+        return Finding("Graphviz", False, error.problem, error.fix)
     return Finding("Graphviz", True, _("`dot` draws diagrams"))
 
 
 def dataset_files(spec, data_dir):
-    """(owner, (train path, test path)) as ``helpers.datasets`` loads them: owner is "course" for the course's own
-    files, "generated" for the offline stand-ins."""
+    """("course" or "generated", (train path, test path)): the files ``helpers.datasets`` loads."""
     course = datasets.course_files(spec, data_dir)
     if all(path.exists() for path in course):
         return "course", course
     return "generated", _standins.generated_files(spec, data_dir)
 
 
-DATASET_MESSAGES = {  # owner -> what check_datasets says of a dataset it could read (English; shown with _())
-    "course": {
-        "problems": N_("the course's files: {problems}"),
-        "fix": N_("put back the course's original files, or delete them to use the offline stand-ins"),
-        "ok": N_("the course's files, in the course's format"),
-    },
-    "generated": {
-        "problems": N_("offline stand-ins: {problems}"),
-        "fix": N_("delete the two files and run `python -m helpers.datasets` to draw them again"),
-        "ok": N_("offline stand-ins, checksums match"),
-    },
+DATASET_MESSAGES = {  # (owner, what) -> what check_datasets says of a dataset it could read (English; shown with _())
+    ("course", "problems"): N_("the course's files: {problems}"),
+    ("course", "fix"): N_("put back the course's original files, or delete them to use the offline stand-ins"),
+    ("course", "ok"): N_("the course's files, in the course's format"),
+    ("generated", "problems"): N_("offline stand-ins: {problems}"),
+    ("generated", "fix"): N_("delete the two files and run `python -m helpers.datasets` to draw them again"),
+    ("generated", "ok"): N_("offline stand-ins, checksums match"),
 }
 
 
@@ -258,7 +285,6 @@ def check_datasets(data_dir=None):
     findings = []
     for spec in datasets.SPECS.values():
         owner, paths = dataset_files(spec, data_dir)
-        says = DATASET_MESSAGES[owner]
         missing = [path for path in paths if not path.exists()]
         if missing:  # only stand-ins can be missing: the course's files are used when both are there
             fix = _("run `python -m helpers.datasets` (`make lab` and `make test` do it): it draws the stand-ins "
@@ -280,8 +306,9 @@ def check_datasets(data_dir=None):
                     problems.append(_("{file} holds other images than the renderer draws (SHA-256 {digest}…, "
                                       "expected {expected}…)").format(file=path.name, digest=digest[:12],
                                                                       expected=expected[:12]))
-        findings.append(Finding(spec.title, False, _(says["problems"]).format(problems="; ".join(problems)),
-                                _(says["fix"])) if problems else Finding(spec.title, True, _(says["ok"])))
+        says = {what: _(DATASET_MESSAGES[owner, what]) for what in ("problems", "fix", "ok")}
+        findings.append(Finding(spec.title, False, says["problems"].format(problems="; ".join(problems)), says["fix"])
+                        if problems else Finding(spec.title, True, says["ok"]))
     return findings
 
 
@@ -311,8 +338,7 @@ def runs_in_checkout_venv(prefix=None, root=CHECKOUT):
 
 
 def check_kernel(prefix=None, root=CHECKOUT, environ=None):
-    """In a checkout that has a .venv, this Python must be that .venv's, or the environment named by
-    CONVNETS_COURSE_VENV (make canary runs the course in .canary/venv on purpose)."""
+    """In a checkout that has a .venv, this Python must be that .venv's, or the one CONVNETS_COURSE_VENV names."""
     prefix, root, environ = Path(prefix or sys.prefix), Path(root), os.environ if environ is None else environ
     check = _("kernel")
     if not is_checkout(root):
@@ -367,7 +393,6 @@ def main(argv=None):
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__)
         return 0
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     return 0 if report() else 1
 
 

@@ -1,18 +1,5 @@
-"""The language of the helpers' messages: English, or the language of the edition a notebook belongs to.
-
-Every message a learner can read (a check's verdict, an error about a dataset, an image or Graphviz) is written
-as ``_("... {name} ...").format(name=...)``: ``_`` looks the English text up in the edition language's catalog,
-``helpers/locale/<language>/LC_MESSAGES/helpers.po`` (Python's ``gettext``, compiled in memory), and returns it
-unchanged in English or when there is no translation. The languages are the folders found in ``helpers/locale/``.
-
-The language follows the notebook's edition. A translated notebook lives in a folder of its edition (for Korean,
-``ko/notebooks/`` and ``ko/workbook/``), and Jupyter starts its kernel in that folder; the edition's top folder
-holds a file ``.course-language`` that names the language. So ``language()`` is, in order:
-
-1. the environment variable ``CONVNETS_COURSE_LANG``, when it is set;
-2. the contents of ``.course-language`` in the working folder or one of its two parents;
-3. ``en``.
-"""
+"""The language of the helpers' messages: English, or the edition's: CONVNETS_COURSE_LANG, else the contents of
+``.course-language`` in the working folder or one of its two parents (an edition's top folder holds one)."""
 import functools
 import gettext
 import io
@@ -46,8 +33,7 @@ def catalog_path(lang):
 
 @functools.lru_cache(maxsize=None)
 def _catalog(lang):
-    """The Babel catalog of ``lang``'s .po file, read once; None for English, or when the catalog or Babel, which
-    reads it, is missing (Babel is one of the package's dependencies; without it the messages stay English)."""
+    """The Babel catalog of ``lang``'s .po file, read once; None for English, or without the catalog or Babel."""
     if lang == "en" or not catalog_path(lang).is_file():
         return None
     try:
@@ -60,8 +46,7 @@ def _catalog(lang):
 
 @functools.lru_cache(maxsize=None)
 def translations(lang):
-    """A gettext translations object for ``lang``, compiled in memory from the .po catalog (NullTranslations
-    when there is none)."""
+    """A gettext translations object for ``lang``, compiled in memory from the .po catalog."""
     catalog = _catalog(lang)
     if catalog is None:
         return gettext.NullTranslations()

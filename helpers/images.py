@@ -1,14 +1,4 @@
-"""Your own photo as a model input: any PNG or JPEG file -> a (1, 64, 64, 3) array in [0, 1].
-
-The course's "Test with your own image" cell uses ``keras.utils.load_img(path, target_size=(64, 64))``,
-which stretches any photo to 64x64. ``load_own_image`` does the same job with Pillow, with the care a
-phone photo needs:
-
-- the EXIF orientation is applied, so a portrait photo does not arrive lying on its side;
-- the photo is cut to a centred square before it is shrunk (``crop=True``), so a face is not squashed;
-- transparent (RGBA), greyscale and palette images become RGB (transparent parts become white);
-- a missing file, a file that is not an image, or a damaged image raises an error naming the file.
-"""
+"""Your own photo as a model input: any PNG or JPEG file -> a (1, 64, 64, 3) array in [0, 1]."""
 from pathlib import Path
 
 import numpy as np
@@ -20,20 +10,8 @@ EXPECTED = N_("a PNG or JPEG photo (any size; colour, greyscale or with transpar
 
 
 def load_own_image(path, size=(64, 64), crop=True):
-    """Read an image file and return it as a batch of one image, ready for ``model.predict``.
-
-    path -- str or Path of a PNG or JPEG file (other formats Pillow reads work too); a relative path
-            starts in the current folder, which in Jupyter is the notebook's folder
-    size -- (n_H, n_W) of the model's input images, default (64, 64)
-    crop -- True (default): cut the centred square (more exactly, the centred part with the aspect ratio
-            of ``size``) before shrinking; False: stretch the whole photo, like keras.utils.load_img
-
-    Returns a float32 array of shape (1, n_H, n_W, 3) with values in [0, 1] (pixels divided by 255,
-    like X_train).
-    Raises FileNotFoundError if there is no such file; ValueError if ``path`` is a folder, is not an
-    image, or is an image that cannot be decoded (truncated or damaged), or if ``size`` is not two
-    positive ints.
-    """
+    """Read an image file as a float32 batch of one image (1, n_H, n_W, 3) in [0, 1]: EXIF orientation applied,
+    transparent parts white; crop=True cuts the centred part of ``size``'s shape (False stretches the photo)."""
     if (not isinstance(size, (tuple, list)) or len(size) != 2
             or not all(isinstance(n, (int, np.integer)) and n > 0 for n in size)):
         raise ValueError(_("size must be (n_H, n_W), two positive ints such as (64, 64); got {size!r}.").format(
@@ -41,10 +19,9 @@ def load_own_image(path, size=(64, 64), crop=True):
     n_H, n_W = (int(n) for n in size)
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(
-            _("{path}: no such file. Expected {expected}. Check the file name and its folder: a relative path starts "
-              "in the notebook's folder (for example images/my_image.jpg).").format(path=path, expected=_(EXPECTED))
-        )
+        raise FileNotFoundError(_("{path}: no such file. Expected {expected}. Check the file name and its folder: a "
+                                  "relative path starts in the notebook's folder (for example images/my_image.jpg).")
+                                .format(path=path, expected=_(EXPECTED)))
     if path.is_dir():
         raise ValueError(_("{path}: is a folder, not an image file. Expected {expected}.").format(
             path=path, expected=_(EXPECTED)))
@@ -53,15 +30,13 @@ def load_own_image(path, size=(64, 64), crop=True):
             opened.load()  # Pillow reads lazily: decode now, so a truncated file fails here
             image = _to_rgb(ImageOps.exif_transpose(opened))
     except UnidentifiedImageError:
-        raise ValueError(
-            _("{path}: is not an image file Pillow can read. Expected {expected}. If it is a photo in another format "
-              "(HEIC, RAW, ...), export it as JPEG or PNG first.").format(path=path, expected=_(EXPECTED))
-        ) from None
+        raise ValueError(_("{path}: is not an image file Pillow can read. Expected {expected}. If it is a photo in "
+                           "another format (HEIC, RAW, ...), export it as JPEG or PNG first.").format(
+                               path=path, expected=_(EXPECTED))) from None
     except (OSError, SyntaxError, ValueError) as exc:  # truncated or damaged image data
-        raise ValueError(
-            _("{path}: the image could not be decoded ({error}); the file may be truncated or damaged. Check that it "
-              "opens in an image viewer, or save it again as PNG or JPEG.").format(path=path, error=exc)
-        ) from None
+        raise ValueError(_("{path}: the image could not be decoded ({error}); the file may be truncated or damaged. "
+                           "Check that it opens in an image viewer, or save it again as PNG or JPEG.").format(
+                               path=path, error=exc)) from None
     if crop:
         image = ImageOps.fit(image, (n_W, n_H), method=Image.LANCZOS, centering=(0.5, 0.5))
     else:

@@ -1,35 +1,30 @@
-"""Every picture the notebooks draw: image grids, learning curves, confusion matrices and model diagrams.
-
-Each figure carries a description of what it shows, in words computed from its data, as its text alternative.
-Photos are shown as JPEG (a fifth of a PNG's bytes); line plots and diagrams as PNG, whose sharp edges JPEG would blur.
-"""
+"""Every picture the notebooks draw, with a description of what it shows, computed from its data, as its
+text alternative; photos as JPEG, line plots and diagrams as PNG."""
 import base64
+import collections
 import contextlib
 import functools
 import html
 import io
 import re
-import shutil
 import subprocess
 import warnings
 from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 
+from helpers.doctor import PNG_SIGNATURE, GraphvizMissingError, broken_graphviz_fix, require_graphviz
 from helpers.i18n import N_, _, language
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# The words the figures print for Keras' metric names and notebook 03's two kinds of network
 METRICS = {"loss": N_("loss"), "accuracy": N_("accuracy")}
 NETWORKS = {"plain": N_("plain networks"), "residual": N_("residual networks")}
 
 
 def use_language_fonts(lang=None):
-    """Let matplotlib draw the letters of the edition's language: add the first installed font that has them
-    (``fc-list :lang=<lang>``) after matplotlib's own, which keeps drawing Latin letters and digits; warn once when
-    none is installed. Returns the font's name (None in English)."""
+    """Let matplotlib draw the edition language's letters with the first installed font that has them."""
     lang = lang or language()
     return None if lang == "en" else _language_font(lang)
 
@@ -57,24 +52,17 @@ def _language_font(lang):
     return name
 
 
-# ---- How a figure reaches the notebook: an HTML <img> whose alt text says what it shows ------------------------------
-# (read out by screen readers, kept by JupyterLab, the website and exported HTML, and in the output's metadata)
-def describe(fig, text):
-    """Attach ``text``, what ``fig`` shows in words, as its text alternative. Returns fig."""
+def _titled(fig, title, text):
+    """Give ``fig`` its title (if any), lay it out, and attach ``text``, what it shows, as its text alternative."""
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
     fig.description = text
     return fig
 
 
-def _titled(fig, title, text):
-    """Give ``fig`` its title (if any), lay it out, and describe it with ``text``. Returns fig."""
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return describe(fig, text)
-
-
 def _own_words(fig):
-    """A description made of a figure's own titles and axis labels, for a figure drawn without ``describe``."""
+    """A description made of a figure's own titles and axis labels, for a figure drawn without ``_titled``."""
     title = fig._suptitle.get_text() if fig._suptitle is not None else ""
     panels = ["; ".join(filter(None, (ax.get_title(), ax.get_xlabel() and _("x: {label}").format(
         label=ax.get_xlabel()), ax.get_ylabel() and _("y: {label}").format(label=ax.get_ylabel()))))
@@ -113,11 +101,8 @@ class Picture:
 
 def _show_as_html():
     """In IPython, show every matplotlib figure through ``figure_html`` instead of a bare PNG."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
+    from helpers.session import ipython_shell
+    shell = ipython_shell()
     if shell is None:
         return
     from matplotlib.figure import Figure
@@ -139,42 +124,11 @@ def _show_photos(fig):
     return fig
 
 
-# ---- Model diagrams (Graphviz) ---------------------------------------------------------------------------------------
-class GraphvizMissingError(RuntimeError):
-    """pydot or Graphviz's ``dot`` program is missing, so a model diagram cannot be drawn."""
-
-
-def check_graphviz():
-    """Raise GraphvizMissingError, with install instructions, unless pydot and ``dot`` both work."""
-    try:
-        import pydot
-    except ImportError:
-        raise GraphvizMissingError(_("The Python package pydot is missing, so plot_model cannot draw diagrams. Install "
-                                     "the pinned version with: pip install -r requirements.lock")) from None
-    try:
-        pydot.Dot.create(pydot.Dot())
-    except (OSError, pydot.PydotException) as exc:
-        from helpers.doctor import graphviz_fix  # the install command for this platform
-        found = shutil.which("dot")
-        if found:
-            message = _("Graphviz is missing, so plot_model cannot draw diagrams: `dot` at {found} does not run "
-                        "({error}). Install it with: {hint}; conda users: conda install -c conda-forge graphviz. Then "
-                        "restart the kernel.")
-        else:
-            message = _("Graphviz is missing, so plot_model cannot draw diagrams: `dot` is not on the PATH. Install it "
-                        "with: {hint}; conda users: conda install -c conda-forge graphviz. Then restart the kernel.")
-        raise GraphvizMissingError(message.format(found=found, error=exc, hint=graphviz_fix())) from None
-
-
 def _check_png(path):
-    """Raise GraphvizMissingError unless ``path`` holds a PNG; then give it a palette of 64 colours (a diagram has
-    few): a third of the bytes."""
+    """Raise GraphvizMissingError unless ``path`` holds a PNG; then shrink it to a palette of 64 colours."""
     from PIL import Image as PILImage
     if not path.exists() or path.read_bytes()[:8] != PNG_SIGNATURE:
-        from helpers.doctor import graphviz_fix
-        raise GraphvizMissingError(_("No PNG diagram was written to {path}; check that `dot -V` works in a terminal "
-                                     "and that Graphviz can write PNG files. Install it with: {hint}").format(
-                                         path=path, hint=graphviz_fix()))
+        raise GraphvizMissingError(_("{path} holds no PNG diagram").format(path=path), broken_graphviz_fix())
     with PILImage.open(path) as opened:
         rgb = opened.convert("RGBA")
         flat = PILImage.new("RGB", rgb.size, (255, 255, 255))
@@ -183,19 +137,12 @@ def _check_png(path):
 
 
 def show_model(model, to_file=None, show_shapes=True, show_layer_names=True, width=None, dpi=96, **kwargs):
-    """Draw ``model`` as keras.utils.plot_model does, check the drawing, and return the image for inline display.
-
-    model     -- a built Keras model
-    to_file   -- where to write the PNG (default: output/<model.name>.png)
-    width     -- display width in pixels (None: natural size); the file keeps full resolution
-    dpi       -- resolution of the PNG; other keyword arguments go to plot_model (rankdir, expand_nested, ...)
-    Returns a Picture: the PNG with its description. Raises GraphvizMissingError when pydot or Graphviz is missing
-    (where plot_model itself would only print a line), or when no PNG came out.
-    """
+    """Draw ``model`` as keras.utils.plot_model does (into ``to_file``, default output/<name>.png) and return
+    the PNG with its description; GraphvizMissingError when pydot or Graphviz is missing."""
     import keras
 
     from helpers.session import output_path
-    check_graphviz()
+    require_graphviz()
     to_file = Path(to_file) if to_file is not None else output_path(f"{model.name}.png")
     dot = keras.utils.model_to_dot(model, show_shapes=show_shapes, show_layer_names=show_layer_names, dpi=dpi,
                                    **kwargs)
@@ -228,8 +175,7 @@ def _feeds(model):
 
 
 def model_description(model, most=16):
-    """A model diagram in words: its layers in order (or how many of each kind, for a big model), and where two
-    paths join."""
+    """A model diagram in words: its layers in order (or counted by kind), and where two paths join."""
     layers, feeds = model.layers, _feeds(model)
     joins = [_("{name} joins {sources}").format(name=f"{type(layer).__name__} {layer.name}",
                                                   sources=" + ".join(feeds[layer.name]))
@@ -237,9 +183,7 @@ def model_description(model, most=16):
     if len(layers) <= most:
         body = " → ".join(f"{type(layer).__name__} {layer.name}" for layer in layers)
     else:
-        kinds = {}
-        for layer in layers:
-            kinds[type(layer).__name__] = kinds.get(type(layer).__name__, 0) + 1
+        kinds = collections.Counter(type(layer).__name__ for layer in layers)
         body = ", ".join(f"{count} {kind}" for kind, count in kinds.items())
     ends = [getattr(model, side, None) for side in ("inputs", "outputs")]  # a subclassed model has neither
     text = _("Diagram of the model {name}, {count} layers from input {first} to output {last}: {layers}.").format(
@@ -252,16 +196,8 @@ def _shape_text(shape):
     return " x ".join(str(d) for d in shape[1:])
 
 
-# ---- Images and learning curves (notebooks 01-02) --------------------------------------------------------------------
 def show_images(X, labels=None, class_names=None, n_rows=2, n_cols=8, title=None, size=1.4, indices=None):
-    """Show images in a grid with their labels.
-
-    X           -- array (m, n_H, n_W, 3), uint8 0-255 or float 0-1
-    labels      -- array-like of m labels (int) or strings, or None
-    class_names -- dict or list mapping a label to the text shown (default: the label itself)
-    indices     -- which images to show (default: the first n_rows * n_cols)
-    Returns the matplotlib Figure.
-    """
+    """Show images in a grid with their labels (``class_names[label]``), the first ones or ``indices``."""
     X = np.asarray(X)
     if indices is None:
         indices = np.arange(min(len(X), n_rows * n_cols))
@@ -279,11 +215,7 @@ def show_images(X, labels=None, class_names=None, n_rows=2, n_cols=8, title=None
 
 
 def show_images_by_class(X, Y, classes, per_class=8, class_names=None, title=None, size=1.2):
-    """Show ``per_class`` examples of every class, one row per class, with the count per class.
-
-    X -- (m, 64, 64, 3) images; Y -- labels of shape (1, m) or (m,); classes -- the class labels.
-    Returns the matplotlib Figure.
-    """
+    """Show ``per_class`` examples of every class, one row per class, with the count per class."""
     y = np.ravel(Y)
     fig, axes = plt.subplots(len(classes), per_class, figsize=(size * per_class, size * len(classes) + 0.5))
     names = {label: class_names[label] if class_names is not None else str(label) for label in classes}
@@ -305,11 +237,7 @@ def show_images_by_class(X, Y, classes, per_class=8, class_names=None, title=Non
 
 
 def plot_history(history, metrics=("loss", "accuracy"), title=None):
-    """Plot training (and validation, if recorded) curves per epoch, one panel per metric.
-
-    history -- a keras History object or its ``.history`` dict
-    Returns the matplotlib Figure.
-    """
+    """Plot training (and validation, if recorded) curves per epoch, one panel per metric."""
     logs = history.history if hasattr(history, "history") else history
     metrics = [m for m in metrics if m in logs]
     fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.5), squeeze=False)
@@ -321,6 +249,9 @@ def plot_history(history, metrics=("loss", "accuracy"), title=None):
             ax.plot(epochs, logs["val_" + metric], marker="s", markersize=4, linestyle="--", label=_("test"))
         name = _(METRICS[metric]) if metric in METRICS else metric
         ax.set(xlabel=_("epoch"), ylabel=name, title=_("{metric} per epoch").format(metric=name))
+        # whole epochs only (no epoch 1.5), in steps of 1, 2 or 5 times a power of ten (0, 5, ..., 30 for 30 epochs);
+        # min_n_ticks=1 so that a single epoch gets the one tick 1, not 0.95, 0.975, ...
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10], min_n_ticks=1))
         ax.grid(alpha=0.3)
         ax.legend()
         said.append(_("{metric} on the training images goes from {first:.2f} to {last:.2f}").format(
@@ -355,14 +286,7 @@ def _image_beside(image, caption, figsize, width_ratios):
 
 
 def show_prediction(image, probability, class_names=None, threshold=0.5, title=None):
-    """Show one image beside the model's predicted probability of class 1, as a bar from 0 to 1.
-
-    image       -- (1, n_H, n_W, 3) or (n_H, n_W, 3) array, float in [0, 1] or uint8 (what the model saw)
-    probability -- the model's output for this image, a number in [0, 1] (any array with one value)
-    class_names -- (name of class 0, name of class 1); default: not smiling, smiling
-    threshold   -- probabilities at or above it are read as class 1
-    Returns the matplotlib Figure.
-    """
+    """Show one image beside the model's predicted probability of class 1, as a bar from 0 to 1."""
     image = _one_image(image)
     values = np.ravel(probability)
     if values.size != 1 or not 0.0 <= float(values[0]) <= 1.0:
@@ -385,15 +309,8 @@ def show_prediction(image, probability, class_names=None, threshold=0.5, title=N
         title=title, name=class_names[1], p=p, decision=decision, threshold=threshold))
 
 
-# ---- Notebooks 03 (why ResNets) and 04 (BatchNorm and initialisation) ------------------------------------------------
 def plot_activation_histograms(activations, title, n_cols=5, bins=50, value_range=(0.0, 1.0)):
-    """One small histogram per layer of a deep network's activations, in depth order.
-
-    activations -- list of arrays, the output of layer 1, 2, ... (any shape; all values are pooled)
-    value_range -- (low, high) of the x axis, shared by every panel (0-1 for a sigmoid)
-    Each panel's title gives the layer and the range holding 98% of its values (1st to 99th percentile).
-    Returns the matplotlib Figure.
-    """
+    """One histogram per layer's activations, in depth order, titled with its middle 98%."""
     n_rows = int(np.ceil(len(activations) / n_cols))
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(2.3 * n_cols, 1.7 * n_rows + 0.8), sharex=True)
     for ax in np.ravel(axes)[len(activations):]:
@@ -415,19 +332,15 @@ def plot_activation_histograms(activations, title, n_cols=5, bins=50, value_rang
         title=title, count=len(activations), ranges=", ".join(ranges)))
 
 
-# Lines told apart by more than colour: a colour-blind-safe palette (matplotlib's "tableau-colorblind10") with a
-# marker and a line style of their own, in this order.
+# Lines told apart by more than colour: a colour-blind-safe palette, each with a marker and a line style
 LINE_STYLES = [dict(color=colour, marker=marker, linestyle=style) for colour, marker, style in zip(
     ["#006BA4", "#FF800E", "#595959", "#ABABAB", "#5F9ED1", "#C85200", "#898989", "#A2C8EC", "#FFBC79", "#CFCFCF"],
     "osD^vP*Xph", ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), "-", "--", "-.", ":"])]
 
 
 def plot_layer_norms(panels, title, xlabel=None):
-    """Log-scale line plots of one number per layer (gradient norms, spreads), one panel per quantity.
-
-    panels -- dict: panel title -> (y-axis label, dict: case name -> 1-D array, one value per layer)
-    Each case keeps its colour, marker and line style across panels (``LINE_STYLES``). Returns the Figure.
-    """
+    """Log-scale line plots of one number per layer, one panel per quantity: {title: (y label, {case:
+    values})}; each case keeps its ``LINE_STYLES`` entry across panels."""
     fig, axes = plt.subplots(1, len(panels), figsize=(6.2 * len(panels), 4.4), squeeze=False)
     styles, said = {}, []
     for ax, (panel_title, (ylabel, cases)) in zip(axes[0], panels.items()):
@@ -446,13 +359,8 @@ def plot_layer_norms(panels, title, xlabel=None):
 
 
 def plot_degradation(losses, title):
-    """Training loss per epoch of plain and residual networks side by side (He et al. 2016, figure 4).
-
-    losses -- dict: (kind, depth) -> the losses per epoch of one training (a list of numbers), or of several
-              trainings from different seeds ({seed: list of numbers}); kind is "plain" or "residual"
-    Left panel plain, right panel residual, same y axis. Each depth has its own colour, marker and line style;
-    every seed is drawn, as a thin line. Returns the matplotlib Figure.
-    """
+    """Training loss per epoch of plain (left) and residual (right) networks, He et al. 2016's figure 4:
+    losses is {(kind, depth): losses, or {seed: losses}}."""
     runs_of = {key: runs if isinstance(runs, dict) else {None: runs} for key, runs in losses.items()}
     depths = sorted({depth for _, depth in losses})
     colours = {depth: plt.cm.viridis(i / max(1, len(depths) - 1) * 0.85) for i, depth in enumerate(depths)}
@@ -478,11 +386,7 @@ def plot_degradation(losses, title):
 
 
 def show_image_rows(rows, title, size=1.5):
-    """Show images in rows, one row per version of the same images, each stretched to the full range.
-
-    rows -- dict: row label -> array (n, n_H, n_W, 3) of any value range; every row has the same n
-    Each image is rescaled on its own to [0, 1] (min to max) for display. Returns the matplotlib Figure.
-    """
+    """Show images in rows, {row label: images}, each image stretched on its own to the full range."""
     labels = list(rows)
     n = len(rows[labels[0]])
     fig, axes = plt.subplots(len(labels), n, figsize=(size * n + 1.2, size * len(labels) + 0.5), squeeze=False)
@@ -497,12 +401,7 @@ def show_image_rows(rows, title, size=1.5):
 
 
 def plot_histograms_with_theory(samples, densities, title, xlabel=None, bins=80):
-    """Histograms of drawn values (as densities) with a theoretical density curve on top, one panel each.
-
-    samples   -- dict: panel title -> array of values
-    densities -- dict: panel title -> callable pdf(x) (the same keys as ``samples``)
-    Returns the matplotlib Figure.
-    """
+    """Histograms of drawn values (as densities) with a theoretical density curve on top."""
     fig, axes = plt.subplots(1, len(samples), figsize=(5.2 * len(samples), 3.6), sharex=True, squeeze=False)
     for ax, (name, values) in zip(axes[0], samples.items()):
         values = np.ravel(np.asarray(values))
@@ -518,14 +417,8 @@ def plot_histograms_with_theory(samples, densities, title, xlabel=None, bins=80)
                                  "{panels}.").format(title=title, panels=panels))
 
 
-# ---- Notebook 07 (ResNet50): evaluation and the block-level overview -------------------------------------------------
 def plot_confusion_matrix(true, predicted, class_names, title=None, xlabel=None, ylabel=None):
-    """Count, for each true class (row), how often each class was predicted (column); draw it as a grid.
-
-    true, predicted -- arrays of m integer labels in range(len(class_names))
-    class_names     -- the tick label of every class
-    Returns the matplotlib Figure; the matrix itself is ``fig.confusion``, shape (C, C).
-    """
+    """Draw how often each true class (row) was predicted as each class (column): ``fig.confusion``."""
     true, predicted = np.ravel(true).astype(int), np.ravel(predicted).astype(int)
     if true.shape != predicted.shape:
         raise ValueError(_("true and predicted must hold one label per example: got {true} and {predicted}.").format(
@@ -555,13 +448,7 @@ def plot_confusion_matrix(true, predicted, class_names, title=None, xlabel=None,
 
 
 def show_class_probabilities(image, probabilities, class_names, title, xlabel=None, caption=None):
-    """Show one image beside the model's predicted probability of every class, as bars.
-
-    image         -- (1, n_H, n_W, 3) or (n_H, n_W, 3), float in [0, 1] or uint8 (what the model saw)
-    probabilities -- one probability per class (a softmax output), shape (C,) or (1, C)
-    caption       -- text above the image (e.g. its file name)
-    Returns the matplotlib Figure.
-    """
+    """Show one image beside the model's predicted probability of every class, as bars."""
     image = _one_image(image)
     probabilities = np.ravel(probabilities)
     if probabilities.size != len(class_names):
@@ -581,11 +468,7 @@ def show_class_probabilities(image, probabilities, class_names, title, xlabel=No
 
 
 def plot_learning_rate(schedule, n_steps, title):
-    """The learning rate a Keras schedule gives at each training step, from step 0 to ``n_steps``.
-
-    schedule -- a keras.optimizers.schedules.LearningRateSchedule (or any callable step -> rate)
-    Returns the matplotlib Figure.
-    """
+    """The learning rate a Keras schedule gives at each training step, from step 0 to ``n_steps``."""
     steps = np.arange(n_steps + 1)
     fig, ax = plt.subplots(figsize=(6, 2.4))
     ax.plot(steps, [float(schedule(step)) for step in steps])
@@ -598,12 +481,8 @@ def plot_learning_rate(schedule, n_steps, title):
 
 
 def block_overview(model):
-    """Group the layers of a ResNet with the course's layer names into its parts, in order.
-
-    Returns a list of dicts: "name" (e.g. "stage 1", "block 2a", "output"), "kind" ("stem", "convolutional",
-    "identity", "head"), "layers" (their names) and "output_shape" (of the part's last layer). A layer without
-    a block name (a ReLU, an Add) belongs to the block before it; layers from 'avg_pool' on form the head.
-    """
+    """A ResNet's parts in order, as dicts: "name" ("stage 1", "block 2a", "output"), "kind" ("stem",
+    "convolutional", "identity", "head"), "layers" and "output_shape"; a ReLU or Add belongs to the block before."""
     parts = [{"name": "stage 1", "kind": "stem", "layers": []}]
     for layer in model.layers:
         match = re.fullmatch(r"(?:res|bn)(\d)([a-z])_branch\w+", layer.name)  # res3b_branch2a -> block 3b
@@ -619,9 +498,7 @@ def block_overview(model):
 
 
 def block_overview_graph(model, dpi=80):
-    """The pydot graph ``show_block_overview`` draws: one box per part (input, stem, each block, head), in order,
-    each joined to the next; convolutional blocks filled orange. Raises ValueError for a model without the
-    course's block names."""
+    """The pydot graph ``show_block_overview`` draws: one box per part, each joined to the next."""
     import pydot
     parts = block_overview(model)
     if len(parts) < 3:
@@ -656,15 +533,9 @@ def block_overview_graph(model, dpi=80):
 
 
 def show_block_overview(model, to_file=None, width=None, dpi=80):
-    """Draw a ResNet one box per part (stem, each block, head) with its output shape: a map of the network.
-
-    model   -- a ResNet built with the course's layer names (res2a_branch2a, bn2a_branch1, avg_pool, ...)
-    to_file -- where to write the PNG (default: output/<model.name>_overview.png)
-    Convolutional blocks (with a projection shortcut) are drawn orange, identity blocks white. Returns a Picture.
-    Raises GraphvizMissingError when Graphviz is missing.
-    """
+    """Draw a ResNet with the course's layer names one box per part, with its output shape; a Picture."""
     from helpers.session import output_path
-    check_graphviz()
+    require_graphviz()
     graph = block_overview_graph(model, dpi=dpi)
     to_file = Path(to_file) if to_file is not None else output_path(f"{model.name}_overview.png")
     to_file.write_bytes(graph.create_png())

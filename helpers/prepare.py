@@ -1,10 +1,5 @@
-"""``python -m helpers.prepare``: everything a lesson needs beside the package, made where you are.
-
-For a notebook opened on its own, away from a checkout of the course (Google Colab, a JupyterHub
-home folder): the datasets (in ``helpers.datasets.DATA_DIR``, a per-user folder when the package was
-installed with pip) and notebook 02's example photo, ``images/my_image.jpg`` in the current folder,
-each made only when it is missing. In a checkout ``make`` has done both already.
-"""
+"""``python -m helpers.prepare``: the datasets and notebook 02's example photo (images/my_image.jpg), each
+made only when it is missing, for a notebook opened on its own (Colab, a JupyterHub home folder)."""
 import sys
 from pathlib import Path
 

@@ -1,13 +1,5 @@
-"""The training recipe of notebook 07, in one place: the notebook trains with it, and so does every measurement of it.
-
-A recipe is the part of training that is not the model: how many epochs, the batch size, the learning-rate
-schedule, the targets, the batches, and what is done with BatchNormalization before and after training. The
-optimizer (Adam) and the loss (categorical cross-entropy) are the course's. A recipe is applied in two calls,
-whoever trains:
-
-    recipe.compile(model, n_train)                   # the blocks' gamma, Adam with the schedule, the loss
-    history = recipe.fit(model, X_train, Y_train)    # variables first, the batches, fit, the BatchNorm statistics
-"""
+"""The training recipe of notebook 07, in one place, for the notebook and every measurement of it:
+``recipe.compile(model, n_train)``, then ``history = recipe.fit(model, X_train, Y_train)``."""
 from dataclasses import dataclass
 
 import keras
@@ -16,18 +8,17 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Recipe:
-    """epochs, batch_size -- as given to ``fit``
-    learning_rate        -- Adam's learning rate at the first step; it decays along a cosine to 0 at the last
-    label_smoothing      -- of the categorical cross-entropy: the targets become 1 - ls + ls/C and ls/C
-    residual_gamma       -- None: every BatchNormalization keeps its gamma as initialised (1, the course). A number:
-                            the gamma of the last BatchNormalization of each residual block's main path starts at
-                            it (``scale_last_gamma``), so that each block starts close to the identity
-    mirror               -- mirror each training image left-right with probability 1/2, anew every epoch
-                            (a hand sign means the same with the left hand as with the right)
-    bn_images            -- None: leave BatchNormalization's moving averages as training left them. A number: after
-                            training, replace them with the statistics of that many training images (the first
-                            ones; ``helpers.training.recompute_batchnorm_statistics``)
-    bn_batch_size        -- the batch size of those forward passes (None: all bn_images in one)
+    """Training without the model (Adam and the categorical cross-entropy are the course's).
+
+    epochs, batch_size -- as given to ``fit``
+    learning_rate      -- Adam's learning rate at the first step; it decays along a cosine to 0 at the last
+    label_smoothing    -- of the cross-entropy: the targets become 1 - ls + ls/C and ls/C
+    residual_gamma     -- None: every BatchNormalization keeps its gamma as initialised (1, the course). A number:
+                          the gamma of each residual block's last BatchNormalization starts at it
+    mirror             -- mirror each training image left-right with probability 1/2, anew every epoch
+    bn_images          -- None: keep the moving averages training left. A number: after training, replace them
+                          with the statistics of that many training images (the first ones)
+    bn_batch_size      -- the batch size of those forward passes (None: all bn_images in one)
     """
     epochs: int
     batch_size: int
@@ -47,9 +38,7 @@ class Recipe:
                                                       decay_steps=self.epochs * self.steps_per_epoch(n_train))
 
     def compile(self, model, n_train, metrics=("accuracy",)):
-        """Start the blocks close to the identity (if the recipe says so), then compile ``model`` with Adam on the
-        recipe's schedule and the categorical cross-entropy with its label smoothing. Returns the number of
-        BatchNormalization layers whose gamma was set (0 when ``residual_gamma`` is None)."""
+        """Set the blocks' last gamma (if the recipe says so; returns how many) and compile ``model``."""
         changed = 0 if self.residual_gamma is None else scale_last_gamma(model, self.residual_gamma)
         model.compile(optimizer=keras.optimizers.Adam(learning_rate=self.schedule(n_train)),
                       loss=keras.losses.CategoricalCrossentropy(label_smoothing=self.label_smoothing),
@@ -57,15 +46,12 @@ class Recipe:
         return changed
 
     def data(self, X, Y, seed=0):
-        """The training batches for ``fit``: ``helpers.training.shuffled_batches`` with the recipe's batch size
-        (reshuffled every epoch, without tf.data's autotuning), mirrored if the recipe says so."""
+        """The training batches for ``fit`` (``helpers.training.shuffled_batches``)."""
         from helpers.training import shuffled_batches
         return shuffled_batches(X, Y, self.batch_size, seed=seed, mirror=self.mirror)
 
     def fit(self, model, X, Y, seed=0, verbose=2, callbacks=None):
-        """Train a model compiled with ``compile``: Adam's and the metrics' variables first
-        (``create_training_variables``), then ``fit`` on the recipe's batches, then BatchNormalization's statistics
-        recomputed (if the recipe says so). Returns fit's History."""
+        """Train a model compiled with ``compile``: its variables, ``fit``, then the BatchNorm statistics."""
         from helpers.training import create_training_variables, recompute_batchnorm_statistics
         create_training_variables(model, X, Y)
         history = model.fit(self.data(X, Y, seed=seed), epochs=self.epochs, shuffle=False, verbose=verbose,
@@ -76,9 +62,7 @@ class Recipe:
 
 
 def scale_last_gamma(model, value):
-    """Set the scale (gamma) of the last BatchNormalization of every residual block's main path (the course's
-    names: bn<stage><block>_branch2c) to ``value``: with a small value each block starts close to passing its
-    input through unchanged (Goyal et al., 2017, set it to 0). Returns the number of layers changed."""
+    """Set the gamma of each block's last BatchNormalization (bn*_branch2c) to ``value``; return how many."""
     layers = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)
               and layer.name.startswith("bn") and layer.name.endswith("_branch2c")]
     for layer in layers:

@@ -1,29 +1,15 @@
-"""Session set-up for every notebook: quiet logs, seeds, and the versions that matter.
-
-Usage, in the first code cell of a notebook, *before* importing Keras or TensorFlow::
-
-    from helpers.session import setup
-    setup(seed=0)
-
-Files a notebook writes (diagrams, saved models, example photos) go to ``output_path(name)``: the
-git-ignored folder ``output/`` beside the notebook, never beside the lessons themselves.
-"""
+"""Session set-up, in every notebook's first code cell: ``setup(seed=0)``; files it writes go to ``output_path``."""
 import os
 import platform
-import random
 import sys
 import warnings
 from pathlib import Path
 
 from helpers.i18n import _
 
-# Importing helpers.session first imports the helpers package, which sets TensorFlow's environment.
-
 REQUIRED_PYTHON = (3, 11)
 MIN_KERAS_MAJOR = 3
 CHECKOUT = Path(__file__).resolve().parent.parent  # a checkout of the course holds requirements.lock here
-
-
 BACKENDS = {"tensorflow": ("TensorFlow", "tensorflow"), "jax": ("JAX", "jax"), "torch": ("PyTorch", "torch")}
 LOCKS = ("requirements.lock", "requirements-jax.lock", "requirements-torch.lock")
 
@@ -34,8 +20,7 @@ def backend():
 
 
 def locked_versions(root=CHECKOUT):
-    """{"tensorflow", "jax", "torch", "keras": version} as pinned in the checkout's lock files, the versions the
-    stored outputs were made with ({} when the package was installed without the checkout, on Colab say)."""
+    """{"tensorflow", "jax", "torch", "keras": version} as pinned in the checkout's lock files ({} without them)."""
     pins = {}
     for name in LOCKS:
         lock = Path(root) / name
@@ -51,16 +36,8 @@ def locked_versions(root=CHECKOUT):
 
 
 def import_tensorflow_quietly():
-    """Import TensorFlow with the process's C-level stderr (file descriptor 2) sent to /dev/null.
-
-    TF_CPP_MIN_LOG_LEVEL silences most C++ log lines, but not the few TensorFlow writes through absl
-    before absl's logging is initialised (since TF 2.17): with oneDNN on -- TensorFlow's default on CPUs
-    with AVX512_VNNI, AVX512_BF16, AVX_VNNI or AMX, and with TF_ENABLE_ONEDNN_OPTS=1 -- importing TensorFlow prints "All log messages before
-    absl::InitializeLog() ..." and "oneDNN custom operations are on ..." with a timestamp. Jupyter
-    shows C-level stderr in the cell's output, so a notebook would change with the machine and the
-    time. Python warnings and exceptions are not affected (they go through sys.stderr).
-    Returns the tensorflow module.
-    """
+    """Import TensorFlow (and return it) with C-level stderr sent to /dev/null: with oneDNN on,
+    the import prints timestamped absl lines that Jupyter would show in the cell's output."""
     if "tensorflow" in sys.modules:
         return sys.modules["tensorflow"]
     sys.stderr.flush()
@@ -87,14 +64,8 @@ def quiet_tensorflow():
 
 
 def seed_everything(seed):
-    """Seed Python's ``random``, NumPy and the Keras backend; on TensorFlow, make its ops deterministic too.
-
-    seed -- int, the same seed gives the same weights, batches and training run on one machine.
-    """
+    """Seed Python's ``random``, NumPy and the Keras backend; on TensorFlow, make its ops deterministic too."""
     import keras
-    import numpy as np
-    random.seed(seed)
-    np.random.seed(seed)
     keras.utils.set_random_seed(seed)  # seeds python, numpy and the backend in one call
     if backend() == "tensorflow":
         import tensorflow as tf
@@ -102,8 +73,7 @@ def seed_everything(seed):
 
 
 def versions():
-    """Return a dict of the versions that matter for this course (Python as major.minor only), the backend's
-    under its own name (TensorFlow, JAX or PyTorch)."""
+    """The versions that matter for this course (Python as major.minor), the backend's under its own name."""
     import importlib
     import keras
     import matplotlib
@@ -121,16 +91,13 @@ def versions():
 def check_versions(found, pinned=None):
     """Raise RuntimeError if Python or Keras is too old; warn if TensorFlow or Keras is not the locked version."""
     if tuple(int(part) for part in found["Python"].split(".")) < REQUIRED_PYTHON:
-        raise RuntimeError(
-            _("This course needs Python {required}, found {found}. Create the environment with `make lab` (or "
-              "`conda env create -f environment.yml`).").format(
-                required=f"{REQUIRED_PYTHON[0]}.{REQUIRED_PYTHON[1]}", found=found["Python"])
-        )
+        raise RuntimeError(_("This course needs Python {required}, found {found}. Create the environment with "
+                             "`make lab` (or `conda env create -f environment.yml`).").format(
+                                 required=f"{REQUIRED_PYTHON[0]}.{REQUIRED_PYTHON[1]}", found=found["Python"]))
     if int(found["Keras"].split(".")[0]) < MIN_KERAS_MAJOR:
-        raise RuntimeError(
-            _("This course is written for Keras {major}, found Keras {found}. Install the pinned versions: pip install "
-              "-r requirements.lock").format(major=MIN_KERAS_MAJOR, found=found["Keras"])
-        )
+        raise RuntimeError(_("This course is written for Keras {major}, found Keras {found}. Install the pinned "
+                             "versions: pip install -r requirements.lock").format(major=MIN_KERAS_MAJOR,
+                                                                                   found=found["Keras"]))
     pinned = locked_versions() if pinned is None else pinned
     for name, title in (*((module, title) for module, (title, _m) in BACKENDS.items()), ("keras", "Keras")):
         if title not in found:
@@ -142,19 +109,10 @@ def check_versions(found, pinned=None):
 
 
 def setup(seed=0, verbose=True):
-    """Prepare a notebook session: quiet TensorFlow, seed everything, check and print versions.
-
-    seed    -- int, seed for Python, NumPy and Keras (default 0)
-    verbose -- bool, print one line with the versions and the seed
-
-    Returns the dict of versions.
-    """
+    """Prepare a notebook session: quiet TensorFlow, seed everything, check the versions (and print them)."""
     if backend() == "tensorflow" and "tensorflow" in sys.modules and os.environ.get("TF_CPP_MIN_LOG_LEVEL") != "3":
-        warnings.warn(
-            _("TensorFlow was imported before helpers.session.setup(); its C++ log lines may appear. "
-              "Restart the kernel and run the setup cell first."),
-            stacklevel=2,
-        )
+        warnings.warn(_("TensorFlow was imported before helpers.session.setup(); its C++ log lines may appear. "
+                        "Restart the kernel and run the setup cell first."), stacklevel=2)
     if backend() == "tensorflow":
         quiet_tensorflow()
     seed_everything(seed)
@@ -167,18 +125,22 @@ def setup(seed=0, verbose=True):
     return found
 
 
-def show_check_failures_as_messages():
-    """In Jupyter, a failed check (CheckFailed, raised where a check must stop the notebook: under nbgrader, or with
-    strict=True) shows its message alone, not a traceback through the helpers' code; the message already names
-    the learner's line when their own code raised. Other exceptions keep their tracebacks."""
+def ipython_shell():
+    """The running IPython shell (a Jupyter kernel), or None outside IPython."""
     try:
         from IPython import get_ipython
     except ImportError:
-        return
-    shell = get_ipython()
+        return None
+    return get_ipython()
+
+
+def show_check_failures_as_messages():
+    """In Jupyter, a CheckFailed raised by a check shows its message alone, not a traceback through the helpers."""
+    shell = ipython_shell()
     if shell is None:
         return
     from helpers.checks import CheckFailed
+
     def message_only(shell, etype, value, tb, tb_offset=None):
         shown = [f"{etype.__name__}: {value}"]
         shell._showtraceback(etype, value, shown)  # IPython leaves the showing to the handler; Jupyter's error output
@@ -191,13 +153,7 @@ OUTPUT_FOLDER = "output"
 
 
 def output_path(name):
-    """Where a notebook writes the file ``name``: ``output/<name>`` in the current folder, created if needed.
-
-    In Jupyter the current folder is the notebook's, so every file a notebook writes lands in one
-    folder beside it (git-ignored), and the lessons' folder holds only the lessons.
-    name -- a file name such as "HappyModel.png"
-    Returns a pathlib.Path.
-    """
+    """Where a notebook writes the file ``name``: ``output/<name>`` in the current (the notebook's) folder."""
     folder = Path(OUTPUT_FOLDER)
     folder.mkdir(exist_ok=True)
     return folder / name

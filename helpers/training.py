@@ -1,14 +1,5 @@
-"""Training helpers that run on every Keras backend (TensorFlow, JAX, PyTorch): the training set in shuffled batches,
-the optimizer's variables created before ``fit``, gradients, and BatchNormalization's moving averages brought up to
-date after a short training (notebooks 04 and 07).
-
-During training every BatchNormalization normalises with the statistics of the current batch and keeps
-moving averages of them (momentum 0.99) for ``evaluate`` and ``predict``. After a few hundred steps those
-averages still hold part of their starting values and of the statistics of early weights, so the model
-``evaluate`` sees is not the model that was trained. ``recompute_batchnorm_statistics`` replaces them with
-the statistics of the training images under the final weights ("precise BatchNorm": Wu and Johnson,
-*Rethinking "Batch" in BatchNorm*, 2021). No weight changes, and no test image is used.
-"""
+"""Training helpers for every Keras backend: shuffled batches, the optimizer's variables created before ``fit``,
+gradients, and BatchNormalization's moving averages recomputed after a short training (notebooks 04 and 07)."""
 import math
 
 import keras
@@ -18,16 +9,8 @@ from helpers.i18n import _
 
 
 class ShuffledBatches(keras.utils.PyDataset):
-    """The training set in batches for ``fit``, in a new order every epoch, from a seed: NumPy arrays, so the same
-    on every backend.
-
-    X, Y       -- the training images and labels (arrays with one row per example)
-    batch_size -- examples per batch (the last batch of an epoch may be smaller, as with fit(X, Y))
-    seed       -- the same seed gives the same batches, epoch after epoch
-    mirror     -- also mirror each image left-right with probability 1/2, drawn anew every epoch: a
-                  label-preserving change for hands, which appear as left and right hands in SIGNS
-    Pass it to ``fit`` instead of X and Y: ``model.fit(ShuffledBatches(X, Y, 32), epochs=...)``.
-    """
+    """The training set in NumPy batches for ``fit``, in a new order every epoch from ``seed``; ``mirror``
+    also mirrors each image left-right with probability 1/2: model.fit(ShuffledBatches(X, Y, 32), epochs=...)."""
 
     def __init__(self, X, Y, batch_size, seed=0, mirror=False):
         super().__init__()
@@ -50,27 +33,16 @@ class ShuffledBatches(keras.utils.PyDataset):
         return X, self.Y[chosen]
 
     def on_epoch_end(self):
-        """A new order, and new images to mirror, for the next epoch (fit calls it after each one)."""
+        """A new order, and new images to mirror, for the next epoch."""
         self.order = self.rng.permutation(len(self.X))
         self.flip = self.rng.random(len(self.X)) < 0.5
 
 
-def shuffled_batches(X, Y, batch_size, seed=0, mirror=False):
-    """``ShuffledBatches(X, Y, batch_size, seed, mirror)``: the training set in batches, reshuffled every epoch."""
-    return ShuffledBatches(X, Y, batch_size, seed=seed, mirror=mirror)
+shuffled_batches = ShuffledBatches  # ShuffledBatches(X, Y, batch_size, seed=0, mirror=False)
 
 
 def gradients(loss_of, variables=(), tensors=()):
-    """A loss and its gradient with respect to ``variables`` and ``tensors``, on whichever backend Keras runs on
-    (TensorFlow's GradientTape, JAX's grad, PyTorch's autograd).
-
-    loss_of   -- a function that takes the ``tensors`` (in order) and returns a scalar loss, computed with Keras
-                 layers and ``keras.ops``
-    variables -- Keras variables the loss depends on (a layer's ``kernel``, say)
-    tensors   -- arrays the loss is a function of (an input; a zero added to a layer's output gives that output's
-                 gradient)
-    Returns (the loss as a float, [the gradient of each variable, then of each tensor, as NumPy arrays]).
-    """
+    """(loss_of(*tensors) as a float, [its gradient for each of ``variables``, then ``tensors``]), on any backend."""
     variables = list(variables)
     tensors = [np.asarray(t, dtype="float32") for t in tensors]
     backend = keras.backend.backend()
@@ -102,22 +74,7 @@ def gradients(loss_of, variables=(), tensors=()):
 
 
 def create_training_variables(model, X, Y):
-    """Create, before ``fit``, the variables that ``fit`` would otherwise create inside its first step.
-
-    model -- a compiled Keras model
-    X, Y  -- a few training examples (two are used), as ``fit`` will receive them
-    On the TensorFlow backend, ``fit`` turns its training step into a graph (``tf.function``) on the first
-    batch. Adam's moment estimates (two per weight) and the counters of the loss and the metrics are created
-    during that first tracing, and a ``tf.function`` that creates variables is traced a second time, without
-    them. For ResNet50 that second tracing is about half of the first step's 25 s. This function creates
-    them beforehand, the way ``fit`` does under a distribution strategy: one inference-mode forward pass on
-    two examples (no weight and no BatchNormalization statistic changes), the loss and the metrics on it,
-    Adam's ``build``; the metrics are then reset, so the training logs are the same as without it. JAX and
-    PyTorch trace nothing twice: there only Adam's variables are created (an early ``compute_loss`` would change
-    what ``fit`` then computes on JAX, in Keras 3.15).
-    Returns the number of optimizer variables.
-    Raises ValueError if the model is not compiled.
-    """
+    """Create, before ``fit``, the variables it would create in its first step (on TensorFlow, twice)."""
     if not getattr(model, "compiled", False) or model.optimizer is None:
         raise ValueError(_("Model {name!r} is not compiled: call model.compile(...) before "
                            "create_training_variables(model, X, Y).").format(name=model.name))
@@ -143,19 +100,8 @@ def batchnorm_layers(model):
 
 
 def recompute_batchnorm_statistics(model, X, batch_size=None):
-    """Set every BatchNormalization's moving mean and variance to the statistics of the images X.
-
-    model      -- a built functional (or Sequential) Keras model
-    X          -- training images, array (m, n_H, n_W, n_C), as the model receives them (e.g. X_train)
-    batch_size -- None: X passes as one batch (exact statistics). An int: X passes in batches of that size
-                  and the per-batch means and variances are averaged (for an X too large for memory);
-                  the variance then leaves out how the batch means differ, a small underestimate.
-    One training-mode forward pass per batch, as ``fit`` makes it, gives the input of every BatchNormalization;
-    their mean and variance per channel (over every axis but the layer's own, as the layer computes them) become
-    the moving averages. Nothing else changes: no weight, and not the layers' momentum.
-    Returns the number of BatchNormalization layers updated.
-    Raises ValueError if the model has no BatchNormalization or X is empty.
-    """
+    """Set every BatchNormalization's moving mean and variance to the statistics of the
+    training images X ("precise BatchNorm"); return how many layers."""
     layers = batchnorm_layers(model)
     if not layers:
         raise ValueError(_("Model {name!r} has no BatchNormalization layer: there is nothing to recompute.").format(

@@ -30,7 +30,7 @@ FIGURE_FUNCTIONS = {"show_model", "model_to_dot", "show_block_overview", "show_i
                     "show_class_probabilities", "plot_learning_rate"}
 
 
-IMG = re.compile(r'<img src="data:(image/[a-z]+);base64,[^"]*" alt="([^"]*)"')
+IMG = re.compile(r'<img src="data:(image/[a-z+]+);base64,[^"]*" alt="([^"]*)"')
 
 
 def figure_cells():

@@ -20,7 +20,7 @@ import pytest
 from jupyter_core.paths import jupyter_path
 from traitlets.config import Config
 
-from course import classroom, lab, links
+from course import classroom, lab, links, lessons
 from helpers.datasets import DATA_ENV, default_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -324,3 +324,20 @@ def test_every_course_file_the_guide_names_exists():
     for path in set(re.findall(r"/opt/convnets-course/((?:hub|scripts)/[\w.-]+|(?<!-)course/\w+\.py)", guide)):
         assert (ROOT / path).exists(), f"CLASSROOM.md runs /opt/convnets-course/{path}, which does not exist"
     assert f"git clone {links.repository()}.git" in guide, "the guide clones the course's repository"
+
+
+def test_the_hub_limits_are_the_ones_measured_for_the_lessons():
+    """make profile writes each lesson's peak memory and the per-student limit derived from it into the guide; the
+    TLJH and Z2JH settings the guide gives must be that limit, and the memory guarantee must cover the peak."""
+    guide = GUIDE.read_text()
+    measured = re.search(r"<!-- profile:begin.*?-->(.*?)<!-- profile:end -->", guide, flags=re.S).group(1)
+    peaks = [float(peak) for peak in re.findall(r"^\| `\d\d_\w+` \| ([\d.]+) GB \|", measured, flags=re.M)]
+    assert len(peaks) == len(lessons()), "make profile: the guide's table lacks a lesson"
+    limit = re.search(r"a memory limit of \*\*([\d.]+) GB\*\*", measured).group(1)
+    assert f"limits.memory {limit}G" in guide, f"the TLJH memory limit is not the measured {limit} GB"
+    z2jh = re.search(r"memory:\n\s+guarantee: ([\d.]+)G\n\s+limit: ([\d.]+)G", guide)
+    assert z2jh and z2jh.group(2) == limit, f"the Z2JH memory limit is not the measured {limit} GB"
+    assert max(peaks) <= float(z2jh.group(1)) <= float(limit), "the Z2JH memory guarantee does not cover the peak"
+    grading = re.search(r"<!-- class:begin.*?-->(.*?)<!-- class:end -->", guide, flags=re.S).group(1)
+    graded = set(re.findall(r"^\| `(\d\d_\w+)` \| \d+ \|", grading, flags=re.M))
+    assert graded == {path.stem for path in classroom.graded_lessons()}, "make class: the grading times lack an assignment"

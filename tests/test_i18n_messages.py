@@ -164,7 +164,7 @@ def test_a_dataset_with_wrong_arrays_lists_its_problems_in_korean(tmp_path, monk
         f.create_dataset("train_set_y", data=np.zeros(3, dtype=np.int64))
     korean = (f"{path}: train_set_x의 형태는 (2, 32, 32, 3)이지만, (m, 64, 64, 3)이어야 합니다; train_set_x의 dtype은 "
               "float32이지만, uint8(픽셀 값 0-255)이어야 합니다; train_set_y에는 이미지 2개에 대해 레이블이 3개 있습니다. "
-              f"{path} 파일을 지우고 다시 실행하세요: 새로 만들어집니다.")
+              f"{path} 파일을 지우고 다시 실행하세요. 새로 만들어집니다.")
     _korean(monkeypatch)
     with pytest.raises(DatasetError) as error:
         datasets.read_split(path, "train", HAPPY, "generated")
