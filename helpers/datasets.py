@@ -65,7 +65,7 @@ def load_happy_dataset(data_dir=None, verbose=True):
 
 
 def load_signs_dataset(data_dir=None, verbose=True):
-    """Load SIGNS: 1080 train / 120 test hand signs, label = number of raised fingers (0-5)."""
+    """Load SIGNS: 1080 train / 120 test photos of hand signs, label = the number the sign shows (0-5)."""
     return load_dataset(SIGNS, data_dir, verbose)
 
 
