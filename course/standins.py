@@ -5,12 +5,12 @@ hard the stand-ins are.
     python -m course standins photo      # notebooks/images/my_image.jpg, notebook 02's example "own photo"
     python -m course standins cues       # class balance; mean colour, 8x8 thumbnails and one pixel as classifiers
     python -m course standins happy      # HappyModel trained as notebook 02 does (30 epochs), per model seed
-    python -m course standins signs      # the course's small CNN (week 1: 1,310 parameters, 100 epochs)
+    python -m course standins signs      # the course's small CNN (week 1, TF2 assignment: 1,310 parameters, 100 epochs)
     python -m course standins resnet50   # ResNet50 trained with notebook 07's recipe, per model seed (minutes each)
 
 ``previews`` and the measures take ``--against REV``: the same on the stand-ins that the renderers of git revision
-REV draw (e.g. ``--against main`` before a change to a renderer is merged). ``happy --against REV``
-also trains on REV's stand-ins and scores each model on both test sets (how a model trained on the old stand-ins
+REV draw (e.g. ``--against main`` before a change to a renderer is merged). ``happy --against REV`` and
+``signs --against REV`` also train on REV's stand-ins and scores each model on both test sets (how a model trained on the old stand-ins
 does on the new ones, and back).
 
 The measures train models: on a shared machine run them under the training lock,
@@ -369,11 +369,11 @@ def add_arguments(parser):
         if name == "cues":
             command.add_argument("--datasets", nargs="+", choices=["happy", "signs"], default=["happy", "signs"])
         if name in ("happy", "resnet50", "signs"):
-            command.add_argument("--seeds", type=int, nargs="+", default=[0] if name == "signs" else [0, 1, 2],
-                                 help="model seeds (default: " + ("0)" if name == "signs" else "0 1 2)"))
+            command.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="model seeds (default: 0 1 2)")
         if name == "happy":
             command.add_argument("--epochs", type=int, default=30, help="as notebook 02 (30)")
         if name == "signs":
             command.add_argument("--epochs", type=int, default=100)
-            command.add_argument("--lr", type=float, nargs="+", default=[0.009],
-                                 help="Adam's learning rate(s) (the course: 0.009)")
+            command.add_argument("--lr", type=float, nargs="+", default=[0.001],
+                                 help="Adam's learning rate(s) (default 0.001, Keras's default, as the course's TensorFlow 2 "
+                                      "assignment; its 2018 TensorFlow 1 version used 0.009)")

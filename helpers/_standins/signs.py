@@ -84,7 +84,7 @@ LIGHT_SKIN, TAN_SKIN = np.array([240.0, 198.0, 176.0]), np.array([212.0, 160.0, 
 SHADOW_TINT = np.array([1.0, 0.93, 0.9], np.float32)  # skin in shade turns a little redder (light under the skin)
 EXPOSURE = (0.85, 1.08)  # the camera's automatic exposure differs from photo to photo: a factor on every pixel ...
 WHITE_BALANCE = 0.04  # ... and so does its white balance: a factor of up to 1 +- this on each colour channel
-LOWEST, HIGHEST = 12, 246  # the camera's darkest and brightest values: no pixel is clipped
+LOWEST, HIGHEST = 12, 246  # the camera's darkest and brightest values: nothing is pure black or white
 
 # Pixel centres of the render grid, in image fractions (u to the right, v down).
 PIXEL_U, PIXEL_V = np.meshgrid(*2 * [(np.arange(RENDER, dtype=np.float32) + 0.5) / RENDER])
@@ -390,7 +390,7 @@ def draw_hand(label, rng):
         hand *= 1.0 + blob[..., None] * np.array([0.03, -0.04, -0.04], np.float32)
     image[box] += (hand - image[box]) * coverage[box][..., None]
 
-    # The camera: its exposure and white balance; shrunk to 64x64, a little blur and sensor noise, nothing clipped.
+    # The camera: its exposure and white balance; shrunk to 64x64, a little blur and sensor noise, capped at LOWEST, HIGHEST.
     image *= rng.uniform(*EXPOSURE) * (1.0 + rng.uniform(-WHITE_BALANCE, WHITE_BALANCE, size=3)).astype(np.float32)
     picture = Image.fromarray(np.clip(image, 0, 255).astype(np.uint8)).resize((SIZE, SIZE), Image.LANCZOS)
     picture = np.asarray(picture.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.6))), np.float32)
