@@ -86,8 +86,9 @@ def stage(lang, editions):
     data = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
     (src / "data" / "README.md").write_text(_with_switch(_page(language, data), lang, "data/README", editions),
                                             encoding="utf-8")
-    for png in (ROOT / "data").glob("*.png"):
-        shutil.copy(png, src / "data" / png.name)
+    for png in (ROOT / "data").glob("*.png"):  # the previews, in the language where data/<lang>/ has them
+        translated = ROOT / "data" / lang / png.name
+        shutil.copy(translated if lang != SOURCE and translated.is_file() else png, src / "data" / png.name)
     return src
 
 

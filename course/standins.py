@@ -28,9 +28,6 @@ from course import ROOT
 
 DATA = ROOT / "data"
 PHOTO = ROOT / "notebooks" / "images" / "my_image.jpg"
-HAPPY_NAMES = {0: "0: not\nsmiling", 1: "1: smiling"}
-SIGNS_NAMES = {0: "0: an O\n(ring)", 1: "1: index", 2: "2: index +\nmiddle (V)", 3: "3: thumb +\nindex + middle",
-               4: "4: four\nfingers", 5: "5: open\nhand"}
 HAPPY_TARGET = 0.95  # notebook 02 (HappyModel, 30 epochs) and notebook 07 (ResNet50 with the recipe)
 RESNET50_TARGET = 0.95
 # 114 of 120 test images is 0.95, which float32 stores as 0.94999999: compare with this much slack.
@@ -92,26 +89,37 @@ def class_means(X, y, classes, names, title, path, dpi=90):
 
 
 def previews(args):
-    """A grid of training images per class and each class's mean training image, for both datasets."""
+    """A grid of training images per class and each class's mean training image, for both datasets: in English
+    in the folder, and in each translated language (its editions.po) in <folder>/<lang>/, which that language's
+    website uses."""
+    import os
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from course.languages import EDITION_TEXT, Language, languages
     from helpers import plots
 
-    folder = args.out
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, names, title, dpi in (("happy", HAPPY_NAMES, "Happy House stand-ins (training set)", 110),
-                                    ("signs", SIGNS_NAMES, "SIGNS stand-ins (training set)", 90)):
-        X, y, _, _ = standins(name, args.against)
-        classes = sorted(set(y.tolist()))
-        fig = plots.show_images_by_class(X, y, classes, per_class=8, size=0.9, class_names=names, title=title)
-        fig.savefig(folder / f"{name}_grid.png", dpi=dpi)
-        plt.close(fig)
-        class_means(X, y, classes, names, "Mean training image per class", folder / f"{name}_class_means.png")
-        written += [folder / f"{name}_grid.png", folder / f"{name}_class_means.png"]
+    for code in [None, *languages()]:
+        language = Language(code) if code else None
+        text = (lambda key: language.text(key, EDITION_TEXT[key])) if language else EDITION_TEXT.get
+        os.environ["CONVNETS_COURSE_LANG"] = code or "en"  # the helpers' own words ("images", ...) and fonts
+        plots.use_language_fonts(code or "en")
+        folder = args.out / code if code else args.out
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, n_classes, dpi in (("happy", 2, 110), ("signs", 6, 90)):
+            X, y, _, _ = standins(name, args.against)
+            classes = sorted(set(y.tolist()))
+            names = {label: text(f"preview-{name}-{label}") for label in range(n_classes)}
+            fig = plots.show_images_by_class(X, y, classes, per_class=8, size=0.9, class_names=names,
+                                             title=text(f"preview-{name}-title"))
+            fig.savefig(folder / f"{name}_grid.png", dpi=dpi)
+            plt.close(fig)
+            class_means(X, y, classes, names, text("preview-means-title"), folder / f"{name}_class_means.png")
+            written += [folder / f"{name}_grid.png", folder / f"{name}_class_means.png"]
     print("wrote", *written)
 
 
