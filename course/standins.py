@@ -1,7 +1,7 @@
 """The offline stand-in datasets, seen from outside: the committed previews, notebook 02's example photo, and how
 hard the stand-ins are.
 
-    python -m course standins previews   # data/: a grid of examples and the mean image of each class, per dataset
+    python -m course standins previews   # data/ (and data/<lang>/ per translation): examples and class means
     python -m course standins photo      # notebooks/images/my_image.jpg, notebook 02's example "own photo"
     python -m course standins cues       # class balance; mean colour, 8x8 thumbnails and one pixel as classifiers
     python -m course standins happy      # HappyModel trained as notebook 02 does (30 epochs), per model seed
@@ -92,8 +92,6 @@ def previews(args):
     """A grid of training images per class and each class's mean training image, for both datasets: in English
     in the folder, and in each translated language (its editions.po) in <folder>/<lang>/, which that language's
     website uses."""
-    import os
-
     import matplotlib
 
     matplotlib.use("Agg")
@@ -106,8 +104,7 @@ def previews(args):
     for code in [None, *languages()]:
         language = Language(code) if code else None
         text = (lambda key: language.text(key, EDITION_TEXT[key])) if language else EDITION_TEXT.get
-        os.environ["CONVNETS_COURSE_LANG"] = code or "en"  # the helpers' own words ("images", ...) and fonts
-        plots.use_language_fonts(code or "en")
+        plots.use_language_fonts(code or "en")  # a font with the language's letters
         folder = args.out / code if code else args.out
         folder.mkdir(parents=True, exist_ok=True)
         for name, n_classes, dpi in (("happy", 2, 110), ("signs", 6, 90)):
@@ -373,7 +370,7 @@ def add_arguments(parser):
                                  help="measure the stand-ins that the renderers of git revision REV draw"
                                       + (" as well" if name in ("happy", "signs") else " instead of this checkout's"))
         if name == "previews":
-            command.add_argument("--out", type=Path, default=DATA, help="the folder to write to (default: data/)")
+            command.add_argument("--out", type=Path, default=DATA, help="the folder to write to (default: data/; each translation's in <folder>/<lang>/)")
         if name == "cues":
             command.add_argument("--datasets", nargs="+", choices=["happy", "signs"], default=["happy", "signs"])
         if name in ("happy", "resnet50", "signs"):

@@ -232,3 +232,14 @@ def test_every_page_meets_wcag_2_1_aa_in_both_themes(site, browser, lang):
     assert not found, "WCAG 2.1 AA violations (axe-core):\n" + "\n".join(
         f"{where}: {rule} [{impact}] at {targets}: {why[:300]}" for where, violations in found.items()
         for rule, impact, targets, why in violations)
+
+
+def test_every_translation_has_the_data_page_previews():
+    """A translated edition's website shows the pictures of data/<lang>/ (python -m course standins previews draws
+    them with the labels of the language's editions.po); one that lacks them would show English labels."""
+    english = sorted(path.name for path in (ROOT / "data").glob("*.png"))
+    assert english, "data/ has no previews: run python -m course standins previews"
+    for code in languages():
+        translated = sorted(path.name for path in (ROOT / "data" / code).glob("*.png"))
+        assert translated == english, (f"data/{code}/ holds {translated}, data/ {english}: run "
+                                       f"python -m course standins previews and commit data/{code}/")
