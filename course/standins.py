@@ -10,7 +10,7 @@ hard the stand-ins are.
 
 ``previews`` and the measures take ``--against REV``: the same on the stand-ins that the renderers of git revision
 REV draw (e.g. ``--against main`` before a change to a renderer is merged). ``happy --against REV`` and
-``signs --against REV`` also train on REV's stand-ins and scores each model on both test sets (how a model trained on the old stand-ins
+``signs --against REV`` also train on REV's stand-ins and score each model on both test sets (how a model trained on the old stand-ins
 does on the new ones, and back).
 
 The measures train models: on a shared machine run them under the training lock,
@@ -233,6 +233,15 @@ def train_happy_model(seed, X_train, y_train, X_test, y_test, epochs):
     return model, np.array(history.history["val_accuracy"])
 
 
+def score_elsewhere(model, trained_on, data, accuracy, baseline):
+    """Print the test accuracy of ``model``, trained on the stand-ins of ``trained_on``, on the test set of every
+    other source in ``data`` ({source: (X_train, Y_train, X_test, Y_test)}), beside ``baseline(Y_test)``."""
+    for scored_on, (_, _, X, Y) in data.items():
+        if scored_on != trained_on:
+            print(f"  scored on {source_name(scored_on)}' test set: {accuracy(model, X, Y):.3f} ({baseline(Y)})",
+                  flush=True)
+
+
 def happy_accuracy(model, X, y):
     return float(model.evaluate(X / 255., y[:, None], verbose=0, return_dict=True)["accuracy"])
 
@@ -255,11 +264,8 @@ def happy(args):
                   f"{int(reached[0]) + 1 if reached.size else None}, after epoch {len(accuracy)} {accuracy[-1]:.3f}",
                   flush=True)
             print("  test accuracy per epoch: " + " ".join(f"{a:.2f}" for a in accuracy))
-            for scored_on in sources:
-                if scored_on != trained_on:
-                    X, y = data[scored_on][2:]
-                    print(f"  scored on {source_name(scored_on)}' test set: {happy_accuracy(model, X, y):.3f} "
-                          f"(the majority class is {max(y.mean(), 1 - y.mean()):.3f})", flush=True)
+            score_elsewhere(model, trained_on, data, happy_accuracy,
+                            lambda y: f"the majority class is {max(y.mean(), 1 - y.mean()):.3f}")
             if trained_on is None and accuracy[-1] + SLACK < HAPPY_TARGET:
                 failed.append(seed)
     if failed:
@@ -308,11 +314,9 @@ def signs(args):
         print(f"small CNN on {source_name(trained_on)}, model seed {seed}, Adam({learning_rate}), {args.epochs} "
               f"epochs ({time.perf_counter() - start:.0f} s): train accuracy {train_acc:.3f}, test accuracy "
               f"{accuracy[-1]:.3f} (best {max(accuracy):.3f}, epoch {int(np.argmax(accuracy)) + 1})", flush=True)
-        for scored_on in sources:
-            if scored_on != trained_on:
-                X, Y = data[scored_on][2:]
-                score = model.evaluate(X, Y, verbose=0, return_dict=True)["accuracy"]
-                print(f"  scored on {source_name(scored_on)}' test set: {score:.3f} (chance is 0.167)", flush=True)
+        score_elsewhere(model, trained_on, data,
+                        lambda model, X, Y: model.evaluate(X, Y, verbose=0, return_dict=True)["accuracy"],
+                        lambda Y: "chance is 0.167")
 
 
 def resnet50(args):
