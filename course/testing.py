@@ -7,9 +7,15 @@ Two pytest workers (pytest-xdist), each running whole files (`--dist loadfile`):
 in one kernel. The longest file, notebook 07 (ResNet50's training), is named first so that a worker starts it at
 once. nbval compares every output of a cell without the tag nbval-ignore-output (tests/nbval_sanitize.cfg masks
 what cannot be stable, such as memory sizes).
+
+The run has a matplotlib configuration folder of its own (MPLCONFIGDIR, a new temporary folder): no matplotlibrc of
+the user's changes a figure, and the font cache matplotlib builds there (half a second) is this run's, so a cache
+that another program left broken cannot fail a figure's cell.
 """
+import os
 import subprocess
 import sys
+import tempfile
 
 from course import ROOT
 
@@ -26,7 +32,9 @@ def pytest_arguments(extra=()):
 
 
 def main(args):
-    return subprocess.run([sys.executable, "-m", "pytest", *pytest_arguments(args.pytest_args)], cwd=ROOT).returncode
+    with tempfile.TemporaryDirectory(prefix="course-test-matplotlib-") as matplotlib_folder:
+        return subprocess.run([sys.executable, "-m", "pytest", *pytest_arguments(args.pytest_args)], cwd=ROOT,
+                              env={**os.environ, "MPLCONFIGDIR": matplotlib_folder}).returncode
 
 
 def add_arguments(parser):

@@ -133,10 +133,18 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
 
     recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M).group(1)
     assert recipe.split() == ["$(PY)", "-m", "course", "test", "$(PYTEST_ARGS)"]
-    ran = []
-    monkeypatch.setattr(testing.subprocess, "run", lambda command, **kw: ran.append(command) or SimpleNamespace(returncode=0))
+    ran, folders = [], []
+
+    def run(command, env, **kw):  # the run's own matplotlib folder: there while it runs, gone after it
+        folder = Path(env["MPLCONFIGDIR"])
+        folders.append((folder, folder.is_dir(), list(folder.iterdir())))
+        return ran.append(command) or SimpleNamespace(returncode=0)
+
+    monkeypatch.setattr(testing.subprocess, "run", run)
     testing.main(SimpleNamespace(pytest_args=[]))
     assert ran[0][1:3] == ["-m", "pytest"] and ran[0][3:] == testing.pytest_arguments()
+    [(folder, was_there, held)] = folders
+    assert was_there and held == [] and not folder.exists()
     monkeypatch.setattr(canary, "make_environment", lambda *a: "python")
     monkeypatch.setattr(canary, "HOME", tmp_path)
     monkeypatch.setattr(canary, "ROOT", tmp_path.parent)
