@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from course import ROOT
-from course.testing import pytest_arguments
+from course.testing import environment, pytest_arguments
 
 HOME = ROOT / ".canary"
 NIGHTLY = {"tensorflow-cpu": "tf-nightly", "tensorflow": "tf-nightly", "keras": "keras-nightly"}
@@ -132,8 +132,11 @@ def main(args):
     junit = HOME / "junit.xml"
     pytest_args = pytest_arguments() if args.pytest is None else args.pytest
     start = time.perf_counter()
-    # helpers.doctor (notebook 00) accepts this environment as the course's, on purpose
-    env = dict(os.environ, CONVNETS_COURSE_VENV=str(HOME / "venv"))
+    # helpers.doctor (notebook 00) accepts this environment as the course's, on purpose; matplotlib's configuration
+    # and font cache are the canary's own, as make test's are
+    (HOME / "matplotlib").mkdir(exist_ok=True)
+    env = dict(environment(HOME / "matplotlib"), CONVNETS_COURSE_VENV=str(HOME / "venv"))
+    run([python, "-c", "import matplotlib.font_manager"], log, env=env)  # the font cache, before any test
     returncode = run([python, "-m", "pytest", *pytest_args, f"--junitxml={junit}", "-p", "no:cacheprovider"], log,
                      env=env)
     elapsed = time.perf_counter() - start

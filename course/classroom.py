@@ -52,29 +52,41 @@ def graded_lessons(source=NOTEBOOKS):
 
 
 def nbgrader(step, assignment, course_dir):
-    """Run nbgrader's ``step`` ("generate_assignment", "autograde" or "generate_feedback") on ``assignment`` (every
-    student's submission) through nbgrader's Python API: what its command line does, with the same configuration files,
-    without starting a new Python (about 3 s) for each step. Raise with nbgrader's log when it fails."""
+    """Run nbgrader's ``step`` ("generate_assignment", "autograde" or "generate_feedback") on ``assignment`` (for
+    autograde and generate_feedback: every student's submission) in this process, with nbgrader's own converter for
+    the step, as its command line runs it, and the nbgrader_config.py files its command line reads (the system's,
+    the user's, then the course's): no new Python, about 3 s, for each step. Raise with nbgrader's log when it
+    fails. The environment variables nbgrader sets while it works are restored even when it fails."""
     from jupyter_core.paths import jupyter_config_path
-    from nbgrader.apps import NbGraderAPI
+    from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import capture_log
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
-    config = Config()  # as the command line reads it: the system's, the user's, then the course's nbgrader_config.py
-    for folder in [*reversed(jupyter_config_path()), str(course_dir)]:
+    converter_class = {"generate_assignment": GenerateAssignment, "autograde": Autograde,
+                       "generate_feedback": GenerateFeedback}[step]
+    config = Config()
+    for folder in [*reversed(jupyter_config_path()), str(course_dir)]:  # lowest priority first
         if (Path(folder) / "nbgrader_config.py").is_file():
             config.merge(PyFileConfigLoader("nbgrader_config.py", path=folder).load_config())
-    bin_dir = Path(sys.executable).parent  # a new gradebook runs `alembic` from PATH: the one beside this Python
-    path = os.environ.get("PATH", "")
-    os.environ["PATH"] = f"{bin_dir}{os.pathsep}{path}"
+    config.CourseDirectory.assignment_id = assignment
+    # nbgrader sets NBGRADER_EXECUTION while it autogrades, and leaves it set when a kernel dies; a new gradebook runs
+    # `alembic` from PATH (the one beside this Python)
+    saved = {key: os.environ.get(key) for key in ("PATH", "NBGRADER_EXECUTION")}
+    os.environ["PATH"] = os.pathsep.join(filter(None, [str(Path(sys.executable).parent), saved["PATH"]]))
     try:
+        converter = converter_class(coursedir=CourseDirectory(config=config), config=config)
+        converter.force = True
         with warnings.catch_warnings():  # nbgrader's own gradebook sessions warn of this (its command line alike)
             warnings.filterwarnings("ignore", message=".* not in session, add operation along")
-            api = NbGraderAPI(config=config)
-            result = (api.generate_assignment(assignment, force=True) if step == "generate_assignment"
-                      else getattr(api, step)(assignment, "*", force=True))
+            result = capture_log(converter)
     finally:
-        os.environ["PATH"] = path
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     if not result["success"]:
         raise RuntimeError(f"nbgrader {step} {assignment} failed:\n{result.get('log', '')}\n{result.get('error', '')}")
     return result.get("log", "")

@@ -10,8 +10,8 @@ hard the stand-ins are.
 
 ``previews`` and the measures take ``--against REV``: the same on the stand-ins that the renderers of git revision
 REV draw (e.g. ``--against main`` before a change to a renderer is merged). ``happy --against REV`` and
-``signs --against REV`` also train on REV's stand-ins and score each model on both test sets (how a model trained on the old stand-ins
-does on the new ones, and back).
+``signs --against REV`` also train on REV's stand-ins and score each model on both test sets (how a model trained on
+the old stand-ins does on the new ones, and back).
 
 The measures train models: on a shared machine run them under the training lock,
 ``flock /tmp/train.lock .venv/bin/python -m course standins happy``. The images themselves are drawn by
@@ -235,7 +235,8 @@ def train_happy_model(seed, X_train, y_train, X_test, y_test, epochs):
 
 def score_elsewhere(model, trained_on, data, accuracy, baseline):
     """Print the test accuracy of ``model``, trained on the stand-ins of ``trained_on``, on the test set of every
-    other source in ``data`` ({source: (X_train, Y_train, X_test, Y_test)}), beside ``baseline(Y_test)``."""
+    other source in ``data`` ({source: (X_train, y_train, X_test, y_test)}, the labels as ``accuracy`` takes them),
+    beside ``baseline(y_test)``."""
     for scored_on, (_, _, X, Y) in data.items():
         if scored_on != trained_on:
             print(f"  scored on {source_name(scored_on)}' test set: {accuracy(model, X, Y):.3f} ({baseline(Y)})",

@@ -8,9 +8,10 @@ in one kernel. The longest file, notebook 07 (ResNet50's training), is named fir
 once. nbval compares every output of a cell without the tag nbval-ignore-output (tests/nbval_sanitize.cfg masks
 what cannot be stable, such as memory sizes).
 
-The run has a matplotlib configuration folder of its own (MPLCONFIGDIR, a new temporary folder): no matplotlibrc of
-the user's changes a figure, and the font cache matplotlib builds there (half a second) is this run's, so a cache
-that another program left broken cannot fail a figure's cell.
+The run has a matplotlib configuration folder of its own (MPLCONFIGDIR, a new temporary folder, and no
+MATPLOTLIBRC): no matplotlibrc in the user's configuration folder changes a figure, and the font cache is this
+run's, built before pytest starts (about half a second), so a stale cache left by another program, or matplotlib's
+"building the font cache" notice in a cell's stderr, cannot fail a figure's cell.
 """
 import os
 import subprocess
@@ -31,10 +32,18 @@ def pytest_arguments(extra=()):
             "--nbval-cell-timeout=900", "-m", "not slow", *extra]
 
 
+def environment(matplotlib_folder):
+    """The environment of the run: this one, with matplotlib's configuration in ``matplotlib_folder``."""
+    env = {key: value for key, value in os.environ.items() if key != "MATPLOTLIBRC"}
+    return {**env, "MPLCONFIGDIR": str(matplotlib_folder)}
+
+
 def main(args):
     with tempfile.TemporaryDirectory(prefix="course-test-matplotlib-") as matplotlib_folder:
+        env = environment(matplotlib_folder)
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], cwd=ROOT, env=env, check=True)
         return subprocess.run([sys.executable, "-m", "pytest", *pytest_arguments(args.pytest_args)], cwd=ROOT,
-                              env={**os.environ, "MPLCONFIGDIR": matplotlib_folder}).returncode
+                              env=env).returncode
 
 
 def add_arguments(parser):

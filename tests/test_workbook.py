@@ -1,5 +1,5 @@
 """The learner's workbook (make lab): what it holds, that a learner's work is never lost, and that Run All
-never dead-ends in a fresh workbook notebook."""
+never dead-ends in a fresh workbook notebook (in 02 and 07, up to the training)."""
 import datetime
 import re
 import shutil
@@ -144,15 +144,20 @@ def check_outputs(nb):
 
 
 # Lessons that train for a minute or more after their checks (HappyModel for 30 epochs, ResNet50): Run All is
-# followed up to that training, with the course's model standing in for the unwritten exercise. The training cells
-# and what follows them are the lesson's own code, which the nbval run of notebooks/ executes.
+# followed up to that training, with the course's model standing in for the unwritten exercise. The training and the
+# cells after it (evaluation, learning curves, the own-photo and save cells) are then run only by the nbval run of
+# notebooks/, with the solution, not in the workbook.
 TRAINS_AFTER_ITS_CHECKS = {"02_happy_model", "07_resnet50"}
+assert TRAINS_AFTER_ITS_CHECKS <= set(GRADED), TRAINS_AFTER_ITS_CHECKS - set(GRADED)
 
 
 def before_training(cells):
-    """The index of the last cell before the first call of ``.fit(`` after the last exercise check."""
-    last_check = max(i for i, cell in enumerate(cells) if re.match(r"^\w+ = check_\w+\(\w+\)", cell.source))
-    return next(i for i, cell in enumerate(cells) if i > last_check and ".fit(" in cell.source) - 1
+    """The index of the last cell before the first code cell that calls ``.fit(`` after the last exercise check."""
+    code = [(i, cell.source) for i, cell in enumerate(cells) if cell.cell_type == "code"]
+    last_check = max(i for i, source in code if re.match(r"^\w+ = check_\w+\(\w+\)", source))
+    fits = [i for i, source in code if i > last_check and ".fit(" in source]
+    assert fits, "no code cell calls .fit( after the last check: take the lesson out of TRAINS_AFTER_ITS_CHECKS"
+    return fits[0] - 1
 
 
 @pytest.mark.parametrize("name", GRADED)

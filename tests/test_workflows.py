@@ -6,6 +6,7 @@ cannot (expressions, permissions, how actions are pinned: .github/zizmor.yml). E
 workflow, so that a linter that stopped looking would fail here. Then the workflows are read: tests on push and
 pull request with Graphviz and the browser and a pip cache, the canary weekly, the site built.
 """
+import os
 import shutil
 import subprocess
 import sys
@@ -133,21 +134,31 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
 
     recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M).group(1)
     assert recipe.split() == ["$(PY)", "-m", "course", "test", "$(PYTEST_ARGS)"]
-    ran, folders = [], []
+    ran, folders, font_caches = [], [], []
 
     def run(command, env, **kw):  # the run's own matplotlib folder: there while it runs, gone after it
         folder = Path(env["MPLCONFIGDIR"])
-        folders.append((folder, folder.is_dir(), list(folder.iterdir())))
-        return ran.append(command) or SimpleNamespace(returncode=0)
+        if command[1:] == ["-c", "import matplotlib.font_manager"]:
+            font_caches.append(folder)  # built before pytest starts
+        elif command[1:3] == ["-m", "pytest"]:
+            assert font_caches == [folder]
+            folders.append((folder, folder.is_dir()))
+            ran.append(command)
+        assert env == {**{k: v for k, v in os.environ.items() if k != "MATPLOTLIBRC"}, "MPLCONFIGDIR": str(folder)}
+        return SimpleNamespace(returncode=0)
 
+    monkeypatch.setenv("MATPLOTLIBRC", str(tmp_path))
     monkeypatch.setattr(testing.subprocess, "run", run)
     testing.main(SimpleNamespace(pytest_args=[]))
     assert ran[0][1:3] == ["-m", "pytest"] and ran[0][3:] == testing.pytest_arguments()
-    [(folder, was_there, held)] = folders
-    assert was_there and held == [] and not folder.exists()
+    [(folder, was_there)] = folders
+    assert was_there and not folder.exists()
     monkeypatch.setattr(canary, "make_environment", lambda *a: "python")
     monkeypatch.setattr(canary, "HOME", tmp_path)
     monkeypatch.setattr(canary, "ROOT", tmp_path.parent)
-    monkeypatch.setattr(canary, "run", lambda command, log, env: ran.append(command) or 5)
+    canary_envs = []
+    monkeypatch.setattr(canary, "run", lambda command, log, env: canary_envs.append(env) or ran.append(command) or 5)
     assert canary.main(SimpleNamespace(lock_top="", reuse=True, pytest=None)) == 2  # no JUnit report: none ran
-    assert ran[1][1:3] == ["-m", "pytest"] and ran[1][3:3 + len(ran[0]) - 3] == ran[0][3:]
+    assert ran[1][1:] == ["-c", "import matplotlib.font_manager"]  # the canary's own font cache, first
+    assert ran[2][1:3] == ["-m", "pytest"] and ran[2][3:3 + len(ran[0]) - 3] == ran[0][3:]
+    assert {env["MPLCONFIGDIR"] for env in canary_envs} == {str(tmp_path / "matplotlib")}
