@@ -12,6 +12,7 @@ A learner never imports this package; the lessons use ``helpers``. One module pe
 - ``course.lab``          -- JupyterLab as make lab starts it, and its configuration
 - ``course.execute``      -- notebooks executed top to bottom in a fresh kernel (make notebooks)
 - ``course.testing``      -- the test run (make test), which the canary runs too
+- ``course.longest_first`` -- a pytest plugin of that run: the files that take longest start first
 - ``course.canary``       -- the whole suite against the next TensorFlow and Keras (make canary)
 - ``course.bench``        -- how fast this machine trains the course's models (make bench)
 - ``course.diagrams``     -- a model diagram's boxes and arrows held against the model

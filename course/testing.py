@@ -4,9 +4,10 @@ browser. The canary (course.canary) runs exactly this command in its own environ
     python -m course test [pytest arguments]      (make test PYTEST_ARGS="...")
 
 Two pytest workers (pytest-xdist), each running whole files (`--dist loadfile`): a notebook's cells stay in order
-in one kernel. The longest file, notebook 07 (ResNet50's training), is named first so that a worker starts it at
-once. nbval compares every output of a cell without the tag nbval-ignore-output (tests/nbval_sanitize.cfg masks
-what cannot be stable, such as memory sizes).
+in one kernel. A worker takes the next file in line when it has two tests left; the line starts with the files that
+take longest, longest first (the plugin course.longest_first, and `--no-loadscope-reorder` to keep its order), and
+the many short ones fill in at the end. nbval compares every output of a cell without the tag nbval-ignore-output
+(tests/nbval_sanitize.cfg masks what cannot be stable, such as memory sizes).
 
 The run has a matplotlib configuration folder of its own (MPLCONFIGDIR, a new temporary folder, and no
 MATPLOTLIBRC): no matplotlibrc in the user's configuration folder changes a figure, and the font cache is this
@@ -27,7 +28,8 @@ TRANSLATED_NBVAL = ["ko/notebooks/01_keras_convention.ipynb", "ko/notebooks/05_i
 
 def pytest_arguments(extra=()):
     """The arguments of `python -m pytest` for the whole run."""
-    return ["-n", "2", "--dist", "loadfile", "notebooks/07_resnet50.ipynb", "tests", "notebooks", *TRANSLATED_NBVAL,
+    return ["-n", "2", "--dist", "loadfile", "--no-loadscope-reorder", "-p", "course.longest_first",
+            "tests", "notebooks", *TRANSLATED_NBVAL,
             "--nbval", "--nbval-current-env", "--sanitize-with", "tests/nbval_sanitize.cfg",
             "--nbval-cell-timeout=900", "-m", "not slow", *extra]
 

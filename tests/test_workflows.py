@@ -162,3 +162,21 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
     assert ran[1][1:] == ["-c", "import matplotlib.font_manager"]  # the canary's own font cache, first
     assert ran[2][1:3] == ["-m", "pytest"] and ran[2][3:3 + len(ran[0]) - 3] == ran[0][3:]
     assert {env["MPLCONFIGDIR"] for env in canary_envs} == {str(tmp_path / "matplotlib")}
+
+
+def test_make_test_starts_the_longest_files_first():
+    """course.longest_first puts the long files' tests first, in its order, each file's own order kept; every file
+    it names exists (a renamed one would silently lose its place)."""
+    from types import SimpleNamespace
+
+    from course import longest_first, testing
+
+    assert all((ROOT / path).is_file() for path in longest_first.LONGEST_FIRST)
+    assert {"--no-loadscope-reorder", "course.longest_first"} <= set(testing.pytest_arguments())
+    first, second = longest_first.LONGEST_FIRST[:2]
+    items = [SimpleNamespace(nodeid=nodeid) for nodeid in
+             ["tests/test_a.py::x", f"{second}::1", f"{first}::Cell 0", f"{second}::2", f"{first}::Cell 1", "b::y"]]
+    longest_first.pytest_collection_modifyitems(items)
+    assert [item.nodeid for item in items] == [f"{first}::Cell 0", f"{first}::Cell 1", f"{second}::1", f"{second}::2",
+                                               "tests/test_a.py::x", "b::y"]
+

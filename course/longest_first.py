@@ -1,0 +1,27 @@
+"""A pytest plugin of `make test` (course.testing passes `-p course.longest_first`): the files that take longest
+run first, longest first.
+
+With two workers, each running whole files (`--dist loadfile`), a worker takes the next file in line when it has two
+tests left. Started first, the long files run side by side and the many short ones fill in at the end. Without this,
+pytest collects tests/ and notebooks/ in the order of their names (whatever order the arguments give), and xdist
+starts the files with most tests first (`--loadscope-reorder`, its default; course.testing turns it off): the long
+files came last, and one worker sat idle while the other finished them.
+"""
+
+# The files that take longest, longest first (seconds in a make test run on 2 cores, from pytest --durations): each
+# takes more than a minute; all the others, less than 40 s.
+LONGEST_FIRST = ["notebooks/07_resnet50.ipynb",     # 420: ResNet50's training
+                 "tests/test_classroom.py",         # 280: nbgrader grades 25 submissions
+                 "tests/test_backends.py",          # 250: the unit tests and lessons 05, 06 on JAX and PyTorch
+                 "tests/test_lab_in_browser.py",    # 130: JupyterLab in Chromium
+                 "tests/test_book.py",              # 125: the website, axe-core on every page
+                 "notebooks/03_why_resnets.ipynb",  # 100: deep plain and residual networks trained
+                 "tests/test_workbook.py",          # 95: Run All in every fresh workbook notebook
+                 "notebooks/02_happy_model.ipynb",  # 85: HappyModel's training
+                 "tests/test_install.py"]           # 70: the Colab path and a read-only install
+
+
+def pytest_collection_modifyitems(items):
+    """pytest's hook: the tests of the LONGEST_FIRST files first, in that order; the rest as collected."""
+    rank = {path: index for index, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(LONGEST_FIRST)))
