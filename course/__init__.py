@@ -3,21 +3,21 @@
     python -m course <verb> ...      (`python -m course --help` lists the verbs; the Makefile's targets call them)
 
 A learner never imports this package; the lessons use ``helpers``. One module per job:
-- ``course.editions``     -- what every edition does to a lesson (solutions out, spoilers folded), and the lessons
-- ``course.languages``    -- the languages (the folders of locale/), their catalogs, and what a translation must keep
-- ``course.translations`` -- the translated notebooks, made from the English ones and the catalogs
-- ``course.workbook``     -- the learner's workbook (make lab), never overwriting their work
-- ``course.classroom``    -- the nbgrader course (make classroom), and grading a class
-- ``course.book``         -- the static website (make book)
-- ``course.lab``          -- JupyterLab as make lab starts it, and its configuration
-- ``course.execute``      -- notebooks executed top to bottom in a fresh kernel (make notebooks)
-- ``course.testing``      -- the test run (make test), which the canary runs too
+- ``course.editions``      -- what every edition does to a lesson (solutions out, spoilers folded), and the lessons
+- ``course.languages``     -- the languages (the folders of locale/), their catalogs, and what a translation must keep
+- ``course.translations``  -- the translated notebooks, made from the English ones and the catalogs
+- ``course.workbook``      -- the learner's workbook (make lab), never overwriting their work
+- ``course.classroom``     -- the nbgrader course (make classroom), and grading a class
+- ``course.book``          -- the static website (make book)
+- ``course.lab``           -- JupyterLab as make lab starts it, and its configuration
+- ``course.execute``       -- notebooks executed top to bottom in a fresh kernel (make notebooks)
+- ``course.testing``       -- the test run (make test), which the canary runs too
 - ``course.longest_first`` -- a pytest plugin of that run: the files that take longest start first
-- ``course.canary``       -- the whole suite against the next TensorFlow and Keras (make canary)
-- ``course.bench``        -- how fast this machine trains the course's models (make bench)
-- ``course.diagrams``     -- a model diagram's boxes and arrows held against the model
-- ``course.standins``     -- previews, the example photo and the difficulty of the offline datasets
-- ``course.links``        -- the public address of the course and the links made from it
+- ``course.canary``        -- the whole suite against the next TensorFlow and Keras (make canary)
+- ``course.bench``         -- how fast this machine trains the course's models (make bench)
+- ``course.diagrams``      -- a model diagram's boxes and arrows held against the model
+- ``course.standins``      -- previews, the example photo and the difficulty of the offline datasets
+- ``course.links``         -- the public address of the course and the links made from it
 """
 from pathlib import Path
 

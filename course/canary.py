@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import venv
 import xml.etree.ElementTree as ET
@@ -133,12 +134,12 @@ def main(args):
     pytest_args = pytest_arguments() if args.pytest is None else args.pytest
     start = time.perf_counter()
     # helpers.doctor (notebook 00) accepts this environment as the course's, on purpose; matplotlib's configuration
-    # and font cache are the canary's own, as make test's are
-    (HOME / "matplotlib").mkdir(exist_ok=True)
-    env = dict(environment(HOME / "matplotlib"), CONVNETS_COURSE_VENV=str(HOME / "venv"))
-    run([python, "-c", "import matplotlib.font_manager"], log, env=env)  # the font cache, before any test
-    returncode = run([python, "-m", "pytest", *pytest_args, f"--junitxml={junit}", "-p", "no:cacheprovider"], log,
-                     env=env)
+    # and font cache are this run's own, new, as make test's are
+    with tempfile.TemporaryDirectory(prefix="matplotlib-", dir=HOME) as matplotlib_folder:
+        env = dict(environment(matplotlib_folder), CONVNETS_COURSE_VENV=str(HOME / "venv"))
+        run([python, "-c", "import matplotlib.font_manager"], log, env=env)  # the font cache, before any test
+        returncode = run([python, "-m", "pytest", *pytest_args, f"--junitxml={junit}", "-p", "no:cacheprovider"],
+                         log, env=env)
     elapsed = time.perf_counter() - start
     if not junit.exists():
         print(f"canary: pytest wrote no results (exit {returncode}); see {log.relative_to(ROOT)}")

@@ -54,9 +54,10 @@ def graded_lessons(source=NOTEBOOKS):
 def nbgrader(step, assignment, course_dir):
     """Run nbgrader's ``step`` ("generate_assignment", "autograde" or "generate_feedback") on ``assignment`` (for
     autograde and generate_feedback: every student's submission) in this process, with nbgrader's own converter for
-    the step, as its command line runs it, and the nbgrader_config.py files its command line reads (the system's,
-    the user's, then the course's): no new Python, about 3 s, for each step. Raise with nbgrader's log when it
-    fails. The environment variables nbgrader sets while it works are restored even when it fails."""
+    the step, as its command line runs it, and the nbgrader_config.py files of Jupyter's configuration folders
+    (``jupyter --paths``), then the course's. Each step saves starting a new Python (about 3 s). Raise with
+    nbgrader's warnings and errors and the traceback when it fails. The environment variables nbgrader sets while it
+    works are restored even when it fails."""
     from jupyter_core.paths import jupyter_config_path
     from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
     from nbgrader.coursedir import CourseDirectory

@@ -3,13 +3,15 @@ run first, longest first.
 
 With two workers, each running whole files (`--dist loadfile`), a worker takes the next file in line when it has two
 tests left. Started first, the long files run side by side and the many short ones fill in at the end. Without this,
-pytest collects tests/ and notebooks/ in the order of their names (whatever order the arguments give), and xdist
-starts the files with most tests first (`--loadscope-reorder`, its default; course.testing turns it off): the long
-files came last, and one worker sat idle while the other finished them.
+naming a file first did nothing: pytest drops an argument that another one contains (notebooks/07_... inside
+notebooks), and within a folder it collects files by name; then xdist starts the files with most tests first
+(`--loadscope-reorder`, its default; course.testing turns it off). Notebook 07 (24 tests, one per code cell) came
+10th of 32 files, after the many short unit tests, and the classroom, backends, website, browser and install tests,
+which have few tests but take minutes, came last: one worker sat idle while the other finished them.
 """
 
-# The files that take longest, longest first (seconds in a make test run on 2 cores, from pytest --durations): each
-# takes more than a minute; all the others, less than 40 s.
+# The files that take longest, longest first (seconds per file in a make test run, the sum of pytest --durations'
+# times, two workers sharing 2 cores): each takes more than a minute; all the others, less than 40 s.
 LONGEST_FIRST = ["notebooks/07_resnet50.ipynb",     # 420: ResNet50's training
                  "tests/test_classroom.py",         # 280: nbgrader grades 25 submissions
                  "tests/test_backends.py",          # 250: the unit tests and lessons 05, 06 on JAX and PyTorch

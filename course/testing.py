@@ -35,7 +35,8 @@ def pytest_arguments(extra=()):
 
 
 def environment(matplotlib_folder):
-    """The environment of the run: this one, with matplotlib's configuration in ``matplotlib_folder``."""
+    """The environment of the run: this one, with matplotlib's configuration in ``matplotlib_folder`` and no
+    MATPLOTLIBRC."""
     env = {key: value for key, value in os.environ.items() if key != "MATPLOTLIBRC"}
     return {**env, "MPLCONFIGDIR": str(matplotlib_folder)}
 

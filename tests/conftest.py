@@ -1,9 +1,10 @@
-# helpers sets TensorFlow's environment (quiet C++ logs, backend, oneDNN) when it is imported: before any test
-# imports TensorFlow or Keras.
-import helpers  # noqa: F401
 import sys
 
 import pytest
+
+# helpers sets TensorFlow's environment (quiet C++ logs, backend, oneDNN) when it is imported: before any test
+# imports TensorFlow or Keras.
+import helpers  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,8 @@ assignment the same way (the scheduled workflow runs it).
 `pytest tests/test_classroom.py -s` prints the time nbgrader took.
 """
 import html
+import logging
+import os
 import re
 
 import nbformat
@@ -101,3 +103,26 @@ def test_a_class_of_30_is_planned_with_every_slip():
             assert {(name, slip) for slip, _, _ in SLIPS[name]} <= seen
             assert (name, "untouched") in seen and (name, "solution") in seen
         assert classroom.plan_class(assignment, size=30) == students  # the same class in every run
+
+
+def test_nbgrader_leaves_the_environment_as_it_found_it_when_it_fails(tmp_path, monkeypatch):
+    """nbgrader sets NBGRADER_EXECUTION while it autogrades and leaves it set when a kernel dies; in the process that
+    runs it (a test worker, make class), every kernel started later would then have its checks raise."""
+    import nbgrader.converters
+
+    class DyingAutograde:
+        def __init__(self, coursedir, config):
+            self.log = logging.getLogger("dying-autograde")
+
+        def start(self):
+            os.environ.update(NBGRADER_EXECUTION="autograde", PATH="/nowhere")
+            raise RuntimeError("Kernel died")
+
+    monkeypatch.setattr(nbgrader.converters, "Autograde", DyingAutograde)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    path = os.environ["PATH"]
+    (tmp_path / "nbgrader_config.py").write_text("")
+    with pytest.raises(RuntimeError, match="(?s)nbgrader autograde 05_identity_block failed.*Kernel died"):
+        classroom.nbgrader("autograde", "05_identity_block", course_dir=tmp_path)
+    assert "NBGRADER_EXECUTION" not in os.environ and os.environ["PATH"] == path
+
