@@ -13,6 +13,12 @@ The run has a matplotlib configuration folder of its own (MPLCONFIGDIR, a new te
 MATPLOTLIBRC): no matplotlibrc in the user's configuration folder changes a figure, and the font cache is this
 run's, built before pytest starts (about half a second), so a stale cache left by another program, or matplotlib's
 "building the font cache" notice in a cell's stderr, cannot fail a figure's cell.
+
+Each worker's computations get their share of the cores (TF_NUM_INTRAOP_THREADS and OMP_NUM_THREADS: the cores
+divided by the two workers, unless set already). Left to themselves, TensorFlow and PyTorch in each of the two
+workers, and in the kernels they start, would each use every core, and their threads would keep taking the cores from
+one another: on 2 cores, one thread each made pytest 905 s instead of 1,026 s (a fresh clone of the same commit, the
+same machine), every output the same.
 """
 import os
 import subprocess
@@ -28,16 +34,26 @@ TRANSLATED_NBVAL = ["ko/notebooks/01_keras_convention.ipynb", "ko/notebooks/05_i
 
 def pytest_arguments(extra=()):
     """The arguments of `python -m pytest` for the whole run."""
-    return ["-n", "2", "--dist", "loadfile", "--no-loadscope-reorder", "-p", "course.longest_first",
+    return ["-n", str(WORKERS), "--dist", "loadfile", "--no-loadscope-reorder", "-p", "course.longest_first",
             "tests", "notebooks", *TRANSLATED_NBVAL,
             "--nbval", "--nbval-current-env", "--sanitize-with", "tests/nbval_sanitize.cfg",
             "--nbval-cell-timeout=900", "-m", "not slow", *extra]
 
 
+WORKERS = 2
+
+
+def threads_per_worker():
+    """The cores this process may use, shared out among the workers (at least 1 each)."""
+    return max(1, len(os.sched_getaffinity(0)) // WORKERS)
+
+
 def environment(matplotlib_folder):
-    """The environment of the run: this one, with matplotlib's configuration in ``matplotlib_folder`` and no
-    MATPLOTLIBRC."""
+    """The environment of the run: this one, with matplotlib's configuration in ``matplotlib_folder``, no
+    MATPLOTLIBRC, and each worker's share of the cores for TensorFlow's and PyTorch's computations."""
     env = {key: value for key, value in os.environ.items() if key != "MATPLOTLIBRC"}
+    for variable in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS"):
+        env.setdefault(variable, str(threads_per_worker()))
     return {**env, "MPLCONFIGDIR": str(matplotlib_folder)}
 
 

@@ -144,10 +144,14 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
             assert font_caches == [folder]
             folders.append((folder, folder.is_dir()))
             ran.append(command)
-        assert env == {**{k: v for k, v in os.environ.items() if k != "MATPLOTLIBRC"}, "MPLCONFIGDIR": str(folder)}
+        threads = str(testing.threads_per_worker())
+        assert env == {**{k: v for k, v in os.environ.items() if k != "MATPLOTLIBRC"}, "MPLCONFIGDIR": str(folder),
+                       "TF_NUM_INTRAOP_THREADS": threads, "OMP_NUM_THREADS": threads}
         return SimpleNamespace(returncode=0)
 
     monkeypatch.setenv("MATPLOTLIBRC", str(tmp_path))
+    for variable in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS"):
+        monkeypatch.delenv(variable, raising=False)
     monkeypatch.setattr(testing.subprocess, "run", run)
     testing.main(SimpleNamespace(pytest_args=[]))
     assert ran[0][1:3] == ["-m", "pytest"] and ran[0][3:] == testing.pytest_arguments()
@@ -180,4 +184,18 @@ def test_make_test_starts_the_longest_files_first():
     longest_first.pytest_collection_modifyitems(items)
     assert [item.nodeid for item in items] == [f"{first}::Cell 0", f"{first}::Cell 1", f"{second}::1", f"{second}::2",
                                                "tests/test_a.py::x", "b::y"]
+
+
+def test_each_worker_gets_its_share_of_the_cores(monkeypatch, tmp_path):
+    from course import testing
+
+    monkeypatch.setattr(testing.os, "sched_getaffinity", lambda pid: set(range(2)))
+    assert testing.threads_per_worker() == 1
+    monkeypatch.setattr(testing.os, "sched_getaffinity", lambda pid: set(range(8)))
+    monkeypatch.delenv("TF_NUM_INTRAOP_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # set by the user: kept
+    env = testing.environment(tmp_path)
+    assert (env["TF_NUM_INTRAOP_THREADS"], env["OMP_NUM_THREADS"]) == ("4", "3")
+    monkeypatch.setattr(testing.os, "sched_getaffinity", lambda pid: {0})
+    assert testing.threads_per_worker() == 1
 
