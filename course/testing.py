@@ -17,8 +17,8 @@ run's, built before pytest starts (about half a second), so a stale cache left b
 Each worker's computations get their share of the cores (TF_NUM_INTRAOP_THREADS and OMP_NUM_THREADS: the cores
 divided by the two workers, unless set already). Left to themselves, TensorFlow and PyTorch in each of the two
 workers, and in the kernels they start, would each use every core, and their threads would keep taking the cores from
-one another: on 2 cores, one thread each made pytest 905 s instead of 1,026 s (a fresh clone of the same commit, the
-same machine), every output the same.
+one another. On 2 cores, fresh clones took pytest 905 s and 982 s with one thread each, against 957 s, 1,026 s and
+1,030 s without (runs of one commit differ by up to about 70 s there); every output was the same.
 """
 import os
 import subprocess
