@@ -136,7 +136,7 @@ def main(args):
     # helpers.doctor (notebook 00) accepts this environment as the course's, on purpose; matplotlib's configuration
     # and font cache are this run's own, new, as make test's are
     with tempfile.TemporaryDirectory(prefix="matplotlib-", dir=HOME) as matplotlib_folder:
-        env = dict(environment(matplotlib_folder), CONVNETS_COURSE_VENV=str(HOME / "venv"))
+        env = dict(environment(matplotlib_folder, pytest_args), CONVNETS_COURSE_VENV=str(HOME / "venv"))
         run([python, "-c", "import matplotlib.font_manager"], log, env=env)  # the font cache, before any test
         returncode = run([python, "-m", "pytest", *pytest_args, f"--junitxml={junit}", "-p", "no:cacheprovider"],
                          log, env=env)

@@ -14,11 +14,14 @@ MATPLOTLIBRC): no matplotlibrc in the user's configuration folder changes a figu
 run's, built before pytest starts (about half a second), so a stale cache left by another program, or matplotlib's
 "building the font cache" notice in a cell's stderr, cannot fail a figure's cell.
 
-Each worker's computations get their share of the cores (TF_NUM_INTRAOP_THREADS and OMP_NUM_THREADS: the cores
-divided by the two workers, unless set already). Left to themselves, TensorFlow and PyTorch in each of the two
-workers, and in the kernels they start, would each use every core, and their threads would keep taking the cores from
-one another. On 2 cores, fresh clones took pytest 905 s and 982 s with one thread each, against 957 s, 1,026 s and
-1,030 s without (runs of one commit differ by up to about 70 s there); every output was the same.
+TensorFlow's and PyTorch's computations in each worker get that worker's share of the cores: TF_NUM_INTRAOP_THREADS
+(TensorFlow's intra-op threads) and OMP_NUM_THREADS (PyTorch's, and NumPy's OpenBLAS) are the cores divided by the
+workers (all of them with -n 0), unless set already. Left to themselves, both would use every core in each worker
+and in each kernel a worker starts, and their threads would take the cores from one another. JAX and TensorFlow's
+inter-op threads are not limited. On 2 cores, fresh clones took pytest 905 s and 982 s with one such thread per
+worker, against 1,026 s for the commit before, which also started the longest files first, and 957 s and 1,030 s for
+two earlier ones; runs here differ by tens of seconds, so the gain is not clearly measured. Every output nbval compares
+was the same.
 """
 import os
 import subprocess
@@ -32,6 +35,9 @@ TRANSLATED_NBVAL = ["ko/notebooks/01_keras_convention.ipynb", "ko/notebooks/05_i
                     "ko/notebooks/06_convolutional_block.ipynb"]
 
 
+WORKERS = 2
+
+
 def pytest_arguments(extra=()):
     """The arguments of `python -m pytest` for the whole run."""
     return ["-n", str(WORKERS), "--dist", "loadfile", "--no-loadscope-reorder", "-p", "course.longest_first",
@@ -40,29 +46,37 @@ def pytest_arguments(extra=()):
             "--nbval-cell-timeout=900", "-m", "not slow", *extra]
 
 
-WORKERS = 2
+def cores():
+    """The cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def threads_per_worker():
-    """The cores this process may use, shared out among the workers (at least 1 each)."""
-    return max(1, len(os.sched_getaffinity(0)) // WORKERS)
+def threads_per_worker(arguments):
+    """Each pytest worker's share of the cores (at least 1), for the workers that ``arguments`` ask for: the last
+    -n (-n 0: one process, every core; -n auto or logical: a worker per core)."""
+    workers = WORKERS
+    for option, value in zip(arguments, list(arguments[1:]) + [None]):
+        if option in ("-n", "--numprocesses") and value is not None:
+            workers = cores() if value in ("auto", "logical") else int(value)
+    return max(1, cores() // max(1, workers))
 
 
-def environment(matplotlib_folder):
-    """The environment of the run: this one, with matplotlib's configuration in ``matplotlib_folder``, no
-    MATPLOTLIBRC, and each worker's share of the cores for TensorFlow's and PyTorch's computations."""
+def environment(matplotlib_folder, arguments):
+    """The environment of a pytest run with ``arguments``: this one, with matplotlib's configuration in
+    ``matplotlib_folder``, no MATPLOTLIBRC, and each worker's share of the cores for TensorFlow's and PyTorch's
+    computations (unless TF_NUM_INTRAOP_THREADS or OMP_NUM_THREADS is set already)."""
     env = {key: value for key, value in os.environ.items() if key != "MATPLOTLIBRC"}
     for variable in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS"):
-        env.setdefault(variable, str(threads_per_worker()))
+        env.setdefault(variable, str(threads_per_worker(arguments)))
     return {**env, "MPLCONFIGDIR": str(matplotlib_folder)}
 
 
 def main(args):
     with tempfile.TemporaryDirectory(prefix="course-test-matplotlib-") as matplotlib_folder:
-        env = environment(matplotlib_folder)
+        arguments = pytest_arguments(args.pytest_args)
+        env = environment(matplotlib_folder, arguments)
         subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], cwd=ROOT, env=env, check=True)
-        return subprocess.run([sys.executable, "-m", "pytest", *pytest_arguments(args.pytest_args)], cwd=ROOT,
-                              env=env).returncode
+        return subprocess.run([sys.executable, "-m", "pytest", *arguments], cwd=ROOT, env=env).returncode
 
 
 def add_arguments(parser):

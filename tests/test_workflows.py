@@ -144,7 +144,7 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
             assert font_caches == [folder]
             folders.append((folder, folder.is_dir()))
             ran.append(command)
-        threads = str(testing.threads_per_worker())
+        threads = str(max(1, testing.cores() // 2))
         assert env == {**{k: v for k, v in os.environ.items() if k != "MATPLOTLIBRC"}, "MPLCONFIGDIR": str(folder),
                        "TF_NUM_INTRAOP_THREADS": threads, "OMP_NUM_THREADS": threads}
         return SimpleNamespace(returncode=0)
@@ -167,6 +167,7 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
     assert ran[2][1:3] == ["-m", "pytest"] and ran[2][3:3 + len(ran[0]) - 3] == ran[0][3:]
     [canary_folder] = {env["MPLCONFIGDIR"] for env in canary_envs}  # its own, new, and gone after the run
     assert Path(canary_folder).parent == tmp_path and not Path(canary_folder).exists()
+    assert {env["TF_NUM_INTRAOP_THREADS"] for env in canary_envs} == {str(max(1, testing.cores() // 2))}
 
 
 def test_make_test_starts_the_longest_files_first():
@@ -187,15 +188,25 @@ def test_make_test_starts_the_longest_files_first():
 
 
 def test_each_worker_gets_its_share_of_the_cores(monkeypatch, tmp_path):
+    """TF_NUM_INTRAOP_THREADS and OMP_NUM_THREADS: the cores divided by the workers -n asks for (the last -n wins;
+    -n 0 is one process), at least 1, unless the user set them; the canary's run gets them too."""
     from course import testing
 
-    monkeypatch.setattr(testing.os, "sched_getaffinity", lambda pid: set(range(2)))
-    assert testing.threads_per_worker() == 1
-    monkeypatch.setattr(testing.os, "sched_getaffinity", lambda pid: set(range(8)))
-    monkeypatch.delenv("TF_NUM_INTRAOP_THREADS", raising=False)
+    for variable in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(testing, "cores", lambda: 2)
+    assert testing.threads_per_worker(testing.pytest_arguments()) == 1
+    assert testing.threads_per_worker(testing.pytest_arguments(["-n", "0"])) == 2
+    monkeypatch.setattr(testing, "cores", lambda: 8)
+    assert testing.threads_per_worker(testing.pytest_arguments()) == 4
+    assert testing.threads_per_worker(testing.pytest_arguments(["-n", "auto"])) == 1
+    assert testing.threads_per_worker(["-n", "3"]) == 2
+    monkeypatch.setattr(testing, "cores", lambda: 1)
+    assert testing.threads_per_worker(testing.pytest_arguments()) == 1
+    monkeypatch.setattr(testing, "cores", lambda: 8)
     monkeypatch.setenv("OMP_NUM_THREADS", "3")  # set by the user: kept
-    env = testing.environment(tmp_path)
+    env = testing.environment(tmp_path, testing.pytest_arguments())
     assert (env["TF_NUM_INTRAOP_THREADS"], env["OMP_NUM_THREADS"]) == ("4", "3")
-    monkeypatch.setattr(testing.os, "sched_getaffinity", lambda pid: {0})
-    assert testing.threads_per_worker() == 1
-
+    monkeypatch.setenv("TF_NUM_INTRAOP_THREADS", "5")
+    assert testing.environment(tmp_path, ["-n", "0"])["TF_NUM_INTRAOP_THREADS"] == "5"
+    assert testing.cores() >= 1
