@@ -14,14 +14,13 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 import venv
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from course import ROOT
-from course.testing import environment, pytest_arguments
+from course.testing import pytest_arguments, run_environment
 
 HOME = ROOT / ".canary"
 NIGHTLY = {"tensorflow-cpu": "tf-nightly", "tensorflow": "tf-nightly", "keras": "keras-nightly"}
@@ -135,9 +134,8 @@ def main(args):
     start = time.perf_counter()
     # helpers.doctor (notebook 00) accepts this environment as the course's, on purpose; matplotlib's configuration
     # and font cache are this run's own, new, as make test's are
-    with tempfile.TemporaryDirectory(prefix="matplotlib-", dir=HOME) as matplotlib_folder:
-        env = dict(environment(matplotlib_folder, pytest_args), CONVNETS_COURSE_VENV=str(HOME / "venv"))
-        run([python, "-c", "import matplotlib.font_manager"], log, env=env)  # the font cache, before any test
+    with run_environment(python, pytest_args, parent=HOME, check=False) as env:
+        env = dict(env, CONVNETS_COURSE_VENV=str(HOME / "venv"))
         returncode = run([python, "-m", "pytest", *pytest_args, f"--junitxml={junit}", "-p", "no:cacheprovider"],
                          log, env=env)
     elapsed = time.perf_counter() - start

@@ -2,12 +2,10 @@
 run first, longest first.
 
 With two workers, each running whole files (`--dist loadfile`), a worker takes the next file in line when it has two
-tests left. Started first, the long files run side by side and the many short ones fill in at the end. Without this,
-naming a file first did nothing: pytest drops an argument that another one contains (notebooks/07_... inside
-notebooks), and within a folder it collects files by name; then xdist starts the files with most tests first
-(`--loadscope-reorder`, its default; course.testing turns it off). Notebook 07 (24 tests, one per code cell) came
-10th of 32 files, after the many short unit tests, and the classroom, backends, website, browser and install tests,
-which have few tests but take minutes, came last: one worker sat idle while the other finished them.
+tests left. Started first, the long files run side by side and the many short ones fill in at the end; started last,
+one worker would sit idle while the other finished them. Naming a file first on pytest's command line does not do
+this: pytest drops an argument that another one contains (notebooks/07_... inside notebooks) and collects a folder's
+files by name, and xdist starts the files with most tests first unless told `--no-loadscope-reorder`.
 """
 
 # The files that take longest, longest first (seconds per file in a make test run, the sum of pytest --durations'

@@ -18,11 +18,9 @@ TensorFlow's and PyTorch's computations in each worker get that worker's share o
 (TensorFlow's intra-op threads) and OMP_NUM_THREADS (PyTorch's, and NumPy's OpenBLAS) are the cores divided by the
 workers (all of them with -n 0), unless set already. Left to themselves, both would use every core in each worker
 and in each kernel a worker starts, and their threads would take the cores from one another. JAX and TensorFlow's
-inter-op threads are not limited. On 2 cores, fresh clones took pytest 905 s and 982 s with one such thread per
-worker, against 1,026 s for the commit before, which also started the longest files first, and 957 s and 1,030 s for
-two earlier ones; runs here differ by tens of seconds, so the gain is not clearly measured. Every output nbval compares
-was the same.
+inter-op threads are not limited.
 """
+import contextlib
 import os
 import subprocess
 import sys
@@ -71,11 +69,19 @@ def environment(matplotlib_folder, arguments):
     return {**env, "MPLCONFIGDIR": str(matplotlib_folder)}
 
 
-def main(args):
-    with tempfile.TemporaryDirectory(prefix="course-test-matplotlib-") as matplotlib_folder:
-        arguments = pytest_arguments(args.pytest_args)
+@contextlib.contextmanager
+def run_environment(python, arguments, parent=None, check=True):
+    """The environment of a pytest run with ``arguments`` (``environment``), in a new matplotlib folder (in
+    ``parent``, or the system's temporary folder) whose font cache ``python`` has built; the folder goes after."""
+    with tempfile.TemporaryDirectory(prefix="matplotlib-", dir=parent) as matplotlib_folder:
         env = environment(matplotlib_folder, arguments)
-        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], cwd=ROOT, env=env, check=True)
+        subprocess.run([str(python), "-c", "import matplotlib.font_manager"], cwd=ROOT, env=env, check=check)
+        yield env
+
+
+def main(args):
+    arguments = pytest_arguments(args.pytest_args)
+    with run_environment(sys.executable, arguments) as env:
         return subprocess.run([sys.executable, "-m", "pytest", *arguments], cwd=ROOT, env=env).returncode
 
 

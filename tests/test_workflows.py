@@ -163,10 +163,11 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
     canary_envs = []
     monkeypatch.setattr(canary, "run", lambda command, log, env: canary_envs.append(env) or ran.append(command) or 5)
     assert canary.main(SimpleNamespace(lock_top="", reuse=True, pytest=None)) == 2  # no JUnit report: none ran
-    assert ran[1][1:] == ["-c", "import matplotlib.font_manager"]  # the canary's own font cache, first
-    assert ran[2][1:3] == ["-m", "pytest"] and ran[2][3:3 + len(ran[0]) - 3] == ran[0][3:]
+    assert ran[1][1:3] == ["-m", "pytest"] and ran[1][3:3 + len(ran[0]) - 3] == ran[0][3:]
     [canary_folder] = {env["MPLCONFIGDIR"] for env in canary_envs}  # its own, new, and gone after the run
+    assert font_caches[1:] == [Path(canary_folder)]  # its font cache built first, by the canary's Python
     assert Path(canary_folder).parent == tmp_path and not Path(canary_folder).exists()
+    assert canary_envs[0]["CONVNETS_COURSE_VENV"] == str(tmp_path / "venv")
     assert {env["TF_NUM_INTRAOP_THREADS"] for env in canary_envs} == {str(max(1, testing.cores() // 2))}
 
 
