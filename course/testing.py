@@ -72,8 +72,9 @@ def environment(matplotlib_folder, arguments):
 @contextlib.contextmanager
 def run_environment(python, arguments, parent=None, check=True):
     """The environment of a pytest run with ``arguments`` (``environment``), in a new matplotlib folder (in
-    ``parent``, or the system's temporary folder) whose font cache ``python`` has built; the folder goes after."""
-    with tempfile.TemporaryDirectory(prefix="matplotlib-", dir=parent) as matplotlib_folder:
+    ``parent``, or the system's temporary folder) in which ``python`` first builds the font cache (with check=False
+    a failure to build it is let pass: pytest then reports what is broken); the folder goes after."""
+    with tempfile.TemporaryDirectory(prefix="course-test-matplotlib-", dir=parent) as matplotlib_folder:
         env = environment(matplotlib_folder, arguments)
         subprocess.run([str(python), "-c", "import matplotlib.font_manager"], cwd=ROOT, env=env, check=check)
         yield env

@@ -139,9 +139,11 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
     def run(command, env, **kw):  # the run's own matplotlib folder: there while it runs, gone after it
         folder = Path(env["MPLCONFIGDIR"])
         if command[1:] == ["-c", "import matplotlib.font_manager"]:
-            font_caches.append(folder)  # built before pytest starts
+            font_caches.append((folder, command[0], kw.get("check"), len(ran)))  # built before pytest starts
+            if folder.parent == tmp_path:  # the canary's: a failed build does not stop it
+                return SimpleNamespace(returncode=1)
         elif command[1:3] == ["-m", "pytest"]:
-            assert font_caches == [folder]
+            assert [cache[0] for cache in font_caches] == [folder]
             folders.append((folder, folder.is_dir()))
             ran.append(command)
         threads = str(max(1, testing.cores() // 2))
@@ -165,7 +167,9 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
     assert canary.main(SimpleNamespace(lock_top="", reuse=True, pytest=None)) == 2  # no JUnit report: none ran
     assert ran[1][1:3] == ["-m", "pytest"] and ran[1][3:3 + len(ran[0]) - 3] == ran[0][3:]
     [canary_folder] = {env["MPLCONFIGDIR"] for env in canary_envs}  # its own, new, and gone after the run
-    assert font_caches[1:] == [Path(canary_folder)]  # its font cache built first, by the canary's Python
+    assert font_caches[0][1:3] == (sys.executable, True)
+    # the canary's font cache: built by the canary's Python, before its pytest (ran held 1 command), failure let pass
+    assert font_caches[1:] == [(Path(canary_folder), "python", False, 1)]
     assert Path(canary_folder).parent == tmp_path and not Path(canary_folder).exists()
     assert canary_envs[0]["CONVNETS_COURSE_VENV"] == str(tmp_path / "venv")
     assert {env["TF_NUM_INTRAOP_THREADS"] for env in canary_envs} == {str(max(1, testing.cores() // 2))}
