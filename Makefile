@@ -47,10 +47,12 @@ translations: $(STAMP)
 	$(PY) -m course translations update
 	-$(PY) -m course translations status
 
-# Two pytest workers, each running whole files (course/testing.py says what runs, and why in this order).
-# PYTEST_ARGS="-n 0" runs it all in one process. The browser tests drive JupyterLab and the website in Debian's
-# Chromium (scripts/ensure-browser.sh installs it).
-test: setup browser translated backend-jax backend-torch
+# The set-up's steps run two at a time (make -j2): the OS packages and pip's installs beside the drawing of the
+# stand-ins, each of which keeps one core busy. Then pytest, in three workers, each running whole files
+# (course/testing.py says what runs, how many at once, and in which order); PYTEST_ARGS="-n 0" runs it all in one
+# process. The browser tests drive JupyterLab and the website in Debian's Chromium (scripts/ensure-browser.sh).
+test:
+	@$(MAKE) --no-print-directory -j2 setup browser translated backend-jax backend-torch
 	$(PY) -m course test $(PYTEST_ARGS)
 
 # A class of 30 per assignment graded by nbgrader, with the time per submission (the scheduled workflow runs it;
@@ -105,13 +107,14 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m course lab configure
 	@touch $@
 
+# One apt-get at a time (make -j): each of these may install OS packages.
 graphviz:
 	@sh scripts/ensure-graphviz.sh
 
-fonts:
+fonts: graphviz
 	@sh scripts/ensure-fonts.sh
 
-browser:
+browser: fonts
 	@sh scripts/ensure-browser.sh
 
 data: $(STAMP)

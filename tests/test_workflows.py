@@ -133,7 +133,10 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
     from course import canary, testing
 
     recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M).group(1)
-    assert recipe.split() == ["$(PY)", "-m", "course", "test", "$(PYTEST_ARGS)"]
+    set_up, command = recipe.splitlines()  # the set-up, two steps at a time; then the tests
+    assert set_up.split()[:3] == ["@$(MAKE)", "--no-print-directory", "-j2"]
+    assert set(set_up.split()[3:]) == {"setup", "browser", "translated", "backend-jax", "backend-torch"}
+    assert command.split() == ["$(PY)", "-m", "course", "test", "$(PYTEST_ARGS)"]
     ran, folders, font_caches = [], [], []
 
     def run(command, env, **kw):  # the run's own matplotlib folder: there while it runs, gone after it
@@ -146,7 +149,7 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
             assert [cache[0] for cache in font_caches] == [folder]
             folders.append((folder, folder.is_dir()))
             ran.append(command)
-        threads = str(max(1, testing.cores() // 2))
+        threads = str(max(1, testing.cores() // testing.WORKERS))
         assert env == {**{k: v for k, v in os.environ.items() if k != "MATPLOTLIBRC"}, "MPLCONFIGDIR": str(folder),
                        "TF_NUM_INTRAOP_THREADS": threads, "OMP_NUM_THREADS": threads}
         return SimpleNamespace(returncode=0)
@@ -172,7 +175,7 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
     assert font_caches[1:] == [(Path(canary_folder), "python", False, 1)]
     assert Path(canary_folder).parent == tmp_path and not Path(canary_folder).exists()
     assert canary_envs[0]["CONVNETS_COURSE_VENV"] == str(tmp_path / "venv")
-    assert {env["TF_NUM_INTRAOP_THREADS"] for env in canary_envs} == {str(max(1, testing.cores() // 2))}
+    assert {env["TF_NUM_INTRAOP_THREADS"] for env in canary_envs} == {str(max(1, testing.cores() // testing.WORKERS))}
 
 
 def test_make_test_starts_the_longest_files_first():
@@ -203,15 +206,15 @@ def test_each_worker_gets_its_share_of_the_cores(monkeypatch, tmp_path):
     assert testing.threads_per_worker(testing.pytest_arguments()) == 1
     assert testing.threads_per_worker(testing.pytest_arguments(["-n", "0"])) == 2
     monkeypatch.setattr(testing, "cores", lambda: 8)
-    assert testing.threads_per_worker(testing.pytest_arguments()) == 4
+    assert testing.WORKERS == 3 and testing.threads_per_worker(testing.pytest_arguments()) == 2
     assert testing.threads_per_worker(testing.pytest_arguments(["-n", "auto"])) == 1
-    assert testing.threads_per_worker(["-n", "3"]) == 2
+    assert testing.threads_per_worker(["-n", "2"]) == 4
     monkeypatch.setattr(testing, "cores", lambda: 1)
     assert testing.threads_per_worker(testing.pytest_arguments()) == 1
     monkeypatch.setattr(testing, "cores", lambda: 8)
     monkeypatch.setenv("OMP_NUM_THREADS", "3")  # set by the user: kept
     env = testing.environment(tmp_path, testing.pytest_arguments())
-    assert (env["TF_NUM_INTRAOP_THREADS"], env["OMP_NUM_THREADS"]) == ("4", "3")
+    assert (env["TF_NUM_INTRAOP_THREADS"], env["OMP_NUM_THREADS"]) == ("2", "3")
     monkeypatch.setenv("TF_NUM_INTRAOP_THREADS", "5")
     assert testing.environment(tmp_path, ["-n", "0"])["TF_NUM_INTRAOP_THREADS"] == "5"
     assert testing.cores() >= 1

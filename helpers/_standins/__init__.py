@@ -72,16 +72,24 @@ def is_current(path, version):
         return False
 
 
+def current_files(spec, data_dir):
+    """The two cached stand-in files of ``spec`` in ``data_dir`` if this renderer wrote both, else None."""
+    paths = generated_files(spec, data_dir)
+    version = generator_version(spec)
+    return paths if all(path.exists() and is_current(path, version) for path in paths) else None
+
+
 def prepare(spec, data_dir, verbose=False):
     """Make sure the generated stand-ins of ``spec`` exist and are current; return their two paths.
 
     Files written by an older renderer are regenerated. Files are written atomically (temporary file in the same
     folder, then rename), so a second kernel never reads half a file.
     """
+    current = current_files(spec, data_dir)
+    if current:
+        return current
     train_path, test_path = generated_files(spec, data_dir)
     version = generator_version(spec)
-    if all(path.exists() and is_current(path, version) for path in (train_path, test_path)):
-        return train_path, test_path
     train_path.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     for path, split, n, seed in ((train_path, "train", spec.n_train, spec.train_seed),
