@@ -131,14 +131,6 @@ EDITION_TEXT = {
     "preview-happy-title": "Happy House stand-ins (training set)",
     "preview-signs-title": "SIGNS stand-ins (training set)",
     "preview-means-title": "Mean training image per class",
-    "preview-happy-0": "0: not\nsmiling",
-    "preview-happy-1": "1: smiling",
-    "preview-signs-0": "0: an O\n(ring)",
-    "preview-signs-1": "1: index",
-    "preview-signs-2": "2: index +\nmiddle (V)",
-    "preview-signs-3": "3: thumb +\nindex + middle",
-    "preview-signs-4": "4: four\nfingers",
-    "preview-signs-5": "5: open\nhand",
 }
 
 

@@ -98,7 +98,7 @@ def previews(args):
     import matplotlib.pyplot as plt
 
     from course.languages import EDITION_TEXT, Language, languages
-    from helpers import plots
+    from helpers import datasets, i18n, plots
 
     written = []
     for code in [None, *languages()]:
@@ -107,10 +107,12 @@ def previews(args):
         plots.use_language_fonts(code or "en")  # a font with the language's letters
         folder = args.out / code if code else args.out
         folder.mkdir(parents=True, exist_ok=True)
-        for name, n_classes, dpi in (("happy", 2, 110), ("signs", 6, 90)):
+        for name, dpi in (("happy", 110), ("signs", 90)):
             X, y, _, _ = standins(name, args.against)
             classes = sorted(set(y.tolist()))
-            names = {label: text(f"preview-{name}-{label}") for label in range(n_classes)}
+            spec = datasets.SPECS[name]  # the class names of notebook 00's figures, from the helpers' catalog
+            names = {label: i18n.translations(code or "en").gettext(text)
+                     for label, text in zip(spec.classes, spec.labels)}
             fig = plots.show_images_by_class(X, y, classes, per_class=8, size=0.9, class_names=names,
                                              title=text(f"preview-{name}-title"))
             fig.savefig(folder / f"{name}_grid.png", dpi=dpi)

@@ -10,7 +10,7 @@ import h5py
 import numpy as np
 
 from helpers import _standins
-from helpers.i18n import _
+from helpers.i18n import N_, _
 
 DATA_ENV = "CONVNETS_COURSE_DATA"  # set it to a folder to keep the course's data there
 
@@ -52,10 +52,17 @@ class Spec:
     classes: tuple
     train_seed: int
     test_seed: int
+    labels: tuple      # what a picture of each class shows, short, for a figure (English; shown with _())
+
+    def class_names(self):
+        """{class: what a picture of it shows}, in the edition's language: a figure's row titles."""
+        return {label: _(text) for label, text in zip(self.classes, self.labels)}
 
 
-HAPPY = Spec("happy", "Happy House", 600, 150, (0, 1), 101, 102)
-SIGNS = Spec("signs", "SIGNS", 1080, 120, (0, 1, 2, 3, 4, 5), 201, 202)
+HAPPY = Spec("happy", "Happy House", 600, 150, (0, 1), 101, 102, (N_("0: not\nsmiling"), N_("1: smiling")))
+SIGNS = Spec("signs", "SIGNS", 1080, 120, (0, 1, 2, 3, 4, 5), 201, 202,
+             (N_("0: an O\n(ring)"), N_("1: index"), N_("2: index +\nmiddle (V)"), N_("3: thumb +\nindex + middle"),
+              N_("4: four\nfingers"), N_("5: open\nhand")))
 SPECS = {spec.name: spec for spec in (HAPPY, SIGNS)}
 
 
