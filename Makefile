@@ -27,8 +27,10 @@ lab: setup $(if $(filter jax torch,$(BACKEND)),backend-$(BACKEND))
 # Keras' other backends, each from its own lock, on top of the default set-up (CPU builds).
 backend-jax: $(VENV)/.jax-stamp
 backend-torch: $(VENV)/.torch-stamp
+# One pip at a time in .venv (make test installs both side by side with other steps): flock, where there is one.
+PIP_LOCK := $(if $(shell command -v flock 2>/dev/null),flock $(VENV)/.pip-lock)
 $(VENV)/.%-stamp: requirements-%.lock $(STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r $<
+	$(PIP_LOCK) $(PY) -m pip install --quiet --disable-pip-version-check -r $<
 	@touch $@
 
 # A fresh workbook copy of one lesson, e.g. make refresh NOTEBOOK=05; yours is kept in workbook/backups/.
@@ -52,7 +54,7 @@ translations: $(STAMP)
 # (course/testing.py says what runs, how many at once, and in which order); PYTEST_ARGS="-n 0" runs it all in one
 # process. The browser tests drive JupyterLab and the website in Debian's Chromium (scripts/ensure-browser.sh).
 test:
-	@$(MAKE) --no-print-directory -j2 setup browser translated backend-jax backend-torch
+	@$(MAKE) --no-print-directory -j2 --output-sync=target setup browser translated backend-jax backend-torch
 	$(PY) -m course test $(PYTEST_ARGS)
 
 # A class of 30 per assignment graded by nbgrader, with the time per submission (the scheduled workflow runs it;

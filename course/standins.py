@@ -90,8 +90,8 @@ def class_means(X, y, classes, names, title, path, dpi=90):
 
 def previews(args):
     """A grid of training images per class and each class's mean training image, for both datasets: in English
-    in the folder, and in each translated language (its editions.po) in <folder>/<lang>/, which that language's
-    website uses."""
+    in the folder, and in each translated language (titles from its editions.po, class names from the helpers'
+    catalog, as notebook 00 shows them) in <folder>/<lang>/, which that language's website uses."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -111,8 +111,8 @@ def previews(args):
             X, y, _, _ = standins(name, args.against)
             classes = sorted(set(y.tolist()))
             spec = datasets.SPECS[name]  # the class names of notebook 00's figures, from the helpers' catalog
-            names = {label: i18n.translations(code or "en").gettext(text)
-                     for label, text in zip(spec.classes, spec.labels)}
+            names = {label: i18n.translations(code or "en").gettext(english)
+                     for label, english in zip(spec.classes, spec.labels)}
             fig = plots.show_images_by_class(X, y, classes, per_class=8, size=0.9, class_names=names,
                                              title=text(f"preview-{name}-title"))
             fig.savefig(folder / f"{name}_grid.png", dpi=dpi)

@@ -5,9 +5,8 @@ browser. The canary (course.canary) runs exactly this command in its own environ
 
 Three pytest workers (pytest-xdist), each running whole files (`--dist loadfile`): a notebook's cells stay in order
 in one kernel. Three, on two cores: while one worker waits (for a browser, a kernel starting, a subprocess), the
-other two keep both cores busy; in one fresh clone on 2 cores pytest took 839 s with three workers and 900 s with
-two. A worker takes the next file in line when it has two tests left; the line starts with the files that
-take longest, longest first (the plugin course.longest_first, and `--no-loadscope-reorder` to keep its order), and
+other two keep both cores busy (the README gives the times measured). A worker takes the next file in line when it
+has two tests left; the line starts with the files that take longest, longest first (the plugin course.longest_first, and `--no-loadscope-reorder` to keep its order), and
 the many short ones fill in at the end. nbval compares every output of a cell without the tag nbval-ignore-output
 (tests/nbval_sanitize.cfg masks what cannot be stable, such as memory sizes).
 
@@ -18,8 +17,8 @@ run's, built before pytest starts (about half a second), so a stale cache left b
 
 TensorFlow's and PyTorch's computations in each worker get that worker's share of the cores: TF_NUM_INTRAOP_THREADS
 (TensorFlow's intra-op threads) and OMP_NUM_THREADS (PyTorch's, and NumPy's OpenBLAS) are the cores divided by the
-workers, at least one (all of them with -n 0), unless set already. Left to themselves, both would use every core in each worker
-and in each kernel a worker starts, and their threads would take the cores from one another. JAX and TensorFlow's
+workers, rounded up (all of them with -n 0), unless set already. Left to themselves, both would use every core in
+each worker and in each kernel a worker starts, and their threads would take the cores from one another. JAX and TensorFlow's
 inter-op threads are not limited.
 """
 import contextlib
@@ -52,13 +51,13 @@ def cores():
 
 
 def threads_per_worker(arguments):
-    """Each pytest worker's share of the cores (at least 1), for the workers that ``arguments`` ask for: the last
-    -n (-n 0: one process, every core; -n auto or logical: a worker per core)."""
+    """Each pytest worker's share of the cores (rounded up: 1 for 3 workers on 2 cores, 2 on 4), for the workers
+    that ``arguments`` ask for: the last -n (-n 0: one process, every core; -n auto or logical: a worker per core)."""
     workers = WORKERS
     for option, value in zip(arguments, list(arguments[1:]) + [None]):
         if option in ("-n", "--numprocesses") and value is not None:
             workers = cores() if value in ("auto", "logical") else int(value)
-    return max(1, cores() // max(1, workers))
+    return -(-cores() // max(1, workers))
 
 
 def environment(matplotlib_folder, arguments):

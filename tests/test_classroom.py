@@ -127,7 +127,6 @@ def test_nbgrader_leaves_the_environment_as_it_found_it_when_it_fails(tmp_path, 
     assert "NBGRADER_EXECUTION" not in os.environ and os.environ["PATH"] == path
 
 
-
 def test_the_teachers_command_line_does_what_the_tests_run_in_process(course):
     """Teachers run nbgrader's command line in the course folder (CLASSROOM.md); the tests above run its converters
     in this process (course.classroom.nbgrader). The command line makes the same release, and `nbgrader export`
@@ -148,10 +147,11 @@ def test_the_teachers_command_line_does_what_the_tests_run_in_process(course):
         assert result.returncode == 0, result.stdout + result.stderr
     assert release.read_text(encoding="utf-8") == made_in_process
     with open(course / "grades.csv", newline="") as f:
-        exported = {(row["assignment"], row["student_id"]): float(row["score"]) for row in csv.DictReader(f)}
+        exported = {(row["assignment"], row["student_id"]): float(row["raw_score"]) for row in csv.DictReader(f)}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", classroom.COURSE_ID) as gradebook:
         held = {(submission.assignment.name, submission.student.id): submission.score
                 for name in [path.name for path in (course / "release").iterdir()]
                 for submission in gradebook.assignment_submissions(name)}
+    assert held, "no submission graded: run the whole file (the tests above grade what this one exports)"
     assert held.items() <= exported.items()  # every submission's score; the students who submitted nothing get 0
     assert all(score == 0 for key, score in exported.items() if key not in held)

@@ -135,7 +135,8 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
     recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M).group(1)
     set_up, command = recipe.splitlines()  # the set-up, two steps at a time; then the tests
     assert set_up.split()[:3] == ["@$(MAKE)", "--no-print-directory", "-j2"]
-    assert set(set_up.split()[3:]) == {"setup", "browser", "translated", "backend-jax", "backend-torch"}
+    assert {word for word in set_up.split()[3:] if not word.startswith("-")} == {
+        "setup", "browser", "translated", "backend-jax", "backend-torch"}
     assert command.split() == ["$(PY)", "-m", "course", "test", "$(PYTEST_ARGS)"]
     ran, folders, font_caches = [], [], []
 
@@ -149,7 +150,7 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
             assert [cache[0] for cache in font_caches] == [folder]
             folders.append((folder, folder.is_dir()))
             ran.append(command)
-        threads = str(max(1, testing.cores() // testing.WORKERS))
+        threads = str(testing.threads_per_worker(testing.pytest_arguments()))
         assert env == {**{k: v for k, v in os.environ.items() if k != "MATPLOTLIBRC"}, "MPLCONFIGDIR": str(folder),
                        "TF_NUM_INTRAOP_THREADS": threads, "OMP_NUM_THREADS": threads}
         return SimpleNamespace(returncode=0)
@@ -175,7 +176,8 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
     assert font_caches[1:] == [(Path(canary_folder), "python", False, 1)]
     assert Path(canary_folder).parent == tmp_path and not Path(canary_folder).exists()
     assert canary_envs[0]["CONVNETS_COURSE_VENV"] == str(tmp_path / "venv")
-    assert {env["TF_NUM_INTRAOP_THREADS"] for env in canary_envs} == {str(max(1, testing.cores() // testing.WORKERS))}
+    shares = {str(testing.threads_per_worker(testing.pytest_arguments()))}
+    assert {env["TF_NUM_INTRAOP_THREADS"] for env in canary_envs} == shares
 
 
 def test_make_test_starts_the_longest_files_first():
@@ -197,7 +199,7 @@ def test_make_test_starts_the_longest_files_first():
 
 def test_each_worker_gets_its_share_of_the_cores(monkeypatch, tmp_path):
     """TF_NUM_INTRAOP_THREADS and OMP_NUM_THREADS: the cores divided by the workers -n asks for (the last -n wins;
-    -n 0 is one process), at least 1, unless the user set them; the canary's run gets them too."""
+    -n 0 is one process), rounded up, unless the user set them; the canary's run gets them too."""
     from course import testing
 
     for variable in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS"):
@@ -206,15 +208,41 @@ def test_each_worker_gets_its_share_of_the_cores(monkeypatch, tmp_path):
     assert testing.threads_per_worker(testing.pytest_arguments()) == 1
     assert testing.threads_per_worker(testing.pytest_arguments(["-n", "0"])) == 2
     monkeypatch.setattr(testing, "cores", lambda: 8)
-    assert testing.WORKERS == 3 and testing.threads_per_worker(testing.pytest_arguments()) == 2
+    assert testing.WORKERS == 3 and testing.threads_per_worker(testing.pytest_arguments()) == 3
     assert testing.threads_per_worker(testing.pytest_arguments(["-n", "auto"])) == 1
     assert testing.threads_per_worker(["-n", "2"]) == 4
     monkeypatch.setattr(testing, "cores", lambda: 1)
     assert testing.threads_per_worker(testing.pytest_arguments()) == 1
     monkeypatch.setattr(testing, "cores", lambda: 8)
-    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # set by the user: kept
+    monkeypatch.setenv("OMP_NUM_THREADS", "7")  # set by the user: kept
     env = testing.environment(tmp_path, testing.pytest_arguments())
-    assert (env["TF_NUM_INTRAOP_THREADS"], env["OMP_NUM_THREADS"]) == ("2", "3")
+    assert (env["TF_NUM_INTRAOP_THREADS"], env["OMP_NUM_THREADS"]) == ("3", "7")
     monkeypatch.setenv("TF_NUM_INTRAOP_THREADS", "5")
     assert testing.environment(tmp_path, ["-n", "0"])["TF_NUM_INTRAOP_THREADS"] == "5"
     assert testing.cores() >= 1
+
+
+def test_the_lock_is_installed_in_two_halves_then_whole(tmp_path):
+    """scripts/install-lock.sh (make's set-up): two pip runs side by side with --no-deps, which split the lock's
+    pinned packages between them, none in both; then one pip run with the whole lock and its requirements."""
+    fake_python = tmp_path / "python"
+    fake_python.write_text('#!/bin/sh\n'  # records each pip run: its options and the packages it was given
+                           'n=$$; last=""; for a in "$@"; do\n'
+                           '  [ "$last" = "-r" ] && cp "$a" "$RUNS/$n.packages"; last=$a; done\n'
+                           'echo "$@" > "$RUNS/$n.args"\n')
+    fake_python.chmod(0o755)
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    result = subprocess.run(["sh", str(ROOT / "scripts" / "install-lock.sh"), str(fake_python),
+                             str(ROOT / "requirements.lock")], env={**os.environ, "RUNS": str(runs)},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    pinned = [line for line in (ROOT / "requirements.lock").read_text().splitlines() if "==" in line]
+    args = {path.stem: path.read_text().split() for path in runs.glob("*.args")}
+    halves = [path.read_text().split() for path in sorted(runs.glob("*.packages"))
+              if "--no-deps" in args[path.stem]]
+    whole = [path.read_text().splitlines() for path in runs.glob("*.packages") if "--no-deps" not in args[path.stem]]
+    assert len(halves) == 2 and all(halves) and not set(halves[0]) & set(halves[1])
+    assert sorted(halves[0] + halves[1]) == sorted(pinned)
+    assert len(whole) == 1 and whole[0] == (ROOT / "requirements.lock").read_text().splitlines()
+    assert len(args) == 3 and all(run[:3] == ["-m", "pip", "install"] for run in args.values())

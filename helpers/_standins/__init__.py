@@ -26,7 +26,8 @@ from helpers.i18n import _
 GENERATED = "generated"
 
 # SHA-256 of the stand-ins' contents (``content_sha256``: the arrays, not the HDF5 bytes), as the renderers draw
-# them. A change to a renderer changes them, and tests/test_doctor.py, which draws both datasets afresh, says so.
+# them. A change to a renderer changes them, and tests/test_doctor.py says so (it reads the stand-ins that make's
+# set-up has just drawn with the renderers of the checkout, or draws them).
 STAND_IN_SHA256 = {
     ("happy", "train"): "51d5e2ee23477ef5c1535fa3feb570d8bf8f9ea0d573059bc066ae2471008b01",
     ("happy", "test"): "1e9184697c4c3083dec99495b813cf75a655cce0b8d479fa39983eb4ae9388f5",
@@ -59,8 +60,13 @@ def content_sha256(path, split):
 
 
 def generator_version(spec):
-    """A short hash of the renderer's source: a cache made by other code is regenerated."""
-    return hashlib.sha256(inspect.getsource(renderer(spec)).encode()).hexdigest()[:16]
+    """A short hash of what the stand-ins are drawn from: the renderer's source, the spec's sizes, seeds and classes,
+    and the NumPy and Pillow that draw them. A cache drawn from anything else is regenerated."""
+    import PIL
+
+    drawn_from = [inspect.getsource(renderer(spec)), spec.n_train, spec.n_test, spec.train_seed, spec.test_seed,
+                  spec.classes, np.__version__, PIL.__version__]
+    return hashlib.sha256(repr(drawn_from).encode()).hexdigest()[:16]
 
 
 def is_current(path, version):
