@@ -54,7 +54,7 @@ translations: $(STAMP)
 # (course/testing.py says what runs, how many at once, and in which order); PYTEST_ARGS="-n 0" runs it all in one
 # process. The browser tests drive JupyterLab and the website in Debian's Chromium (scripts/ensure-browser.sh).
 test:
-	@$(MAKE) --no-print-directory -j2 --output-sync=target setup browser translated backend-jax backend-torch
+	@$(MAKE) --no-print-directory -j2 setup browser translated backend-jax backend-torch
 	$(PY) -m course test $(PYTEST_ARGS)
 
 # A class of 30 per assignment graded by nbgrader, with the time per submission (the scheduled workflow runs it;
@@ -109,7 +109,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m course lab configure
 	@touch $@
 
-# One apt-get at a time (make -j): each of these may install OS packages.
+# One after another (make -j): each of these may install OS packages with apt-get.
 graphviz:
 	@sh scripts/ensure-graphviz.sh
 

@@ -9,7 +9,7 @@ files by name, and xdist starts the files with most tests first unless told `--n
 """
 
 # The files that take longest, longest first (seconds per file in a make test run, the sum of pytest --durations'
-# times, in a run with two workers on 2 cores, 2026-12-05): each takes 50 s or more; all the others, less than 45 s.
+# times, with the then two workers on 2 cores, 2026-12-05): each takes 50 s or more; all the others, less than 45 s.
 LONGEST_FIRST = ["notebooks/07_resnet50.ipynb",     # 451: ResNet50's training
                  "tests/test_classroom.py",         # 228: nbgrader grades 25 submissions
                  "tests/test_backends.py",          # 198: the unit tests and lessons 05, 06 on JAX and PyTorch

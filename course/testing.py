@@ -6,9 +6,10 @@ browser. The canary (course.canary) runs exactly this command in its own environ
 Three pytest workers (pytest-xdist), each running whole files (`--dist loadfile`): a notebook's cells stay in order
 in one kernel. Three, on two cores: while one worker waits (for a browser, a kernel starting, a subprocess), the
 other two keep both cores busy (the README gives the times measured). A worker takes the next file in line when it
-has two tests left; the line starts with the files that take longest, longest first (the plugin course.longest_first, and `--no-loadscope-reorder` to keep its order), and
-the many short ones fill in at the end. nbval compares every output of a cell without the tag nbval-ignore-output
-(tests/nbval_sanitize.cfg masks what cannot be stable, such as memory sizes).
+has two tests left; the line starts with the files that take longest, longest first (the plugin
+course.longest_first, and `--no-loadscope-reorder` to keep its order), and the many short ones fill in at the end.
+nbval compares every output of a cell without the tag nbval-ignore-output (tests/nbval_sanitize.cfg masks what
+cannot be stable, such as memory sizes).
 
 The run has a matplotlib configuration folder of its own (MPLCONFIGDIR, a new temporary folder, and no
 MATPLOTLIBRC): no matplotlibrc in the user's configuration folder changes a figure, and the font cache is this
@@ -17,9 +18,9 @@ run's, built before pytest starts (about half a second), so a stale cache left b
 
 TensorFlow's and PyTorch's computations in each worker get that worker's share of the cores: TF_NUM_INTRAOP_THREADS
 (TensorFlow's intra-op threads) and OMP_NUM_THREADS (PyTorch's, and NumPy's OpenBLAS) are the cores divided by the
-workers, rounded up (all of them with -n 0), unless set already. Left to themselves, both would use every core in
-each worker and in each kernel a worker starts, and their threads would take the cores from one another. JAX and TensorFlow's
-inter-op threads are not limited.
+workers, rounded up, since one worker is often waiting (all of them with -n 0), unless set already. Left to
+themselves, both would use every core in each worker and in each kernel a worker starts, and their threads would
+take the cores from one another. JAX and TensorFlow's inter-op threads are not limited.
 """
 import contextlib
 import os

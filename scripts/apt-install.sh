@@ -16,9 +16,9 @@ else
 fi
 echo "Installing $* (apt-get install) $purpose..."
 export DEBIAN_FRONTEND=noninteractive
-# another apt-get (make's set-up runs two steps at a time; a fresh machine's unattended upgrades) may hold the lock
-wait="-o DPkg::Lock::Timeout=300"
-$SUDO apt-get $wait install -y -q "$@" >/dev/null 2>&1 || {
-    $SUDO apt-get $wait update -q >/dev/null
-    $SUDO apt-get $wait install -y -q "$@" >/dev/null
+# install waits up to 5 minutes for dpkg's lock, which a fresh machine's unattended upgrades may hold
+lock_wait="-o DPkg::Lock::Timeout=300"
+$SUDO apt-get $lock_wait install -y -q "$@" >/dev/null 2>&1 || {
+    $SUDO apt-get $lock_wait update -q >/dev/null
+    $SUDO apt-get $lock_wait install -y -q "$@" >/dev/null
 }

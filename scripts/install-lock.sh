@@ -10,7 +10,9 @@ lock=$2
 halves=$(mktemp -d)
 first=""
 trap 'rm -rf "$halves"' EXIT
-trap '[ -z "$first" ] || kill "$first" 2>/dev/null; rm -rf "$halves"; exit 130' INT TERM
+stop() { [ -z "$first" ] || kill "$first" 2>/dev/null; rm -rf "$halves"; exit "$1"; }
+trap 'stop 130' INT
+trap 'stop 143' TERM
 grep '==' "$lock" | awk 'NR % 2 == 1' > "$halves/1.txt"
 grep '==' "$lock" | awk 'NR % 2 == 0' > "$halves/2.txt"
 "$python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$halves/1.txt" &

@@ -124,6 +124,21 @@ def test_cache_of_other_generator_version_is_regenerated(tmp_path):
         assert f.attrs["generator_version"] == _standins.generator_version(SMALL_HAPPY)
 
 
+def test_the_cache_version_follows_what_draws_the_images(monkeypatch):
+    """The renderer's source, the spec's sizes and seeds, and NumPy's and Pillow's versions."""
+    import PIL
+
+    version = _standins.generator_version(HAPPY)
+    assert _standins.generator_version(SMALL_HAPPY) != version
+    assert _standins.generator_version(dataclasses.replace(HAPPY, train_seed=7)) != version
+    assert _standins.generator_version(dataclasses.replace(HAPPY, title="x")) == version  # a name draws nothing
+    monkeypatch.setattr(np, "__version__", "0.0")
+    assert _standins.generator_version(HAPPY) != version
+    monkeypatch.undo()
+    monkeypatch.setattr(PIL, "__version__", "0.0")
+    assert _standins.generator_version(HAPPY) != version
+
+
 def test_failed_generation_leaves_no_partial_file(tmp_path, monkeypatch):
     def broken(n, seed):
         raise KeyboardInterrupt

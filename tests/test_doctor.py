@@ -126,8 +126,8 @@ def test_datasets_pass_then_an_altered_image_and_a_damaged_file_are_found(tmp_pa
 
 
 def test_the_recorded_checksums_are_what_the_renderers_draw(tmp_path):
-    """Read from the course's cache where these renderers wrote it (a file's generator_version is the hash of its
-    renderer's source; make's set-up has just drawn them in a fresh clone), else drawn anew."""
+    """Read from the course's cache where it is current (its generator_version hashes the renderer's source, the
+    spec's sizes and seeds and the NumPy and Pillow versions; make's set-up has just drawn it), else drawn anew."""
     for spec in datasets.SPECS.values():
         train, test = _standins.current_files(spec, datasets.DATA_DIR) or _standins.prepare(spec, tmp_path)
         assert _standins.content_sha256(train, "train") == _standins.STAND_IN_SHA256[(spec.name, "train")]

@@ -83,7 +83,7 @@ def test_tests_run_the_readme_command_on_push_and_pull_request_with_graphviz_bro
     assert cache and "hashFiles('requirements.lock')" in cache[0]["with"]["key"]
     assert "~/.cache/pip" in cache[0]["with"]["path"]
     assert workflow["permissions"] == {"contents": "read"}
-    assert job["timeout-minutes"] >= 60, "make test takes about 15 minutes on 2 cores"
+    assert job["timeout-minutes"] >= 60, "make test takes about 16 minutes on 2 cores"
 
 
 def test_canary_runs_weekly_and_keeps_its_report():
@@ -223,8 +223,8 @@ def test_each_worker_gets_its_share_of_the_cores(monkeypatch, tmp_path):
 
 
 def test_the_lock_is_installed_in_two_halves_then_whole(tmp_path):
-    """scripts/install-lock.sh (make's set-up): two pip runs side by side with --no-deps, which split the lock's
-    pinned packages between them, none in both; then one pip run with the whole lock and its requirements."""
+    """scripts/install-lock.sh (make's set-up): two pip runs with --no-deps (started side by side), which split the
+    lock's pinned packages between them, none in both; then one pip run with the whole lock and its requirements."""
     fake_python = tmp_path / "python"
     fake_python.write_text('#!/bin/sh\n'  # records each pip run: its options and the packages it was given
                            'n=$$; last=""; for a in "$@"; do\n'

@@ -5,7 +5,7 @@ Private to ``helpers.datasets``, which calls ``prepare`` when the course's own f
 - ``happy`` and ``signs`` draw the images: ``generate(n, seed) -> (X, y)``, the same arrays from the same seed on
   every machine (NumPy and Pillow only);
 - ``prepare`` writes them in the course's ``.h5`` format into ``<data folder>/generated/``, atomically, and draws
-  them again when the renderer's code has changed since (the cache records a hash of it);
+  them again when what draws them has changed since (the cache records a hash of it: ``generator_version``);
 - ``STAND_IN_SHA256`` is what the renderers draw, as checksums of the arrays (``python -m helpers.doctor`` compares
   the cache with them);
 - ``draw_example_photo`` draws notebook 02's example "own photo".
@@ -70,7 +70,7 @@ def generator_version(spec):
 
 
 def is_current(path, version):
-    """True if ``path`` is a cache file written by this version of the renderer."""
+    """True if ``path`` is a cache file written with this ``version`` (generator_version)."""
     try:
         with h5py.File(path, "r") as f:
             return f.attrs.get("generator_version") == version
@@ -88,7 +88,7 @@ def current_files(spec, data_dir):
 def prepare(spec, data_dir, verbose=False):
     """Make sure the generated stand-ins of ``spec`` exist and are current; return their two paths.
 
-    Files written by an older renderer are regenerated. Files are written atomically (temporary file in the same
+    Files drawn otherwise (an older renderer, other seeds) are regenerated. Files are written atomically (temporary file in the same
     folder, then rename), so a second kernel never reads half a file.
     """
     current = current_files(spec, data_dir)
