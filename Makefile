@@ -24,13 +24,15 @@ BACKEND ?=
 lab: setup $(if $(filter jax torch,$(BACKEND)),backend-$(BACKEND))
 	$(if $(BACKEND),KERAS_BACKEND=$(BACKEND)) $(PY) -m course lab --lang "$(LANG)" $(LAB_ARGS)
 
-# Keras' other backends, each from its own lock, on top of the default set-up (CPU builds).
-backend-jax: $(VENV)/.jax-stamp
-backend-torch: $(VENV)/.torch-stamp
+# Keras' other backends, each from its own lock, on top of the default set-up (CPU builds), each in its own folder,
+# .venv/backends/<backend>, that only a process on that backend has on its path (course/backends.py says why).
+backend-jax: $(VENV)/backends/.jax-stamp
+backend-torch: $(VENV)/backends/.torch-stamp
 # One pip at a time in .venv (make test installs both side by side with other steps): flock, where there is one.
 PIP_LOCK := $(if $(shell command -v flock 2>/dev/null),flock $(VENV)/.pip-lock)
-$(VENV)/.%-stamp: requirements-%.lock $(STAMP)
-	$(PIP_LOCK) $(PY) -m pip install --quiet --disable-pip-version-check -r $<
+$(VENV)/backends/.%-stamp: requirements-%.lock $(STAMP)
+	rm -rf $(VENV)/backends/$*
+	$(PIP_LOCK) $(PY) -m pip install --quiet --disable-pip-version-check --no-deps --target $(VENV)/backends/$* -r $<
 	@touch $@
 
 # A fresh workbook copy of one lesson, e.g. make refresh NOTEBOOK=05; yours is kept in workbook/backups/.
@@ -62,8 +64,9 @@ test:
 class: setup
 	$(PY) -m course classroom simulate --class-size 30 --write
 
-# Every lesson on JAX and on PyTorch (CPU), without TensorFlow, compared with the TensorFlow edition (the scheduled
-# workflow runs it; make test runs lessons 05 and 06 on both).
+# The unit tests with every slip, then every lesson, on JAX and on PyTorch (CPU), without TensorFlow, compared with
+# the TensorFlow edition (the scheduled workflow runs it; make test runs one slip of each exercise and lessons 05 and
+# 06 on both).
 backends: setup backend-jax backend-torch
 	$(PY) -m course backends --without-tensorflow
 

@@ -3,6 +3,9 @@ outputs compared with the reference edition's (TensorFlow), numbers within a tol
 
     python -m course backends [--backend jax torch] [--lessons 05 06] [--without-tensorflow]   (make backends)
 
+Each backend first runs the unit tests of the models, the exercise checks and the training helpers (UNIT_TESTS, every
+slip of every exercise; make test runs one slip per exercise on each backend, and all of them on TensorFlow).
+
 A lesson runs in a scratch copy of notebooks/ and must run top to bottom. Its code cells' text outputs are compared
 with the stored TensorFlow ones, word for word and number for number within ``RTOL`` (relative) or ``ATOL``
 (absolute): the backends add numbers in other orders, so the last digits differ. Cells tagged nbval-ignore-output
@@ -13,6 +16,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,6 +32,32 @@ RTOL, ATOL = 2e-2, 2e-3
 IGNORED = "nbval-ignore-output"
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 NO_TENSORFLOW = ROOT / "tests" / "no_tensorflow"  # a sitecustomize that makes `import tensorflow` fail
+UNIT_TESTS = ["tests/test_exercise_checks.py", "tests/test_resnet.py", "tests/test_batchnorm_and_init.py"]
+
+
+def folder(backend, prefix=None):
+    """Where make installs a backend's lock (make backend-jax, backend-torch): a folder of the Python environment,
+    outside its site-packages. TensorFlow imports JAX whenever it can (tensorflow.lite tries `from jax import jit`),
+    half a second in every process that imports TensorFlow; so JAX and PyTorch are seen only by a process on them."""
+    return Path(sys.prefix if prefix is None else prefix) / "backends" / backend
+
+
+def environ(backend, without_tensorflow=False, base=None):
+    """The environment of a process on ``backend``: ``base`` (os.environ) with KERAS_BACKEND, and the backend's folder
+    (and, ``without_tensorflow``, tests/no_tensorflow) first on PYTHONPATH."""
+    base = os.environ if base is None else base
+    paths = [*([str(NO_TENSORFLOW)] if without_tensorflow else []), str(folder(backend)), base.get("PYTHONPATH")]
+    return {**base, "KERAS_BACKEND": backend, "PYTHONPATH": os.pathsep.join(filter(None, paths))}
+
+
+def unit_tests(backend, marks=None):
+    """Run UNIT_TESTS on ``backend`` in a process without TensorFlow (``marks``: pytest's -m, e.g. "not further_slip");
+    return pytest's CompletedProcess."""
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
+               *(["-m", marks] if marks else []), *UNIT_TESTS]
+    return subprocess.run(command, cwd=ROOT, env=environ(backend, without_tensorflow=True,
+                                                          base={**os.environ, "PYTHONPATH": str(ROOT)}),
+                          capture_output=True, text=True, timeout=1800)
 
 
 def text_outputs(cell):
@@ -67,9 +98,7 @@ def run(backend, path, without_tensorflow=False):
         shutil.copytree(NOTEBOOKS, folder, ignore=shutil.ignore_patterns("output", ".ipynb_checkpoints"))
         nb = nbformat.read(folder / Path(path).name, as_version=4)
         saved = {name: os.environ.get(name) for name in ("KERAS_BACKEND", "PYTHONPATH")}
-        os.environ["KERAS_BACKEND"] = backend
-        if without_tensorflow:
-            os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NO_TENSORFLOW), saved["PYTHONPATH"]]))
+        os.environ.update(environ(backend, without_tensorflow, base=saved))
         start = time.perf_counter()
         try:
             NotebookClient(nb, timeout=1800, kernel_name="python3", allow_errors=True,
@@ -102,6 +131,13 @@ def main(args):
     outputs that depend on them differ by more than rounding (lessons 05 and 06 do not; make test checks them)."""
     failed = 0
     for backend in args.backend:
+        if not args.lessons:
+            result = unit_tests(backend)
+            print(f"{backend:6} unit tests: {result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ''}",
+                  flush=True)
+            if result.returncode:
+                print(result.stdout[-4000:] + result.stderr[-2000:])
+            failed += bool(result.returncode)
         for path in lessons():
             if args.lessons and path.stem[:2] not in args.lessons:
                 continue
@@ -117,6 +153,7 @@ def main(args):
 
 def add_arguments(parser):
     parser.add_argument("--backend", nargs="+", default=list(BACKENDS), choices=BACKENDS)
-    parser.add_argument("--lessons", nargs="*", help="lesson numbers, e.g. 05 06 (default: all)")
+    parser.add_argument("--lessons", nargs="*",
+                        help="lesson numbers, e.g. 05 06 (default: the unit tests, then every lesson)")
     parser.add_argument("--without-tensorflow", action="store_true",
                         help="make `import tensorflow` fail in the kernel, as on a machine without it")

@@ -98,7 +98,7 @@ def previews(args):
     import matplotlib.pyplot as plt
 
     from course.languages import EDITION_TEXT, Language, languages
-    from helpers import datasets, i18n, plots
+    from helpers import datasets, plots
 
     written = []
     for code in [None, *languages()]:
@@ -110,9 +110,7 @@ def previews(args):
         for name, dpi in (("happy", 110), ("signs", 90)):
             X, y, _, _ = standins(name, args.against)
             classes = sorted(set(y.tolist()))
-            spec = datasets.SPECS[name]  # the class names of notebook 00's figures, from the helpers' catalog
-            names = {label: i18n.translations(code or "en").gettext(english)
-                     for label, english in zip(spec.classes, spec.labels)}
+            names = datasets.SPECS[name].class_names(code or "en")  # notebook 00's, from the helpers' catalog
             fig = plots.show_images_by_class(X, y, classes, per_class=8, size=0.9, class_names=names,
                                              title=text(f"preview-{name}-title"))
             fig.savefig(folder / f"{name}_grid.png", dpi=dpi)

@@ -10,7 +10,7 @@ import h5py
 import numpy as np
 
 from helpers import _standins
-from helpers.i18n import N_, _
+from helpers.i18n import N_, _, translations
 
 DATA_ENV = "CONVNETS_COURSE_DATA"  # set it to a folder to keep the course's data there
 
@@ -54,9 +54,10 @@ class Spec:
     test_seed: int
     labels: tuple      # what a picture of each class shows, short, for a figure (English; shown with _())
 
-    def class_names(self):
-        """{class: what a picture of it shows}, in the edition's language: a figure's row titles."""
-        return {label: _(text) for label, text in zip(self.classes, self.labels)}
+    def class_names(self, lang=None):
+        """{class: what a picture of it shows}, in ``lang`` (default: the edition's language): a figure's row titles."""
+        message = _ if lang is None else translations(lang).gettext
+        return {label: message(text) for label, text in zip(self.classes, self.labels)}
 
 
 HAPPY = Spec("happy", "Happy House", 600, 150, (0, 1), 101, 102, (N_("0: not\nsmiling"), N_("1: smiling")))

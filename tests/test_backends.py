@@ -1,10 +1,10 @@
 """The course on Keras' JAX and PyTorch backends, on the CPU, on a machine without TensorFlow.
 
 Each backend runs in its own process (a process has one Keras backend) in which `import tensorflow` fails
-(tests/no_tensorflow): the unit tests of the models, the exercise checks (every slip named, the mutation matrix) and
-the training helpers pass there, and lessons 05 and 06 execute top to bottom with every printed number within the
-tolerance of course.backends (relative 2e-2, absolute 2e-3) of the TensorFlow edition's. `make backends` runs every
-lesson on both backends (the scheduled workflow).
+(tests/no_tensorflow): the unit tests of the models, the exercise checks (one slip of each exercise here, every slip
+in `make backends`; TensorFlow runs them all in make test) and the training helpers pass there, and lessons 05 and 06
+execute top to bottom with every printed number within the tolerance of course.backends (relative 2e-2, absolute 2e-3)
+of the TensorFlow edition's. `make backends` runs every lesson on both backends (the scheduled workflow).
 """
 import os
 import subprocess
@@ -12,29 +12,41 @@ import sys
 
 import pytest
 
-from course import NOTEBOOKS, ROOT, backends
-
-UNIT_TESTS = ["tests/test_exercise_checks.py", "tests/test_resnet.py", "tests/test_batchnorm_and_init.py"]
-
-
-def without_tensorflow(backend):
-    return {**os.environ, "KERAS_BACKEND": backend,
-            "PYTHONPATH": os.pathsep.join([str(backends.NO_TENSORFLOW), str(ROOT)])}
+from course import NOTEBOOKS, ROOT, backends, lab
+from course.slips import SLIPS
 
 
 @pytest.mark.parametrize("backend", backends.BACKENDS)
 def test_the_models_checks_and_training_helpers_pass_their_tests(backend):
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", *UNIT_TESTS],
-                            cwd=ROOT, env=without_tensorflow(backend), capture_output=True, text=True, timeout=1200)
+    result = backends.unit_tests(backend, marks="not further_slip")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "failed" not in result.stdout
+    slips = sum(map(len, SLIPS.values()))
+    assert f"{slips - len(SLIPS)} deselected" in result.stdout, result.stdout[-500:]  # one slip of each exercise ran
+
+
+def test_a_backend_is_seen_only_by_a_process_on_it():
+    """TensorFlow's processes do not see JAX or PyTorch (make installs them outside site-packages); theirs do, and so
+    do the kernels of `make lab BACKEND=jax` (its KERAS_BACKEND reaches course.lab)."""
+    code = "import importlib.util as u; print(*(bool(u.find_spec(name)) for name in ('jax', 'torch')))"
+    base = {key: value for key, value in os.environ.items() if key not in ("KERAS_BACKEND", "PYTHONPATH")}
+    environs = {"tensorflow": lab.server_environ(base), "tensorflow, said": lab.server_environ(
+        {**base, "KERAS_BACKEND": "tensorflow"}), **{b: lab.server_environ({**base, "KERAS_BACKEND": b})
+                                                    for b in backends.BACKENDS}}
+    seen = {name: subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout
+            for name, env in environs.items()}
+    assert seen == {"tensorflow": "False False\n", "tensorflow, said": "False False\n", "jax": "True False\n",
+                    "torch": "False True\n"}, seen
+    assert environs["jax"]["PYTHONPATH"] == str(backends.folder("jax")) and environs["jax"]["KERAS_BACKEND"] == "jax"
 
 
 @pytest.mark.parametrize("backend", backends.BACKENDS)
 def test_the_backend_runs_without_tensorflow(backend):
     code = ("import sys, helpers, keras\nfrom helpers import training\n"
             "print(keras.backend.backend(), sys.modules.get('tensorflow'))")
-    result = subprocess.run([sys.executable, "-c", code], cwd="/", env=without_tensorflow(backend),
+    result = subprocess.run([sys.executable, "-c", code], cwd="/",
+                            env=backends.environ(backend, without_tensorflow=True,
+                                                 base={**os.environ, "PYTHONPATH": str(ROOT)}),
                             capture_output=True, text=True, timeout=300)
     assert result.stdout.split() == [backend, "None"], result.stdout + result.stderr
 

@@ -79,7 +79,7 @@ def is_current(path, version):
 
 
 def current_files(spec, data_dir):
-    """The two cached stand-in files of ``spec`` in ``data_dir`` if this renderer wrote both, else None."""
+    """The two cached stand-in files of ``spec`` in ``data_dir`` if both carry this generator_version, else None."""
     paths = generated_files(spec, data_dir)
     version = generator_version(spec)
     return paths if all(path.exists() and is_current(path, version) for path in paths) else None
@@ -88,8 +88,8 @@ def current_files(spec, data_dir):
 def prepare(spec, data_dir, verbose=False):
     """Make sure the generated stand-ins of ``spec`` exist and are current; return their two paths.
 
-    Files drawn otherwise (an older renderer, other seeds) are regenerated. Files are written atomically (temporary file in the same
-    folder, then rename), so a second kernel never reads half a file.
+    Files drawn otherwise (an older renderer, other seeds) are regenerated. Files are written atomically (a
+    temporary file in the same folder, then a rename), so a second kernel never reads half a file.
     """
     current = current_files(spec, data_dir)
     if current:
