@@ -24,15 +24,17 @@ BACKEND ?=
 lab: setup $(if $(filter jax torch,$(BACKEND)),backend-$(BACKEND))
 	$(if $(BACKEND),KERAS_BACKEND=$(BACKEND)) $(PY) -m course lab --lang "$(LANG)" $(LAB_ARGS)
 
-# Keras' other backends, each from its own lock, on top of the default set-up (CPU builds), each in its own folder,
-# .venv/backends/<backend>, that only a process on that backend has on its path (course/backends.py says why).
+# Keras' other backends, each from its own lock, on top of the default set-up (CPU builds). PyTorch goes into .venv;
+# JAX into .venv/backends/jax, which only a process started with KERAS_BACKEND=jax sees (course/backends.py says why).
 backend-jax: $(VENV)/backends/.jax-stamp
-backend-torch: $(VENV)/backends/.torch-stamp
-# One pip at a time in .venv (make test installs both side by side with other steps): flock, where there is one.
-PIP_LOCK := $(if $(shell command -v flock 2>/dev/null),flock $(VENV)/.pip-lock)
-$(VENV)/backends/.%-stamp: requirements-%.lock $(STAMP)
-	rm -rf $(VENV)/backends/$*
-	$(PIP_LOCK) $(PY) -m pip install --quiet --disable-pip-version-check --no-deps --target $(VENV)/backends/$* -r $<
+backend-torch: $(VENV)/.torch-stamp
+$(VENV)/.torch-stamp: requirements-torch.lock $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r $<
+	@touch $@
+$(VENV)/backends/.jax-stamp: requirements-jax.lock | $(STAMP)
+	rm -rf $(VENV)/backends/jax
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --target $(VENV)/backends/jax -r $<
+	$(PY) -m course backends --install-jax-path
 	@touch $@
 
 # A fresh workbook copy of one lesson, e.g. make refresh NOTEBOOK=05; yours is kept in workbook/backups/.

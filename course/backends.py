@@ -3,8 +3,9 @@ outputs compared with the reference edition's (TensorFlow), numbers within a tol
 
     python -m course backends [--backend jax torch] [--lessons 05 06] [--without-tensorflow]   (make backends)
 
-Each backend first runs the unit tests of the models, the exercise checks and the training helpers (UNIT_TESTS, every
-slip of every exercise; make test runs one slip per exercise on each backend, and all of them on TensorFlow).
+Without --lessons, each backend first runs the unit tests of the models, the exercise checks and the training helpers
+(UNIT_TESTS, always without TensorFlow, with every slip of every exercise; make test runs one slip of each exercise on
+each backend, and all of them on TensorFlow).
 
 A lesson runs in a scratch copy of notebooks/ and must run top to bottom. Its code cells' text outputs are compared
 with the stored TensorFlow ones, word for word and number for number within ``RTOL`` (relative) or ``ATOL``
@@ -18,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -35,18 +37,35 @@ NO_TENSORFLOW = ROOT / "tests" / "no_tensorflow"  # a sitecustomize that makes `
 UNIT_TESTS = ["tests/test_exercise_checks.py", "tests/test_resnet.py", "tests/test_batchnorm_and_init.py"]
 
 
-def folder(backend, prefix=None):
-    """Where make installs a backend's lock (make backend-jax, backend-torch): a folder of the Python environment,
-    outside its site-packages. TensorFlow imports JAX whenever it can (tensorflow.lite tries `from jax import jit`),
-    half a second in every process that imports TensorFlow; so JAX and PyTorch are seen only by a process on them."""
-    return Path(sys.prefix if prefix is None else prefix) / "backends" / backend
+# make backend-jax installs requirements-jax.lock into <.venv>/backends/jax, and this line, in a .pth file of .venv's
+# site-packages, puts that folder on the path of a process started with KERAS_BACKEND=jax, and of no other: TensorFlow
+# imports JAX whenever it can (tensorflow/lite/python/util.py: `from jax import jit`), which took 0.7 s more of the
+# 3.7 s that `import tensorflow` takes (2-core AMD EPYC). PyTorch goes into site-packages: TensorFlow does not import it.
+JAX_PATH_FILE = "convnets-course-jax.pth"
+JAX_PATH_LINE = ('import os, sys; os.environ.get("KERAS_BACKEND") == "jax" and '
+                 'sys.path.append(os.path.join(sys.prefix, "backends", "jax"))\n')
+
+
+def jax_folder(prefix=None):
+    """Where make installs JAX: a folder of the Python environment at ``prefix`` (this one), outside site-packages."""
+    return Path(sys.prefix if prefix is None else prefix) / "backends" / "jax"
+
+
+def install_jax_path():
+    """Write JAX_PATH_FILE into this environment's site-packages, and uninstall the JAX that an older make installed
+    there (it would be imported by every process)."""
+    site_packages = Path(sysconfig.get_paths()["purelib"])
+    (site_packages / JAX_PATH_FILE).write_text(JAX_PATH_LINE, encoding="utf-8")
+    older = [name for name in ("jax", "jaxlib") if (site_packages / name).is_dir()]
+    if older:
+        subprocess.run([sys.executable, "-m", "pip", "uninstall", "--quiet", "--yes", *older], check=True)
 
 
 def environ(backend, without_tensorflow=False, base=None):
-    """The environment of a process on ``backend``: ``base`` (os.environ) with KERAS_BACKEND, and the backend's folder
-    (and, ``without_tensorflow``, tests/no_tensorflow) first on PYTHONPATH."""
+    """The environment of a process on ``backend``: ``base`` (os.environ) with KERAS_BACKEND and, when
+    ``without_tensorflow``, tests/no_tensorflow first on PYTHONPATH."""
     base = os.environ if base is None else base
-    paths = [*([str(NO_TENSORFLOW)] if without_tensorflow else []), str(folder(backend)), base.get("PYTHONPATH")]
+    paths = [str(NO_TENSORFLOW) if without_tensorflow else None, base.get("PYTHONPATH")]
     return {**base, "KERAS_BACKEND": backend, "PYTHONPATH": os.pathsep.join(filter(None, paths))}
 
 
@@ -55,9 +74,12 @@ def unit_tests(backend, marks=None):
     return pytest's CompletedProcess."""
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
                *(["-m", marks] if marks else []), *UNIT_TESTS]
-    return subprocess.run(command, cwd=ROOT, env=environ(backend, without_tensorflow=True,
-                                                          base={**os.environ, "PYTHONPATH": str(ROOT)}),
-                          capture_output=True, text=True, timeout=1800)
+    env = environ(backend, without_tensorflow=True, base={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+    except subprocess.TimeoutExpired as error:
+        output = error.stdout.decode() if isinstance(error.stdout, bytes) else error.stdout or ""
+        return subprocess.CompletedProcess(command, 1, f"{output}\nran out of time ({error.timeout:.0f} s)", "")
 
 
 def text_outputs(cell):
@@ -126,9 +148,13 @@ RAISED = "raised"
 
 
 def main(args):
-    """Every chosen lesson on every chosen backend. A lesson fails when a cell raises; numbers that differ are
-    listed: the backends draw other random numbers from the same seeds (other starting weights and shuffles), so
-    outputs that depend on them differ by more than rounding (lessons 05 and 06 do not; make test checks them)."""
+    """The unit tests (unless --lessons), then every chosen lesson, on every chosen backend (--install-jax-path:
+    install_jax_path() only). A lesson fails when a cell raises; numbers that differ are listed: the backends draw
+    other random numbers from the same seeds (other starting weights and shuffles), so outputs that depend on them
+    differ by more than rounding (lessons 05 and 06 do not; make test checks them)."""
+    if args.install_jax_path:
+        install_jax_path()
+        return 0
     failed = 0
     for backend in args.backend:
         if not args.lessons:
@@ -157,3 +183,6 @@ def add_arguments(parser):
                         help="lesson numbers, e.g. 05 06 (default: the unit tests, then every lesson)")
     parser.add_argument("--without-tensorflow", action="store_true",
                         help="make `import tensorflow` fail in the kernel, as on a machine without it")
+    parser.add_argument("--install-jax-path", action="store_true",
+                        help="after make installed JAX into .venv/backends/jax: the .pth file that shows it to a "
+                             "process with KERAS_BACKEND=jax (make backend-jax runs it)")

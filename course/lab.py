@@ -24,7 +24,7 @@ import os
 import sys
 from pathlib import Path
 
-from course import ROOT, backends, workbook
+from course import ROOT, workbook
 from course.languages import SOURCE, from_locale
 
 FIRST_PAGE = "workbook/00_start_here.ipynb"
@@ -72,12 +72,4 @@ def main(argv):
         argv = argv[2:]
     workbook.update(*workbook.editions(lang, project), root=project)
     arguments = command(project, argv, lang)
-    os.execve(arguments[0], arguments, server_environ())
-
-
-def server_environ(environ=None):
-    """The environment of JupyterLab and its kernels: ``environ`` (os.environ), and with KERAS_BACKEND=jax or torch
-    (make lab BACKEND=jax) that backend's folder first on the path (course.backends.folder)."""
-    environ = dict(os.environ if environ is None else environ)
-    backend = environ.get("KERAS_BACKEND")
-    return backends.environ(backend, base=environ) if backend in backends.BACKENDS else environ
+    os.execv(arguments[0], arguments)

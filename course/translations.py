@@ -230,18 +230,21 @@ def translated_notebook(path, language):
                 cell["source"] = _lines(language.get(catalog, source, context=cell["id"]) or source)
             cell["outputs"] = [translate_output(output, language.code) for output in cell["outputs"]]
     nb["metadata"]["course"] = {"edition": "reference", "language": language.code,
-                                "source": f"notebooks/{Path(path).name}", "execution_key": execution_key(nb, path),
-                                "executed": False}
+                                "source": f"notebooks/{Path(path).name}",
+                                "execution_key": execution_key(nb, path, language.code), "executed": False}
     return nb
 
 
-def execution_key(nb, english):
-    """What the outputs of a translated notebook depend on: its code, and the English notebook's outputs that nbval
-    compares (text only: they are the same on every run; images and training logs are not)."""
+def execution_key(nb, english, lang):
+    """What the outputs of a translated notebook depend on: its code, the helpers' messages in ``lang`` (its
+    printed checks and figure descriptions), and the English notebook's outputs that nbval compares (text only: they
+    are the same on every run; images and training logs are not)."""
     digest = hashlib.sha256()
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             digest.update("".join(cell["source"]).encode() + b"\0")
+    for message in sorted((str(m.id), str(m.string)) for m in i18n._catalog(lang) or [] if m.string and not m.fuzzy):
+        digest.update("\0".join(message).encode() + b"\0")
     for cell in json.loads(Path(english).read_text(encoding="utf-8"))["cells"]:
         if cell["cell_type"] == "code" and IGNORED not in cell["metadata"].get("tags", []):
             for output in cell["outputs"]:

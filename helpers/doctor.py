@@ -108,8 +108,8 @@ def reinstall_fix(root=CHECKOUT):
 def backend_fix(name, root=CHECKOUT):
     """How to install the locked versions of a JAX or PyTorch set-up."""
     if is_checkout(root):
-        return _("run `make lab BACKEND={backend}` (or `.venv/bin/pip install -r requirements-{backend}.lock`) in "
-                 "the course's folder").format(backend=name)
+        return _("run `make lab BACKEND={backend}` (or `make backend-{backend}`, which only installs it) in the "
+                 "course's folder").format(backend=name)
     return _("pip install -r requirements-{backend}.lock from the course's repository").format(backend=name)
 
 

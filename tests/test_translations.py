@@ -14,6 +14,7 @@ import copy
 import json
 import re
 import shutil
+import types
 import unicodedata
 
 import pytest
@@ -237,6 +238,21 @@ def test_translate_output_changes_only_helpers_messages(language):
     image = {"output_type": "display_data", "data": {"image/png": "iVBOR", "text/plain": ["<Figure>"]},
              "metadata": {}}
     assert translations.translate_output(copy.deepcopy(image), language.code) == image
+
+
+def test_a_new_translation_of_a_helpers_message_asks_for_a_new_execution(monkeypatch):
+    """The execution key covers the helpers' translated messages (a check's words, a figure's description), so a
+    translated lesson whose outputs show an older translation is executed again; a fuzzy one does not count."""
+    path = LESSONS[0]
+    nb = json.loads(path.read_text(encoding="utf-8"))
+
+    def key(*entries):
+        catalog = [types.SimpleNamespace(id=msgid, string=msgstr, fuzzy=fuzzy) for msgid, msgstr, fuzzy in entries]
+        monkeypatch.setattr(translations.i18n, "_catalog", lambda lang: catalog)
+        return translations.execution_key(nb, path, "xx")
+
+    assert key(("Images", "이미지", False)) != key(("Images", "그림", False)) != key()
+    assert key(("Images", "그림", True)) == key(("Images", "", False)) == key()  # not used in an output: no matter
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem[:2])
