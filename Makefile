@@ -24,14 +24,15 @@ BACKEND ?=
 lab: setup $(if $(filter jax torch,$(BACKEND)),backend-$(BACKEND))
 	$(if $(BACKEND),KERAS_BACKEND=$(BACKEND)) $(PY) -m course lab --lang "$(LANG)" $(LAB_ARGS)
 
-# Keras' other backends, each from its own lock, on top of the default set-up (CPU builds). PyTorch goes into .venv;
-# JAX into .venv/backends/jax, which only a process started with KERAS_BACKEND=jax sees (course/backends.py says why).
-backend-jax: $(VENV)/backends/.jax-stamp
+# Keras' other backends, each from its own lock, on top of the default set-up (JAX's CPU build; torch's Linux wheel
+# from PyPI is its CUDA build, which runs on the CPU too). PyTorch goes into .venv; JAX into .venv/backends/jax, which
+# only a process started with KERAS_BACKEND=jax sees (course/backends.py says why).
+backend-jax: $(VENV)/backends/jax.stamp
 backend-torch: $(VENV)/.torch-stamp
 $(VENV)/.torch-stamp: requirements-torch.lock $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r $<
 	@touch $@
-$(VENV)/backends/.jax-stamp: requirements-jax.lock | $(STAMP)
+$(VENV)/backends/jax.stamp: requirements-jax.lock | $(STAMP)
 	rm -rf $(VENV)/backends/jax
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --target $(VENV)/backends/jax -r $<
 	$(PY) -m course backends --install-jax-path

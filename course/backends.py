@@ -2,6 +2,7 @@
 outputs compared with the reference edition's (TensorFlow), numbers within a tolerance.
 
     python -m course backends [--backend jax torch] [--lessons 05 06] [--without-tensorflow]   (make backends)
+    python -m course backends --install-jax-path                                               (make backend-jax)
 
 Without --lessons, each backend first runs the unit tests of the models, the exercise checks and the training helpers
 (UNIT_TESTS, always without TensorFlow, with every slip of every exercise; make test runs one slip of each exercise on
@@ -39,8 +40,9 @@ UNIT_TESTS = ["tests/test_exercise_checks.py", "tests/test_resnet.py", "tests/te
 
 # make backend-jax installs requirements-jax.lock into <.venv>/backends/jax, and this line, in a .pth file of .venv's
 # site-packages, puts that folder on the path of a process started with KERAS_BACKEND=jax, and of no other: TensorFlow
-# imports JAX whenever it can (tensorflow/lite/python/util.py: `from jax import jit`), which took 0.7 s more of the
-# 3.7 s that `import tensorflow` takes (2-core AMD EPYC). PyTorch goes into site-packages: TensorFlow does not import it.
+# and Keras import JAX whenever they can (tensorflow/lite/python/util.py: `from jax import jit`; Keras' orbax
+# checkpoint callback: `import jax`), which made `import tensorflow` take 0.7 s more than its 3.7 s (2-core AMD EPYC).
+# PyTorch goes into site-packages: neither imports it unless it is the backend.
 JAX_PATH_FILE = "convnets-course-jax.pth"
 JAX_PATH_LINE = ('import os, sys; os.environ.get("KERAS_BACKEND") == "jax" and '
                  'sys.path.append(os.path.join(sys.prefix, "backends", "jax"))\n')
@@ -52,11 +54,15 @@ def jax_folder(prefix=None):
 
 
 def install_jax_path():
-    """Write JAX_PATH_FILE into this environment's site-packages, and uninstall the JAX that an older make installed
-    there (it would be imported by every process)."""
+    """Write JAX_PATH_FILE into this environment's site-packages, and uninstall from there the packages of
+    requirements-jax.lock (not in requirements.lock) that an older make installed there: every process would import
+    that JAX."""
     site_packages = Path(sysconfig.get_paths()["purelib"])
     (site_packages / JAX_PATH_FILE).write_text(JAX_PATH_LINE, encoding="utf-8")
-    older = [name for name in ("jax", "jaxlib") if (site_packages / name).is_dir()]
+    pinned = {lock: set(re.findall(r"^([A-Za-z0-9_.-]+)==", (ROOT / lock).read_text(), flags=re.M))
+              for lock in ("requirements.lock", "requirements-jax.lock")}
+    older = [name for name in sorted(pinned["requirements-jax.lock"] - pinned["requirements.lock"])
+             if (site_packages / name).is_dir()]
     if older:
         subprocess.run([sys.executable, "-m", "pip", "uninstall", "--quiet", "--yes", *older], check=True)
 

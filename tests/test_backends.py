@@ -27,7 +27,7 @@ def test_the_models_checks_and_training_helpers_pass_their_tests(backend):
 
 def test_jax_is_seen_only_by_a_process_on_it_and_has_what_it_requires():
     """TensorFlow's processes do not see JAX (make installs it outside site-packages, course/backends.py says why); a
-    process started with KERAS_BACKEND=jax does (make lab BACKEND=jax's kernels, make doctor), with every package that
+    process started with KERAS_BACKEND=jax does (make lab BACKEND=jax's kernels), with every package that
     JAX requires, in the versions it requires, installed (pip check)."""
     code = "import importlib.util; print(importlib.util.find_spec('jax') is not None)"
     base = {key: value for key, value in os.environ.items() if key != "KERAS_BACKEND"}
