@@ -40,9 +40,10 @@ UNIT_TESTS = ["tests/test_exercise_checks.py", "tests/test_resnet.py", "tests/te
 
 # make backend-jax installs requirements-jax.lock into <.venv>/backends/jax, and this line, in a .pth file of .venv's
 # site-packages, puts that folder on the path of a process started with KERAS_BACKEND=jax, and of no other: TensorFlow
-# and Keras import JAX whenever they can (tensorflow/lite/python/util.py: `from jax import jit`; Keras' orbax
-# checkpoint callback: `import jax`), which made `import tensorflow` take 0.7 s more than its 3.7 s (2-core AMD EPYC).
-# PyTorch goes into site-packages: neither imports it unless it is the backend.
+# and Keras import JAX whenever they can find it (tensorflow/lite/python/util.py: `from jax import jit`, at `import
+# tensorflow`; Keras' orbax checkpoint callback: `import jax`, at `import keras`): `import tensorflow` alone took about
+# 4.5 s with JAX in view and 3.75 s without (three runs each, 2-core AMD EPYC). PyTorch goes into site-packages:
+# neither imports it unless it is the backend.
 JAX_PATH_FILE = "convnets-course-jax.pth"
 JAX_PATH_LINE = ('import os, sys; os.environ.get("KERAS_BACKEND") == "jax" and '
                  'sys.path.append(os.path.join(sys.prefix, "backends", "jax"))\n')
@@ -53,18 +54,24 @@ def jax_folder(prefix=None):
     return Path(sys.prefix if prefix is None else prefix) / "backends" / "jax"
 
 
-def install_jax_path():
-    """Write JAX_PATH_FILE into this environment's site-packages, and uninstall from there the packages of
-    requirements-jax.lock (not in requirements.lock) that an older make installed there: every process would import
-    that JAX."""
-    site_packages = Path(sysconfig.get_paths()["purelib"])
+OLDER_JAX_STAMP = ".jax-stamp"  # in .venv: make up to 430bf34 installed requirements-jax.lock into site-packages
+
+
+def install_jax_path(prefix=None, run=subprocess.run):
+    """Write JAX_PATH_FILE into the site-packages of the environment at ``prefix`` (this one). Where an older make
+    installed requirements-jax.lock into that site-packages (its stamp is there), uninstall the packages that only
+    that lock pins (every process would import that JAX) and remove the stamp."""
+    prefix = Path(sys.prefix if prefix is None else prefix)
+    site_packages = Path(sysconfig.get_paths(vars={"base": str(prefix), "platbase": str(prefix)})["purelib"])
     (site_packages / JAX_PATH_FILE).write_text(JAX_PATH_LINE, encoding="utf-8")
-    pinned = {lock: set(re.findall(r"^([A-Za-z0-9_.-]+)==", (ROOT / lock).read_text(), flags=re.M))
-              for lock in ("requirements.lock", "requirements-jax.lock")}
-    older = [name for name in sorted(pinned["requirements-jax.lock"] - pinned["requirements.lock"])
-             if (site_packages / name).is_dir()]
-    if older:
-        subprocess.run([sys.executable, "-m", "pip", "uninstall", "--quiet", "--yes", *older], check=True)
+    if (prefix / OLDER_JAX_STAMP).exists():
+        pinned = {lock: {name.lower().replace("_", "-") for name in
+                         re.findall(r"^([A-Za-z0-9_.-]+)==", (ROOT / lock).read_text(), flags=re.M)}
+                  for lock in ("requirements.lock", "requirements-jax.lock", "requirements-torch.lock")}
+        only_jax = pinned["requirements-jax.lock"] - pinned["requirements.lock"] - pinned["requirements-torch.lock"]
+        run([str(prefix / "bin" / "python"), "-m", "pip", "uninstall", "--quiet", "--yes", *sorted(only_jax)],
+            check=True)
+        (prefix / OLDER_JAX_STAMP).unlink()
 
 
 def environ(backend, without_tensorflow=False, base=None):

@@ -12,8 +12,8 @@ files by name, and xdist starts the files with most tests first unless told `--n
 # times, with the then two workers on 2 cores, 2026-12-05): each takes 50 s or more; all the others, less than 45 s.
 LONGEST_FIRST = ["notebooks/07_resnet50.ipynb",     # 451: ResNet50's training
                  "tests/test_classroom.py",         # 228: nbgrader grades 25 submissions
-                 "tests/test_backends.py",          # 198: the unit tests (then with every slip) and lessons 05, 06
-                                                    # on JAX and PyTorch
+                 "tests/test_backends.py",          # 198: the unit tests and lessons 05, 06 on JAX and PyTorch
+                                                    # (measured with every slip; now one of each exercise)
                  "tests/test_book.py",              # 120: the website, axe-core on every page
                  "tests/test_lab_in_browser.py",    # 113: JupyterLab in Chromium
                  "notebooks/03_why_resnets.ipynb",  # 91: deep plain and residual networks trained

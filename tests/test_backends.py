@@ -9,6 +9,7 @@ of the TensorFlow edition's. `make backends` runs every lesson on both backends 
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -35,13 +36,29 @@ def test_jax_is_seen_only_by_a_process_on_it_and_has_what_it_requires():
                                     env={**base, **({"KERAS_BACKEND": backend} if backend else {})}).stdout.strip()
             for backend in (None, "tensorflow", "torch", "jax")}
     assert seen == {None: "False", "tensorflow": "False", "torch": "False", "jax": "True"}, (
-        f"{seen}: JAX in .venv's site-packages (an older make put it there)? make backend-jax removes it")
+        f"{seen}: is JAX in .venv's site-packages? .venv/bin/pip uninstall jax jaxlib, then make backend-jax")
     check = subprocess.run([sys.executable, "-m", "pip", "check"], env={**base, "KERAS_BACKEND": "jax"},
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     jax_in_check = subprocess.run([sys.executable, "-m", "pip", "show", "jax", "jaxlib"], capture_output=True,
                                   text=True, env={**base, "KERAS_BACKEND": "jax"})
     assert jax_in_check.stdout.count("Location: " + str(backends.jax_folder())) == 2, jax_in_check.stdout
+
+
+def test_the_jax_path_file_is_written_and_an_older_makes_jax_uninstalled(tmp_path):
+    """make backend-jax writes the .pth line; where an older make had put requirements-jax.lock into site-packages
+    (its stamp says so), the packages that only that lock pins are uninstalled, once."""
+    import sysconfig
+    site_packages = Path(sysconfig.get_paths(vars={"base": str(tmp_path), "platbase": str(tmp_path)})["purelib"])
+    site_packages.mkdir(parents=True)
+    calls = []
+    backends.install_jax_path(tmp_path, run=lambda command, check: calls.append(command))
+    assert (site_packages / backends.JAX_PATH_FILE).read_text() == backends.JAX_PATH_LINE and calls == []
+    (tmp_path / backends.OLDER_JAX_STAMP).touch()
+    backends.install_jax_path(tmp_path, run=lambda command, check: calls.append(command))
+    assert calls == [[str(tmp_path / "bin" / "python"), "-m", "pip", "uninstall", "--quiet", "--yes",
+                      "jax", "jaxlib", "scipy"]]
+    assert not (tmp_path / backends.OLDER_JAX_STAMP).exists()
 
 
 @pytest.mark.parametrize("backend", backends.BACKENDS)

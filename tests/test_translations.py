@@ -242,9 +242,9 @@ def test_translate_output_changes_only_helpers_messages(language):
 
 def test_a_new_translation_of_a_helpers_message_asks_for_a_new_execution(monkeypatch):
     """The execution key covers every translated message of the helpers' catalog (a check's words, a figure's
-    description: which of them a lesson prints, only its execution tells), so a new translation executes the
-    translated lessons again; a fuzzy one does not count, nor the catalog's header (Babel writes its own version
-    there)."""
+    description: which of them a lesson prints, only its execution tells), so a new translation marks the translated
+    lessons for execution (python -m course translations execute, make notebooks); a fuzzy one does not count, nor
+    the catalog's header (Babel rebuilds it with its own version whenever it reads a catalog)."""
     path = LESSONS[0]
     nb = json.loads(path.read_text(encoding="utf-8"))
 
