@@ -24,9 +24,9 @@ BACKEND ?=
 lab: setup $(if $(filter jax torch,$(BACKEND)),backend-$(BACKEND))
 	$(if $(BACKEND),KERAS_BACKEND=$(BACKEND)) $(PY) -m course lab --lang "$(LANG)" $(LAB_ARGS)
 
-# Keras' other backends, each from its own lock, on top of the default set-up (JAX's CPU build; torch's Linux wheel
-# from PyPI is its CUDA build, which runs on the CPU too). PyTorch goes into .venv; JAX into .venv/backends/jax, which
-# only a process started with KERAS_BACKEND=jax sees (course/backends.py says why).
+# Keras' other backends, each from its own lock, on top of the default set-up (requirements-torch.lock says which
+# torch wheel). PyTorch goes into .venv; JAX into .venv/backends/jax, which only a process started with
+# KERAS_BACKEND=jax sees (course/backends.py says why).
 backend-jax: $(VENV)/backends/jax.stamp
 backend-torch: $(VENV)/.torch-stamp
 $(VENV)/.torch-stamp: requirements-torch.lock $(STAMP)

@@ -15,6 +15,10 @@ A learner never imports this package; the lessons use ``helpers``. One module pe
 - ``course.longest_first`` -- a pytest plugin of that run: the files that take longest start first
 - ``course.canary``        -- the whole suite against the next TensorFlow and Keras (make canary)
 - ``course.bench``         -- how fast this machine trains the course's models (make bench)
+- ``course.profile``       -- each lesson's peak memory, CPU and wall time (make profile)
+- ``course.backends``      -- the unit tests and lessons on Keras' JAX and PyTorch backends (make backends), and where
+                              make puts JAX
+- ``course.slips``         -- the typical slips of the graded exercises, for the checks' tests and the simulated class
 - ``course.diagrams``      -- a model diagram's boxes and arrows held against the model
 - ``course.standins``      -- previews, the example photo and the difficulty of the offline datasets
 - ``course.links``         -- the public address of the course and the links made from it

@@ -16,7 +16,8 @@ VERBS = {
     "bench": ("course.bench", "how fast this machine trains the course's models"),
     "standins": ("course.standins", "the offline datasets' previews, notebook 02's example photo and how hard they are"),
     "backends": ("course.backends", "the unit tests and every lesson on Keras' JAX and PyTorch backends; "
-                                    "--install-jax-path (make backend-jax)"),
+                                    "--install-jax-path: the .pth line that shows JAX to KERAS_BACKEND=jax "
+                                    "processes (make backend-jax)"),
     "profile": ("course.profile", "each lesson's peak memory, CPU and wall time (make profile)"),
 }
 

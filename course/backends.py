@@ -41,8 +41,9 @@ UNIT_TESTS = ["tests/test_exercise_checks.py", "tests/test_resnet.py", "tests/te
 # make backend-jax installs requirements-jax.lock into <.venv>/backends/jax, and this line, in a .pth file of .venv's
 # site-packages, puts that folder on the path of a process started with KERAS_BACKEND=jax, and of no other: TensorFlow
 # and Keras import JAX whenever they can find it (tensorflow/lite/python/util.py: `from jax import jit`, at `import
-# tensorflow`; Keras' orbax checkpoint callback: `import jax`, at `import keras`): `import tensorflow` alone took about
-# 4.5 s with JAX in view and 3.75 s without (three runs each, 2-core AMD EPYC). PyTorch goes into site-packages:
+# tensorflow`; Keras' orbax checkpoint callback: `import jax`, at `import keras`): `import tensorflow` alone took
+# 4.45-4.53 s with JAX in view and 3.72-3.82 s without (three runs each, 2-core AMD EPYC, 2026-12-05). PyTorch goes into
+# site-packages:
 # neither imports it unless it is the backend.
 JAX_PATH_FILE = "convnets-course-jax.pth"
 JAX_PATH_LINE = ('import os, sys; os.environ.get("KERAS_BACKEND") == "jax" and '
@@ -59,15 +60,16 @@ OLDER_JAX_STAMP = ".jax-stamp"  # in .venv: make up to 430bf34 installed require
 
 def install_jax_path(prefix=None, run=subprocess.run):
     """Write JAX_PATH_FILE into the site-packages of the environment at ``prefix`` (this one). Where an older make
-    installed requirements-jax.lock into that site-packages (its stamp is there), uninstall the packages that only
-    that lock pins (every process would import that JAX) and remove the stamp."""
+    installed requirements-jax.lock into that site-packages (<prefix>/.jax-stamp says so), uninstall the packages
+    that only that lock pins (every process would import that JAX) and remove the stamp."""
     prefix = Path(sys.prefix if prefix is None else prefix)
     site_packages = Path(sysconfig.get_paths(vars={"base": str(prefix), "platbase": str(prefix)})["purelib"])
     (site_packages / JAX_PATH_FILE).write_text(JAX_PATH_LINE, encoding="utf-8")
     if (prefix / OLDER_JAX_STAMP).exists():
-        pinned = {lock: {name.lower().replace("_", "-") for name in
-                         re.findall(r"^([A-Za-z0-9_.-]+)==", (ROOT / lock).read_text(), flags=re.M)}
-                  for lock in ("requirements.lock", "requirements-jax.lock", "requirements-torch.lock")}
+        from course.canary import locked
+
+        pinned = {lock: set(locked(ROOT / lock)) for lock in ("requirements.lock", "requirements-jax.lock",
+                                                              "requirements-torch.lock")}
         only_jax = pinned["requirements-jax.lock"] - pinned["requirements.lock"] - pinned["requirements-torch.lock"]
         run([str(prefix / "bin" / "python"), "-m", "pip", "uninstall", "--quiet", "--yes", *sorted(only_jax)],
             check=True)

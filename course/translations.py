@@ -243,7 +243,7 @@ def execution_key(nb, english, lang):
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             digest.update("".join(cell["source"]).encode() + b"\0")
-    # not the header, which Babel rebuilds with its own version whenever it reads a catalog
+    # not the header (empty id), whose Generated-By line Babel rewrites with its own version
     translated = [m for m in i18n._catalog(lang) or [] if m.id and m.string and not m.fuzzy]
     for message in sorted((str(m.id), str(m.string)) for m in translated):
         digest.update("\0".join(message).encode() + b"\0")

@@ -35,8 +35,9 @@ def test_jax_is_seen_only_by_a_process_on_it_and_has_what_it_requires():
     seen = {backend: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                     env={**base, **({"KERAS_BACKEND": backend} if backend else {})}).stdout.strip()
             for backend in (None, "tensorflow", "torch", "jax")}
+    assert seen["jax"] == "True", "no JAX for KERAS_BACKEND=jax: rm .venv/backends/jax.stamp && make backend-jax"
     assert seen == {None: "False", "tensorflow": "False", "torch": "False", "jax": "True"}, (
-        f"{seen}: is JAX in .venv's site-packages? .venv/bin/pip uninstall jax jaxlib, then make backend-jax")
+        f"{seen}: JAX is in .venv's site-packages: .venv/bin/pip uninstall jax jaxlib scipy")
     check = subprocess.run([sys.executable, "-m", "pip", "check"], env={**base, "KERAS_BACKEND": "jax"},
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -45,10 +46,17 @@ def test_jax_is_seen_only_by_a_process_on_it_and_has_what_it_requires():
     assert jax_in_check.stdout.count("Location: " + str(backends.jax_folder())) == 2, jax_in_check.stdout
 
 
-def test_the_jax_path_file_is_written_and_an_older_makes_jax_uninstalled(tmp_path):
+def test_the_jax_path_file_is_written_and_an_older_makes_jax_uninstalled(tmp_path, monkeypatch):
     """make backend-jax writes the .pth line; where an older make had put requirements-jax.lock into site-packages
-    (its stamp says so), the packages that only that lock pins are uninstalled, once."""
+    (its stamp says so), the packages that only that lock pins (names compared as pip does) are uninstalled, once."""
     import sysconfig
+    locks = tmp_path / "checkout"
+    locks.mkdir()
+    (locks / "requirements.lock").write_text("numpy==2.1\nml-dtypes==0.5\n")
+    (locks / "requirements-jax.lock").write_text("# JAX\njax==0.10.2\njaxlib==0.10.2\nML_Dtypes==0.5\nscipy==1.17\n"
+                                                 "typing.extensions==4\n")
+    (locks / "requirements-torch.lock").write_text("torch==2.13.0\ntyping_extensions==4\n")
+    monkeypatch.setattr(backends, "ROOT", locks)
     site_packages = Path(sysconfig.get_paths(vars={"base": str(tmp_path), "platbase": str(tmp_path)})["purelib"])
     site_packages.mkdir(parents=True)
     calls = []

@@ -244,7 +244,7 @@ def test_a_new_translation_of_a_helpers_message_asks_for_a_new_execution(monkeyp
     """The execution key covers every translated message of the helpers' catalog (a check's words, a figure's
     description: which of them a lesson prints, only its execution tells), so a new translation marks the translated
     lessons for execution (python -m course translations execute, make notebooks); a fuzzy one does not count, nor
-    the catalog's header (Babel rebuilds it with its own version whenever it reads a catalog)."""
+    the catalog's header (whose Generated-By line Babel rewrites with its own version)."""
     path = LESSONS[0]
     nb = json.loads(path.read_text(encoding="utf-8"))
 
