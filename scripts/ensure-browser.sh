@@ -10,7 +10,15 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 works() { chromium --version >/dev/null 2>&1 && chromedriver --version >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; }
 if ! works; then
     if [ -f /etc/debian_version ]; then
-        sh "$root/scripts/apt-install.sh" "for the browser tests" chromium chromium-driver nodejs npm
+        # only what is missing: a Node.js from elsewhere (NodeSource's, which brings its own npm) conflicts with
+        # Debian's npm package
+        missing=""
+        chromium --version >/dev/null 2>&1 || missing="chromium"
+        chromedriver --version >/dev/null 2>&1 || missing="$missing chromium-driver"
+        command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+        command -v npm >/dev/null 2>&1 || missing="$missing npm"
+        # shellcheck disable=SC2086  # one word per package
+        sh "$root/scripts/apt-install.sh" "for the browser tests" $missing
     fi
     if ! works; then
         echo "The browser tests need Chromium and ChromeDriver as 'chromium' and 'chromedriver' on PATH, and Node.js" >&2
