@@ -27,7 +27,7 @@ lab: setup $(if $(filter jax torch,$(BACKEND)),backend-$(BACKEND))
 # Keras' other backends, each from its own lock, on top of the default set-up (requirements-torch.lock says which
 # torch wheel). PyTorch goes into .venv; JAX into .venv/backends/jax, which only a process started with
 # KERAS_BACKEND=jax sees (course/backends.py says why).
-backend-jax: $(VENV)/backends/jax.stamp
+backend-jax: $(VENV)/backends/jax-path.stamp
 backend-torch: $(VENV)/.torch-stamp
 $(VENV)/.torch-stamp: requirements-torch.lock $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r $<
@@ -35,6 +35,10 @@ $(VENV)/.torch-stamp: requirements-torch.lock $(STAMP)
 $(VENV)/backends/jax.stamp: requirements-jax.lock | $(STAMP)
 	rm -rf $(VENV)/backends/jax
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --target $(VENV)/backends/jax -r $<
+	@touch $@
+# the .pth line that shows that folder to a KERAS_BACKEND=jax process: written again when course/backends.py or the
+# set-up changes, without installing JAX again
+$(VENV)/backends/jax-path.stamp: course/backends.py $(VENV)/backends/jax.stamp $(STAMP)
 	$(PY) -m course backends --install-jax-path
 	@touch $@
 

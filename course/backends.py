@@ -66,10 +66,9 @@ def install_jax_path(prefix=None, run=subprocess.run):
     site_packages = Path(sysconfig.get_paths(vars={"base": str(prefix), "platbase": str(prefix)})["purelib"])
     (site_packages / JAX_PATH_FILE).write_text(JAX_PATH_LINE, encoding="utf-8")
     if (prefix / OLDER_JAX_STAMP).exists():
-        from course.canary import locked
+        from helpers.session import LOCKS, locked
 
-        pinned = {lock: set(locked(ROOT / lock)) for lock in ("requirements.lock", "requirements-jax.lock",
-                                                              "requirements-torch.lock")}
+        pinned = {lock: set(locked(ROOT / lock)) for lock in LOCKS}
         only_jax = pinned["requirements-jax.lock"] - pinned["requirements.lock"] - pinned["requirements-torch.lock"]
         run([str(prefix / "bin" / "python"), "-m", "pip", "uninstall", "--quiet", "--yes", *sorted(only_jax)],
             check=True)

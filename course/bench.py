@@ -349,6 +349,8 @@ def side_by_side(args):
     print their summaries side by side."""
     import subprocess
 
+    from course.backends import environ
+
     rows = {}
     for backend in args.backend:
         output = args.output.with_name(f"results-{backend}.json")
@@ -358,7 +360,7 @@ def side_by_side(args):
                    *(["--skip-throughput"] if args.skip_throughput else []),
                    *(["--per-epoch"] if args.per_epoch else [])]
         print(f"== {backend} ==", flush=True)
-        subprocess.run(command, env={**os.environ, "KERAS_BACKEND": backend}, cwd=ROOT, check=True)
+        subprocess.run(command, env=environ(backend), cwd=ROOT, check=True)
         rows[backend] = json.loads(output.read_text())
     print("\nside by side:")
     print(f"    {'backend':12} {'ResNet50 to 0.95 (s, per seed)':34} {'first-epoch overhead':>20} "

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from course import ROOT
 from course.testing import pytest_arguments, run_environment
+from helpers import session
 
 HOME = ROOT / ".canary"
 NIGHTLY = {"tensorflow-cpu": "tf-nightly", "tensorflow": "tf-nightly", "keras": "keras-nightly"}
@@ -37,23 +38,10 @@ def top_level(lock_top):
     return nightlies, releases
 
 
-def locked(lock=ROOT / "requirements.lock"):
-    pins = {}
-    for line in lock.read_text().splitlines():
-        if "==" in line and not line.startswith("#"):
-            name, version = line.split("==", 1)
-            pins[normalise(name)] = version.strip()
-    return pins
-
-
-def normalise(name):
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def frozen(python):
     out = subprocess.run([str(python), "-m", "pip", "freeze", "--all", "--exclude-editable"], capture_output=True,
                          text=True, check=True).stdout
-    return {normalise(name): version for name, _, version in
+    return {session.package_name(name): version for name, _, version in
             (line.partition("==") for line in out.splitlines() if "==" in line)}
 
 
@@ -143,7 +131,7 @@ def main(args):
         print(f"canary: pytest wrote no results (exit {returncode}); see {log.relative_to(ROOT)}")
         return 2
     results = failures(junit)
-    print(write_report(python, locked(), results, returncode, elapsed, pytest_args))
+    print(write_report(python, session.locked(ROOT / "requirements.lock"), results, returncode, elapsed, pytest_args))
     print(f"canary: report in {(HOME / 'report.md').relative_to(ROOT)}, pytest's output in {log.relative_to(ROOT)}")
     return 1 if results or returncode != 0 else 0
 

@@ -1,6 +1,7 @@
 """Session set-up, in every notebook's first code cell: ``setup(seed=0)``; files it writes go to ``output_path``."""
 import os
 import platform
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -19,19 +20,30 @@ def backend():
     return os.environ.get("KERAS_BACKEND", "tensorflow")
 
 
+def package_name(name):
+    """A package's name as pip compares names: lower case, each run of "-", "_" and "." one "-"."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def locked(lock):
+    """{package_name: version} of every package a lock file pins (``name==version`` lines)."""
+    pins = {}
+    for line in Path(lock).read_text().splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            name, version = line.split("==", 1)
+            pins[package_name(name.strip())] = version.strip()
+    return pins
+
+
 def locked_versions(root=CHECKOUT):
     """{"tensorflow", "jax", "torch", "keras": version} as pinned in the checkout's lock files ({} without them)."""
     pins = {}
     for name in LOCKS:
-        lock = Path(root) / name
-        if not lock.is_file():
-            continue
-        for line in lock.read_text().splitlines():
-            package, _equals, version = line.strip().partition("==")  # not _: that is gettext here
-            package = package.lower().replace("_", "-")
-            package = "tensorflow" if package == "tensorflow-cpu" else package
-            if package in ("tensorflow", "jax", "torch", "keras"):
-                pins[package] = version.split("+")[0]
+        if (Path(root) / name).is_file():
+            for package, version in locked(Path(root) / name).items():
+                package = "tensorflow" if package == "tensorflow-cpu" else package
+                if package in ("tensorflow", "jax", "torch", "keras"):
+                    pins[package] = version.split("+")[0]
     return pins
 
 

@@ -71,6 +71,17 @@ def test_locked_versions_are_read_from_the_lock():
     assert session.locked_versions(ROOT) == {"tensorflow": "2.21.0", "keras": "3.15.1", "jax": "0.10.2", "torch": "2.13.0"}
 
 
+def test_one_lock_parser_for_the_learner_and_the_tools(tmp_path):
+    """helpers.session.locked reads every pin (names as pip compares them, comments skipped); the doctor's versions
+    and the tools (the canary, make backend-jax) read the locks through it."""
+    (tmp_path / "requirements.lock").write_text("# tensorflow==9.9\nTensorFlow_CPU==2.21.0\nml.dtypes==0.5.1\n"
+                                                "  # keras==2.0\nkeras==3.15.1\n")
+    (tmp_path / "requirements-torch.lock").write_text("torch==2.13.0+cpu\n")
+    assert session.locked(tmp_path / "requirements.lock") == {"tensorflow-cpu": "2.21.0", "ml-dtypes": "0.5.1",
+                                                              "keras": "3.15.1"}
+    assert session.locked_versions(tmp_path) == {"tensorflow": "2.21.0", "keras": "3.15.1", "torch": "2.13.0"}
+
+
 def fake_dot(folder, script):
     folder.mkdir()
     dot = folder / "dot"
