@@ -24,6 +24,7 @@ from course.testing import pytest_arguments, run_environment
 from helpers import session
 
 HOME = ROOT / ".canary"
+LEFT_OUT = ["--ignore=tests/test_backends.py"]  # what make test runs and the canary does not (see main)
 NIGHTLY = {"tensorflow-cpu": "tf-nightly", "tensorflow": "tf-nightly", "keras": "keras-nightly"}
 def top_level(lock_top):
     """Split the Makefile's LOCK_TOP into (nightlies, releases): package names without their pins."""
@@ -118,7 +119,8 @@ def main(args):
     log.write_text("")
     python = make_environment(args.lock_top, args.reuse, log)
     junit = HOME / "junit.xml"
-    pytest_args = pytest_arguments() if args.pytest is None else args.pytest
+    # JAX and PyTorch are not in this environment: their tests run in the weekly workflow (make backends), on the locks
+    pytest_args = pytest_arguments(LEFT_OUT) if args.pytest is None else args.pytest
     start = time.perf_counter()
     # helpers.doctor (notebook 00) accepts this environment as the course's, on purpose; matplotlib's configuration
     # and font cache are this run's own, new, as make test's are

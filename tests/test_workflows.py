@@ -126,7 +126,8 @@ def test_make_targets_the_workflows_call_exist(name):
 
 
 def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
-    """make test's recipe is `python -m course test`; the canary, given no --pytest, runs the same arguments."""
+    """make test's recipe is `python -m course test`; the canary, given no --pytest, runs the same arguments, less the
+    tests of JAX and PyTorch, which its environment (LOCK_TOP's packages, newest) does not have."""
     import re
     from types import SimpleNamespace
 
@@ -170,6 +171,10 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
     monkeypatch.setattr(canary, "run", lambda command, log, env: canary_envs.append(env) or ran.append(command) or 5)
     assert canary.main(SimpleNamespace(lock_top="", reuse=True, pytest=None)) == 2  # no JUnit report: none ran
     assert ran[1][1:3] == ["-m", "pytest"] and ran[1][3:3 + len(ran[0]) - 3] == ran[0][3:]
+    assert ran[1][len(ran[0]):len(ran[0]) + len(canary.LEFT_OUT)] == canary.LEFT_OUT == [
+        "--ignore=tests/test_backends.py"]
+    lock_top = re.search(r"^LOCK_TOP := (.*)$", (ROOT / "Makefile").read_text(), re.M).group(1).split()
+    assert not {"jax", "jaxlib", "torch"} & {name.lower() for name in sum(canary.top_level(lock_top), [])}
     [canary_folder] = {env["MPLCONFIGDIR"] for env in canary_envs}  # its own, new, and gone after the run
     assert font_caches[0][1:3] == (sys.executable, True)
     # the canary's font cache: built by the canary's Python, before its pytest (ran held 1 command), failure let pass
@@ -178,6 +183,19 @@ def test_make_test_and_the_canary_run_one_pytest_command(monkeypatch, tmp_path):
     assert canary_envs[0]["CONVNETS_COURSE_VENV"] == str(tmp_path / "venv")
     shares = {str(testing.threads_per_worker(testing.pytest_arguments()))}
     assert {env["TF_NUM_INTRAOP_THREADS"] for env in canary_envs} == shares
+
+
+def test_every_translated_edition_has_lessons_under_nbval(tmp_path):
+    """The translated lessons under nbval are those of every language found in locale/, none named in code."""
+    from course import testing
+
+    for code in ("ko", "en-XA"):
+        (tmp_path / "locale" / code).mkdir(parents=True)
+        (tmp_path / "locale" / code / "editions.po").write_text("")
+    assert testing.translated_nbval(tmp_path) == [f"{code}/notebooks/{lesson}.ipynb" for code in ("en-XA", "ko")
+                                                  for lesson in testing.TRANSLATED_NBVAL_LESSONS]
+    assert testing.translated_nbval() and all((ROOT / path).is_file() for path in testing.translated_nbval())
+    assert set(testing.translated_nbval()) <= set(testing.pytest_arguments())
 
 
 def test_make_test_starts_the_longest_files_first():
