@@ -3,8 +3,9 @@
 #   make test   -- set up, then run the unit tests and every notebook under nbval
 # Another language's edition: make lab LANG=ko (or a locale such as ko_KR.UTF-8) -- <lang>/workbook/ beside
 # <lang>/notebooks/, made from locale/<lang>/.
-# Set-up = .venv with the pinned packages, Graphviz's `dot`, the offline datasets; a second run skips what is done.
-# Every target runs the course's tools through one entry point: .venv/bin/python -m course <verb> (course/).
+# Set-up = .venv with the pinned packages, Graphviz's `dot`, the fonts of the translated editions, the offline
+# datasets; a second run skips what is done. The course's tools run through one entry point,
+# .venv/bin/python -m course <verb> (course/); the OS steps are scripts/, and doctor and data the helpers' own.
 
 PYTHON  ?= python3.11
 VENV    := .venv
@@ -113,7 +114,7 @@ setup: $(STAMP) graphviz fonts data
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (sudo apt-get install python3.11 python3.11-venv) or run make PYTHON=/path/to/python3.11"; exit 1; }
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo "$(PYTHON) -m venv failed: on Debian/Ubuntu, sudo apt-get install python3.11-venv"; exit 1; }
 	sh scripts/install-lock.sh $(PY) requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(PY) -m course lab configure
@@ -139,7 +140,7 @@ notebooks: setup
 	$(PY) -m course translations execute
 
 # Re-pin the dependencies after changing the top-level list below.
-LOCK_TOP := tensorflow-cpu==2.21.* setuptools keras jupyterlab matplotlib pydot nbval h5py pillow pytest pytest-xdist nbclient nbformat nbgrader selenium sphinx myst-nb sphinx-book-theme jupyter-server-mathjax check-jsonschema zizmor
+LOCK_TOP := tensorflow-cpu==2.21.* setuptools keras numpy babel jupyterlab matplotlib pydot nbval h5py pillow psutil pyyaml pytest pytest-xdist nbclient nbformat nbgrader selenium sphinx myst-nb sphinx-book-theme jupyter-server-mathjax check-jsonschema zizmor
 lock:
 	rm -rf /tmp/course-lock-venv && $(PYTHON) -m venv /tmp/course-lock-venv
 	/tmp/course-lock-venv/bin/pip install --quiet $(LOCK_TOP)

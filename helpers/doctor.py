@@ -1,15 +1,17 @@
 """``python -m helpers.doctor``: is this set-up ready for the course? It checks what the notebooks need and,
 for every problem, prints what to do on this platform. Exit status 0 when all is well, 1 otherwise.
 
-It checks:
+It checks, in this order (``run_checks``):
 - Python: the course runs on Python 3.11;
-- TensorFlow and Keras: Keras 3; inside the course's own environment (``.venv``, made by ``make``), exactly the
-  versions of ``requirements.lock``, with which the stored outputs were made;
+- the backend (TensorFlow, or KERAS_BACKEND's) and Keras: Keras 3; inside the course's own environment
+  (``.venv``, made by ``make``), exactly the versions of the backend's lock (``requirements.lock`` for
+  TensorFlow), with which the stored outputs were made;
+- the accelerators the backend sees (a problem only when it sees none on a machine with an NVIDIA GPU);
 - Graphviz: that ``dot`` really turns a small graph into a PNG (``plot_model`` only prints a warning when it
   cannot, and the diagram is silently missing);
+- the data folder: that it can be written (the stand-ins are drawn there, once);
 - the datasets: present, readable in the course's format, and, for the offline stand-ins, the same images as
   the renderers draw (SHA-256 of their contents, ``helpers._standins.STAND_IN_SHA256``);
-- the data folder: that it can be written (the stand-ins are drawn there, once);
 - the kernel: that it runs in the checkout's ``.venv`` when the checkout has one (a kernel of another Python
   misses the pinned packages).
 

@@ -83,7 +83,7 @@ def test_tests_run_the_readme_command_on_push_and_pull_request_with_graphviz_bro
     assert cache and "hashFiles('requirements.lock')" in cache[0]["with"]["key"]
     assert "~/.cache/pip" in cache[0]["with"]["path"]
     assert workflow["permissions"] == {"contents": "read"}
-    assert job["timeout-minutes"] >= 60, "make test takes about 16 minutes on 2 cores"
+    assert job["timeout-minutes"] >= 60, "make test needs room: README gives its time on 2 cores"
 
 
 def test_canary_runs_weekly_and_keeps_its_report():
