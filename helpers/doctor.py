@@ -2,7 +2,8 @@
 for every problem, prints what to do on this platform. Exit status 0 when all is well, 1 otherwise.
 
 It checks, in this order (``run_checks``):
-- Python: the course runs on Python 3.11;
+- Python: the course runs on Python 3.11 (a newer one outside the course's own environment, on Colab say, is
+  only noted);
 - the backend (TensorFlow, or KERAS_BACKEND's) and Keras: Keras 3; inside the course's own environment
   (``.venv``, made by ``make``), exactly the versions of the backend's lock (``requirements.lock`` for
   TensorFlow), with which the stored outputs were made;
@@ -115,13 +116,20 @@ def backend_fix(name, root=CHECKOUT):
     return _("pip install -r requirements-{backend}.lock from the course's repository").format(backend=name)
 
 
-def check_python(version_info=None):
+def check_python(version_info=None, in_course_env=None, root=CHECKOUT):
+    """Python 3.11, with which the stored outputs were made: a newer one is only noted outside the course's own
+    environment (Colab's, say), as other versions of the packages are."""
     version_info = version_info or sys.version_info
     version = f"{version_info[0]}.{version_info[1]}.{version_info[2]}"
+    required = "{}.{}".format(*REQUIRED_PYTHON)
     if tuple(version_info[:2]) == REQUIRED_PYTHON:
         return Finding("Python", True, f"Python {version}", python_fix())
+    in_course_env = runs_in_checkout_venv(root=root) if in_course_env is None else in_course_env
+    if tuple(version_info[:2]) > REQUIRED_PYTHON and not in_course_env:
+        return Finding("Python", True, _("{version} (the notebooks were run with {locked}: numbers may differ in "
+                                         "their last digits)").format(version=f"Python {version}", locked=required))
     return Finding("Python", False, _("Python {version}, the course needs {required}").format(
-        version=version, required="{}.{}".format(*REQUIRED_PYTHON)), python_fix())
+        version=version, required=required), python_fix())
 
 
 def check_versions(found=None, pinned=None, in_course_env=None, root=CHECKOUT):

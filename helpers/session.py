@@ -1,4 +1,5 @@
 """Session set-up, in every notebook's first code cell: ``setup(seed=0)``; files it writes go to ``output_path``."""
+import importlib.util
 import os
 import platform
 import re
@@ -127,6 +128,8 @@ def setup(seed=0, verbose=True):
                         "Restart the kernel and run the setup cell first."), stacklevel=2)
     if backend() == "tensorflow":
         quiet_tensorflow()
+    elif importlib.util.find_spec("tensorflow") is not None:
+        import_tensorflow_quietly()  # keras.utils.set_random_seed imports it on every backend, to seed it too
     seed_everything(seed)
     found = versions()
     check_versions(found)

@@ -70,6 +70,17 @@ def test_the_jax_path_file_is_written_and_an_older_makes_jax_uninstalled(tmp_pat
 
 
 @pytest.mark.parametrize("backend", backends.BACKENDS)
+def test_setup_is_quiet_on_the_backend_beside_tensorflow(backend):
+    """On a machine with TensorFlow too (make lab BACKEND=...), Keras' set_random_seed imports it on every backend:
+    setup() imports it first, quietly, so that its C++ notices do not land in the set-up cell's output."""
+    code = "import helpers\nfrom helpers.session import setup\nsetup()\nimport sys\nprint('tensorflow' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True, timeout=300,
+                            env=backends.environ(backend, base={**os.environ, "PYTHONPATH": str(ROOT)}))
+    assert result.returncode == 0 and result.stdout.split("\n")[1] == "True", result.stdout + result.stderr
+    assert result.stderr == "", result.stderr
+
+
+@pytest.mark.parametrize("backend", backends.BACKENDS)
 def test_the_backend_runs_without_tensorflow(backend):
     code = ("import sys, helpers, keras\nfrom helpers import training\n"
             "print(keras.backend.backend(), sys.modules.get('tensorflow'))")

@@ -45,10 +45,27 @@ def test_exit_status_is_1_and_the_fix_is_printed_when_the_datasets_are_missing(t
 
 
 def test_python_other_than_3_11():
-    finding = doctor.check_python((3, 10, 12))
+    finding = doctor.check_python((3, 10, 12), in_course_env=False)
     assert not finding.ok and "Python 3.10.12, the course needs 3.11" in finding.found
     assert "3.11" in finding.fix
     assert doctor.check_python((3, 11, 2)).ok
+    # a newer Python: a problem in the course's .venv (made for 3.11's lock); elsewhere, Colab's, only noted
+    assert not doctor.check_python((3, 13, 15), in_course_env=True).ok
+    newer = doctor.check_python((3, 13, 15), in_course_env=False)
+    assert newer.ok and newer.found == "Python 3.13.15 (the notebooks were run with 3.11: numbers may differ in " \
+                                       "their last digits)"
+
+
+def test_the_package_installs_on_newer_pythons():
+    """Colab's first cell installs the package with pip, which refuses a Python outside requires-python: Colab's
+    Python has been 3.12 since August 2025 and 3.13 since August 2026 (googlecolab/backend-info, os-info.txt)."""
+    import tomllib
+
+    from packaging.specifiers import SpecifierSet
+
+    requires = SpecifierSet(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"])
+    assert {"3.11.7", "3.12.1", "3.13.15"} <= set(requires.filter(["3.10.13", "3.11.7", "3.12.1", "3.13.15"]))
+    assert "3.10.13" not in requires
 
 
 def test_keras_2_and_missing_tensorflow():
