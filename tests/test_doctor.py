@@ -153,6 +153,26 @@ def test_datasets_pass_then_an_altered_image_and_a_damaged_file_are_found(tmp_pa
     assert "python -m helpers.datasets" in signs.fix
 
 
+def test_stand_ins_that_other_versions_drew_are_noted_outside_the_course_env(tmp_path):
+    """Another NumPy or Pillow (Colab's) draws other pixels: outside the course's .venv the doctor notes stand-ins
+    that are as they were drawn (the checksum the file records), in it they are a problem; a change since is a
+    problem everywhere."""
+    copy_stand_ins(tmp_path)
+    train, test = _standins.generated_files(datasets.SIGNS, tmp_path)
+    for path, split, bit in ((train, "train", 1), (test, "test", 0)):  # drawn "elsewhere": one pixel off the lock's
+        with h5py.File(path, "r") as f:
+            X, y, classes = f[f"{split}_set_x"][()], f[f"{split}_set_y"][()], f["list_classes"][()]
+        X[0, 0, 0, 0] ^= bit
+        _standins.write_split(path, split, X, y, classes, {})
+    signs = doctor.check_datasets(tmp_path, in_course_env=False)[1]
+    assert signs.ok and "drawn by NumPy" in signs.found and "not exactly the images" in signs.found, signs.found
+    assert not doctor.check_datasets(tmp_path, in_course_env=True)[1].ok
+    with h5py.File(test, "r+") as f:  # changed after it was drawn
+        f["test_set_x"][0, 0, 0, 0] ^= 1
+    signs = doctor.check_datasets(tmp_path, in_course_env=False)[1]
+    assert not signs.ok and "test_signs.h5 holds other images than the renderer draws" in signs.found
+
+
 def test_the_recorded_checksums_are_what_the_renderers_draw(tmp_path):
     """Read from the course's cache where it is current (its generator_version hashes the renderer's source, the
     spec's sizes and seeds and the NumPy and Pillow versions; make's set-up has just drawn it), else drawn anew."""

@@ -59,6 +59,15 @@ def content_sha256(path, split):
     return digest.hexdigest()
 
 
+def recorded_sha256(path):
+    """The ``content_sha256`` that ``write_split`` recorded in the file when it drew it (None: an older cache)."""
+    try:
+        with h5py.File(path, "r") as f:
+            return f.attrs.get("content_sha256")
+    except OSError:
+        return None
+
+
 def generator_version(spec):
     """A short hash of what the stand-ins are drawn from: the renderer's source, the spec's sizes, seeds and classes,
     and the NumPy and Pillow that draw them. A cache drawn from anything else is regenerated."""
@@ -122,6 +131,8 @@ def write_split(path, split, X, y, classes, attrs):
             f.create_dataset("list_classes", data=classes, track_times=False)
             for key, value in attrs.items():
                 f.attrs[key] = value
+        with h5py.File(tmp_name, "r+") as f:  # what was drawn, for the doctor: a file changed since differs
+            f.attrs["content_sha256"] = content_sha256(tmp_name, split)
         os.chmod(tmp_name, 0o644)  # mkstemp makes 0600 files; others may share the cache
         os.replace(tmp_name, path)
     except BaseException:
