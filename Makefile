@@ -99,8 +99,9 @@ BENCH_ARGS ?=
 bench: setup
 	$(PY) -m course bench $(BENCH_ARGS)
 
-# What the next TensorFlow and Keras break: the whole suite against tf-nightly, keras-nightly and the newest
-# release of every other package of LOCK_TOP, in .canary/venv (the course's .venv is untouched). Report in
+# What the next TensorFlow and Keras break: the suite (less the JAX and PyTorch tests) against tf-nightly,
+# keras-nightly and the newest release of every other package of LOCK_TOP, in .canary/venv (the course's .venv is
+# untouched). Report in
 # .canary/report.md; exit 1 when a test broke. CANARY_ARGS="--reuse" keeps the environment of the last run.
 CANARY_ARGS ?=
 canary: setup browser translated
@@ -115,6 +116,7 @@ setup: $(STAMP) graphviz fonts data
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (sudo apt-get install python3.11 python3.11-venv) or run make PYTHON=/path/to/python3.11"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo "$(PYTHON) -m venv failed: on Debian/Ubuntu, sudo apt-get install python3.11-venv"; exit 1; }
+	@$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "$(VENV) runs Python $$($(PY) -c 'import platform; print(platform.python_version())'), not 3.11 (requirements.lock's): rm -rf $(VENV), then make again with Python 3.11 (PYTHON=...)"; exit 1; }
 	sh scripts/install-lock.sh $(PY) requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(PY) -m course lab configure

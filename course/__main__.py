@@ -7,12 +7,12 @@ import sys
 VERBS = {
     "workbook": ("course.workbook", "the learner's workbook: update, or refresh one lesson"),
     "lab": ("course.lab", "start JupyterLab on the workbook (or `lab configure`)"),
-    "translations": ("course.translations", "the translated editions: update, status, fill, build"),
+    "translations": ("course.translations", "the translated editions: update, status, fill, build, execute"),
     "book": ("course.book", "the static website"),
     "classroom": ("course.classroom", "the nbgrader course (build), or a simulated class graded (simulate)"),
     "execute": ("course.execute", "execute notebooks top to bottom in a fresh kernel and save them"),
     "test": ("course.testing", "the whole test run of make test (more arguments go to pytest)"),
-    "canary": ("course.canary", "the whole suite against the next TensorFlow and Keras"),
+    "canary": ("course.canary", "the suite, less the JAX and PyTorch tests, against the next TensorFlow and Keras"),
     "bench": ("course.bench", "how fast this machine trains the course's models"),
     "standins": ("course.standins", "the offline datasets' previews, notebook 02's example photo and how hard they are"),
     "backends": ("course.backends", "the unit tests and every lesson on Keras' JAX and PyTorch backends; "

@@ -1,4 +1,4 @@
-"""`make canary`: run the whole test suite against what comes next -- the nightly builds of TensorFlow and Keras
+"""`make canary`: run the test suite (all of make test's but the JAX and PyTorch tests) against what comes next -- the nightly builds of TensorFlow and Keras
 and the newest releases of every other top-level dependency -- in a virtual environment of its own
 (.canary/venv; the course's .venv is not touched), and report what broke.
 
@@ -119,7 +119,8 @@ def main(args):
     log.write_text("")
     python = make_environment(args.lock_top, args.reuse, log)
     junit = HOME / "junit.xml"
-    # JAX and PyTorch are not in this environment: their tests run in the weekly workflow (make backends), on the locks
+    # JAX and PyTorch are not in this environment (nor in LOCK_TOP): tests/test_backends.py stays with make test, and
+    # the weekly workflow's make backends runs the lessons and unit tests on them, with the locks' versions
     pytest_args = pytest_arguments(LEFT_OUT) if args.pytest is None else args.pytest
     start = time.perf_counter()
     # helpers.doctor (notebook 00) accepts this environment as the course's, on purpose; matplotlib's configuration

@@ -1,5 +1,6 @@
-"""The test run of `make test`: the unit tests, every lesson under nbval, three Korean lessons, the editions in a
-browser. The canary (course.canary) runs exactly this command in its own environment.
+"""The test run of `make test`: the unit tests, every lesson under nbval, three lessons of each translated edition,
+the editions in a browser. The canary (course.canary) runs this command, less the JAX and PyTorch tests
+(canary.LEFT_OUT), in its own environment.
 
     python -m course test [pytest arguments]      (make test PYTEST_ARGS="...")
 

@@ -307,7 +307,7 @@ def check_datasets(data_dir=None, in_course_env=None):
             findings.append(Finding(spec.title, False, _("offline stand-ins: missing {files} in {folder}").format(
                 files=", ".join(path.name for path in missing), folder=shown(missing[0].parent)), fix))
             continue
-        problems, drawn_here = [], False  # each a whole message; listed after the owner, separated by "; "
+        problems, drawn_with = [], None  # each a whole message; listed after the owner, separated by "; "
         for path, split in zip(paths, ("train", "test")):
             try:
                 datasets.read_split(path, split, spec, owner)
@@ -317,19 +317,17 @@ def check_datasets(data_dir=None, in_course_env=None):
             if owner == "generated":
                 digest = _standins.content_sha256(path, split)
                 expected = _standins.STAND_IN_SHA256[(spec.name, split)]
-                if digest != expected and not in_course_env and _standins.recorded_sha256(path) == digest:
-                    drawn_here = True  # by another NumPy or Pillow (Colab's, say), and unchanged since
+                recorded, versions = _standins.recorded(path)
+                if digest != expected and not in_course_env and recorded == digest:
+                    drawn_with = versions  # by another NumPy or Pillow (Colab's, say), and unchanged since
                 elif digest != expected:
                     problems.append(_("{file} holds other images than the renderer draws (SHA-256 {digest}…, "
                                       "expected {expected}…)").format(file=path.name, digest=digest[:12],
                                                                       expected=expected[:12]))
         says = {what: _(DATASET_MESSAGES[owner, what]) for what in ("problems", "fix", "ok")}
-        if drawn_here and not problems:
-            import numpy
-            import PIL
-            says["ok"] = _("offline stand-ins drawn by NumPy {numpy} and Pillow {pillow}, not the lock's: not exactly "
-                           "the images of the stored outputs (numbers may differ a little)").format(
-                               numpy=numpy.__version__, pillow=PIL.__version__)
+        if drawn_with and not problems:
+            says["ok"] = _("offline stand-ins drawn with {versions}: not exactly the images of the stored outputs "
+                           "(numbers may differ a little)").format(versions=drawn_with)
         findings.append(Finding(spec.title, False, says["problems"].format(problems="; ".join(problems)), says["fix"])
                         if problems else Finding(spec.title, True, says["ok"]))
     return findings

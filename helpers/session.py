@@ -129,7 +129,10 @@ def setup(seed=0, verbose=True):
     if backend() == "tensorflow":
         quiet_tensorflow()
     elif importlib.util.find_spec("tensorflow") is not None:
-        import_tensorflow_quietly()  # keras.utils.set_random_seed imports it on every backend, to seed it too
+        try:  # keras.utils.set_random_seed imports it on every backend, to seed it too (when it imports)
+            import_tensorflow_quietly()
+        except ImportError:
+            pass
     seed_everything(seed)
     found = versions()
     check_versions(found)

@@ -264,3 +264,25 @@ def test_the_lock_is_installed_in_two_halves_then_whole(tmp_path):
     assert sorted(halves[0] + halves[1]) == sorted(pinned)
     assert len(whole) == 1 and whole[0] == (ROOT / "requirements.lock").read_text().splitlines()
     assert len(args) == 3 and all(run[:3] == ["-m", "pip", "install"] for run in args.values())
+
+
+@pytest.mark.skipif(not Path("/etc/debian_version").exists(), reason="the script asks apt-get only on Debian/Ubuntu")
+def test_the_browser_step_installs_only_what_is_missing_and_says_what_when_apt_fails(tmp_path):
+    """scripts/ensure-browser.sh (make test): with Node.js and npm already there (NodeSource's, say, whose nodejs
+    conflicts with Debian's npm package), it asks apt-get for Chromium and ChromeDriver only; when apt-get fails (no
+    such packages, as on Ubuntu), it still ends with its own message naming what the tests need."""
+    scripts, bin_ = tmp_path / "scripts", tmp_path / "bin"
+    scripts.mkdir()
+    bin_.mkdir()
+    shutil.copy(ROOT / "scripts" / "ensure-browser.sh", scripts)
+    (scripts / "apt-install.sh").write_text('echo "$@" > "$ASKED"\nexit 100\n')  # what apt-get was asked for; fails
+    for tool, stub in (("node", "echo v20"), ("npm", "echo 10")):
+        (bin_ / tool).write_text(f"#!/bin/sh\n{stub}\n")
+        (bin_ / tool).chmod(0o755)
+    for tool in ("sh", "dirname"):  # and nothing else: no chromium, no chromedriver
+        (bin_ / tool).symlink_to(shutil.which(tool))
+    asked = tmp_path / "asked"
+    result = subprocess.run(["/bin/sh", str(scripts / "ensure-browser.sh")], capture_output=True, text=True,
+                            env={"PATH": str(bin_), "ASKED": str(asked)}, timeout=60)
+    assert asked.read_text().split() == ["for", "the", "browser", "tests", "chromium", "chromium-driver"]
+    assert result.returncode == 1 and "need Chromium and ChromeDriver" in result.stderr, result.stderr

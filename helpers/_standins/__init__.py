@@ -59,13 +59,14 @@ def content_sha256(path, split):
     return digest.hexdigest()
 
 
-def recorded_sha256(path):
-    """The ``content_sha256`` that ``write_split`` recorded in the file when it drew it (None: an older cache)."""
+def recorded(path):
+    """(``content_sha256``, the NumPy and Pillow that drew it) as ``write_split`` recorded them in the file when it
+    drew it; (None, None) for a file without them."""
     try:
         with h5py.File(path, "r") as f:
-            return f.attrs.get("content_sha256")
+            return f.attrs.get("content_sha256"), f.attrs.get("drawn_with")
     except OSError:
-        return None
+        return None, None
 
 
 def generator_version(spec):
@@ -74,7 +75,7 @@ def generator_version(spec):
     import PIL
 
     drawn_from = [inspect.getsource(renderer(spec)), spec.n_train, spec.n_test, spec.train_seed, spec.test_seed,
-                  spec.classes, np.__version__, PIL.__version__]
+                  spec.classes, np.__version__, PIL.__version__, "records content_sha256 and drawn_with"]
     return hashlib.sha256(repr(drawn_from).encode()).hexdigest()[:16]
 
 
@@ -131,8 +132,10 @@ def write_split(path, split, X, y, classes, attrs):
             f.create_dataset("list_classes", data=classes, track_times=False)
             for key, value in attrs.items():
                 f.attrs[key] = value
-        with h5py.File(tmp_name, "r+") as f:  # what was drawn, for the doctor: a file changed since differs
+        with h5py.File(tmp_name, "r+") as f:  # what was drawn, and with what, for the doctor
+            import PIL
             f.attrs["content_sha256"] = content_sha256(tmp_name, split)
+            f.attrs["drawn_with"] = f"NumPy {np.__version__}, Pillow {PIL.__version__}"
         os.chmod(tmp_name, 0o644)  # mkstemp makes 0600 files; others may share the cache
         os.replace(tmp_name, path)
     except BaseException:
