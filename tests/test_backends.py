@@ -80,6 +80,18 @@ def test_setup_is_quiet_on_the_backend_beside_tensorflow(backend):
     assert result.stderr == "", result.stderr
 
 
+def test_setup_goes_on_when_tensorflow_is_there_but_does_not_import(tmp_path):
+    """A TensorFlow that is installed but fails to import (a broken wheel, a missing DLL) does not stop setup() on
+    another backend: Keras itself then goes on without it."""
+    broken = tmp_path / "tensorflow"
+    broken.mkdir()
+    (broken / "__init__.py").write_text("raise ImportError('a broken TensorFlow')\n")
+    code = "import helpers\nfrom helpers.session import setup\nsetup()"
+    result = subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True, timeout=300,
+                            env=backends.environ("torch", base={**os.environ, "PYTHONPATH": f"{tmp_path}:{ROOT}"}))
+    assert result.returncode == 0 and "PyTorch" in result.stdout, result.stdout + result.stderr
+
+
 @pytest.mark.parametrize("backend", backends.BACKENDS)
 def test_the_backend_runs_without_tensorflow(backend):
     code = ("import sys, helpers, keras\nfrom helpers import training\n"

@@ -189,10 +189,10 @@ def test_every_translated_edition_has_lessons_under_nbval(tmp_path):
     """The translated lessons under nbval are those of every language found in locale/, none named in code."""
     from course import testing
 
-    for code in ("ko", "en-XA"):
+    for code in ("ko", "fr"):
         (tmp_path / "locale" / code).mkdir(parents=True)
         (tmp_path / "locale" / code / "editions.po").write_text("")
-    assert testing.translated_nbval(tmp_path) == [f"{code}/notebooks/{lesson}.ipynb" for code in ("en-XA", "ko")
+    assert testing.translated_nbval(tmp_path) == [f"{code}/notebooks/{lesson}.ipynb" for code in ("fr", "ko")
                                                   for lesson in testing.TRANSLATED_NBVAL_LESSONS]
     assert testing.translated_nbval() and all((ROOT / path).is_file() for path in testing.translated_nbval())
     assert set(testing.translated_nbval()) <= set(testing.pytest_arguments())
@@ -286,3 +286,27 @@ def test_the_browser_step_installs_only_what_is_missing_and_says_what_when_apt_f
                             env={"PATH": str(bin_), "ASKED": str(asked)}, timeout=60)
     assert asked.read_text().split() == ["for", "the", "browser", "tests", "chromium", "chromium-driver"]
     assert result.returncode == 1 and "need Chromium and ChromeDriver" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("python, says", [("3.12.1", ".venv runs Python 3.12.1, not 3.11"),
+                                          (None, "-m venv failed: on Debian/Ubuntu, sudo apt-get install python3.11-venv")])
+def test_make_stops_on_a_venv_it_cannot_use(tmp_path, python, says):
+    """make's set-up stops with the fix when .venv runs another Python than the lock's 3.11, and when venv cannot
+    make one (Debian without python3.11-venv), removing the half-made .venv so that the next make tries again."""
+    shutil.copy(ROOT / "Makefile", tmp_path)
+    for name in ("requirements.lock", "pyproject.toml"):
+        (tmp_path / name).write_text("")
+    fake = tmp_path / "fake-python"
+    if python:  # a .venv made by another Python
+        (tmp_path / ".venv" / "bin").mkdir(parents=True)
+        venv_python = tmp_path / ".venv" / "bin" / "python"
+        venv_python.write_text(f'#!/bin/sh\ncase "$2" in *version_info*) exit 1;; *) echo {python};; esac\n')
+        venv_python.chmod(0o755)
+    fake.write_text("#!/bin/sh\nmkdir -p .venv/bin && touch .venv/bin/python && chmod +x .venv/bin/python\n"
+                    "echo 'The virtual environment was not created successfully because ensurepip is not available.'"
+                    " >&2\nexit 1\n")
+    fake.chmod(0o755)
+    result = subprocess.run(["make", "--no-print-directory", ".venv/.installed-stamp", f"PYTHON={fake}"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and says in result.stdout + result.stderr, result.stdout + result.stderr
+    assert (tmp_path / ".venv").exists() == bool(python)  # a venv that failed half-way is gone

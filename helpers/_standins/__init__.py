@@ -3,7 +3,7 @@
 Private to ``helpers.datasets``, which calls ``prepare`` when the course's own files are not in the data folder.
 
 - ``happy`` and ``signs`` draw the images: ``generate(n, seed) -> (X, y)``, the same arrays from the same seed on
-  every machine (NumPy and Pillow only);
+  every machine with the same NumPy and Pillow (another version may draw other pixels);
 - ``prepare`` writes them in the course's ``.h5`` format into ``<data folder>/generated/``, atomically, and draws
   them again when what draws them has changed since (the cache records a hash of it: ``generator_version``);
 - ``STAND_IN_SHA256`` is what the renderers draw, as checksums of the arrays (``python -m helpers.doctor`` compares
@@ -71,7 +71,8 @@ def recorded(path):
 
 def generator_version(spec):
     """A short hash of what the stand-ins are drawn from: the renderer's source, the spec's sizes, seeds and classes,
-    and the NumPy and Pillow that draw them. A cache drawn from anything else is regenerated."""
+    the NumPy and Pillow that draw them, and what ``write_split`` records (the marker string). A cache drawn from
+    anything else is regenerated."""
     import PIL
 
     drawn_from = [inspect.getsource(renderer(spec)), spec.n_train, spec.n_test, spec.train_seed, spec.test_seed,
