@@ -101,8 +101,8 @@ bench: setup
 
 # What the next TensorFlow and Keras break: the suite (less the JAX and PyTorch tests) against tf-nightly,
 # keras-nightly and the newest release of every other package of LOCK_TOP, in .canary/venv (the course's .venv is
-# untouched). Report in
-# .canary/report.md; exit 1 when a test broke. CANARY_ARGS="--reuse" keeps the environment of the last run.
+# untouched). Report in .canary/report.md; exit 1 when a test broke. CANARY_ARGS="--reuse" keeps the environment of
+# the last run.
 CANARY_ARGS ?=
 canary: setup browser translated
 	$(PY) -m course canary --lock-top $(LOCK_TOP) $(CANARY_ARGS)

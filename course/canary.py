@@ -1,6 +1,6 @@
-"""`make canary`: run the test suite (all of make test's but the JAX and PyTorch tests) against what comes next -- the nightly builds of TensorFlow and Keras
-and the newest releases of every other top-level dependency -- in a virtual environment of its own
-(.canary/venv; the course's .venv is not touched), and report what broke.
+"""`make canary`: run the test suite (make test's, less the JAX and PyTorch tests) against what comes next -- the
+nightly builds of TensorFlow and Keras and the newest releases of every other top-level dependency -- in a virtual
+environment of its own (.canary/venv; the course's .venv is not touched), and report what broke.
 
     make canary                               # install afresh, run everything (python -m course canary ...)
     make canary CANARY_ARGS="--reuse"          # keep .canary/venv from the last run

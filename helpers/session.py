@@ -1,5 +1,4 @@
 """Session set-up, in every notebook's first code cell: ``setup(seed=0)``; files it writes go to ``output_path``."""
-import importlib.util
 import os
 import platform
 import re
@@ -128,8 +127,8 @@ def setup(seed=0, verbose=True):
                         "Restart the kernel and run the setup cell first."), stacklevel=2)
     if backend() == "tensorflow":
         quiet_tensorflow()
-    elif importlib.util.find_spec("tensorflow") is not None:
-        try:  # keras.utils.set_random_seed imports it on every backend, to seed it too (when it imports)
+    else:
+        try:  # keras.utils.set_random_seed imports it on every backend, to seed it too, when it is installed
             import_tensorflow_quietly()
         except ImportError:
             pass

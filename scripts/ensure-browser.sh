@@ -7,18 +7,19 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-works() { chromium --version >/dev/null 2>&1 && chromedriver --version >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; }
+# The Debian packages of what is missing; only those are installed: a Node.js from elsewhere (NodeSource's, which
+# brings its own npm) conflicts with Debian's npm package.
+missing() {
+    chromium --version >/dev/null 2>&1 || echo chromium
+    chromedriver --version >/dev/null 2>&1 || echo chromium-driver
+    command -v node >/dev/null 2>&1 || echo nodejs
+    command -v npm >/dev/null 2>&1 || echo npm
+}
+works() { [ -z "$(missing)" ]; }
 if ! works; then
     if [ -f /etc/debian_version ]; then
-        # only what is missing: a Node.js from elsewhere (NodeSource's, which brings its own npm) conflicts with
-        # Debian's npm package
-        missing=""
-        chromium --version >/dev/null 2>&1 || missing="chromium"
-        chromedriver --version >/dev/null 2>&1 || missing="$missing chromium-driver"
-        command -v node >/dev/null 2>&1 || missing="$missing nodejs"
-        command -v npm >/dev/null 2>&1 || missing="$missing npm"
-        # shellcheck disable=SC2086  # one word per package
-        sh "$root/scripts/apt-install.sh" "for the browser tests" $missing || true  # then say what is missing
+        # shellcheck disable=SC2046  # one word per package
+        sh "$root/scripts/apt-install.sh" "for the browser tests" $(missing) || true  # then say what is missing
     fi
     if ! works; then
         echo "The browser tests need Chromium and ChromeDriver as 'chromium' and 'chromedriver' on PATH, and Node.js" >&2

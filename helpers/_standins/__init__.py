@@ -123,6 +123,8 @@ def prepare(spec, data_dir, verbose=False):
 
 def write_split(path, split, X, y, classes, attrs):
     """Write one split in the course's format, atomically (temporary file, then rename)."""
+    import PIL
+
     path = Path(path)
     handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
@@ -134,7 +136,6 @@ def write_split(path, split, X, y, classes, attrs):
             for key, value in attrs.items():
                 f.attrs[key] = value
         with h5py.File(tmp_name, "r+") as f:  # what was drawn, and with what, for the doctor
-            import PIL
             f.attrs["content_sha256"] = content_sha256(tmp_name, split)
             f.attrs["drawn_with"] = f"NumPy {np.__version__}, Pillow {PIL.__version__}"
         os.chmod(tmp_name, 0o644)  # mkstemp makes 0600 files; others may share the cache
