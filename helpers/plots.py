@@ -338,6 +338,23 @@ LINE_STYLES = [dict(color=colour, marker=marker, linestyle=style) for colour, ma
     "osD^vP*Xph", ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), "-", "--", "-.", ":"])]
 
 
+def plot_per_epoch(curves, ylabel, title):
+    """Line plots of one number per epoch, one line per case, in one panel: {case: values}. Its description
+    gives every value, so a reader who cannot see the lines gets all of them."""
+    fig, ax = plt.subplots(figsize=(7.0, 3.8))
+    said = []
+    for (name, values), style in zip(curves.items(), LINE_STYLES):
+        values = np.asarray(values, dtype=float)
+        ax.plot(np.arange(1, len(values) + 1), values, label=name, markersize=5, linewidth=1.5, **style)
+        said.append(f"{name}: " + ", ".join(f"{value:.2f}" for value in values))
+    ax.set(xlabel=_("epoch"), ylabel=ylabel)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10], min_n_ticks=1))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+    return _titled(fig, title, _("{title}, one value per epoch over {epochs} epochs: {curves}.").format(
+        title=title, epochs=max(len(values) for values in curves.values()), curves="; ".join(said)))
+
+
 def plot_layer_norms(panels, title, xlabel=None):
     """Log-scale line plots of one number per layer, one panel per quantity: {title: (y label, {case:
     values})}; each case keeps its ``LINE_STYLES`` entry across panels."""

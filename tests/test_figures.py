@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIGURE_FUNCTIONS = {"show_model", "model_to_dot", "show_block_overview", "show_images", "show_images_by_class",
                     "plot_history", "show_prediction", "plot_activation_histograms", "plot_layer_norms",
                     "plot_degradation", "show_image_rows", "plot_histograms_with_theory", "plot_confusion_matrix",
-                    "show_class_probabilities", "plot_learning_rate"}
+                    "show_class_probabilities", "plot_learning_rate", "plot_per_epoch"}
 
 
 IMG = re.compile(r'<img src="data:(image/[a-z+]+);base64,[^"]*" alt="([^"]*)"')
@@ -284,6 +284,19 @@ def test_plot_layer_norms_keeps_each_cases_values_and_colour():
     np.testing.assert_array_equal(lines["residual"].get_ydata(), [1.0, 0.9, 0.8])
     assert list(lines["plain"].get_xdata()) == [1, 2, 3]
     assert right.get_lines()[0].get_color() == lines["plain"].get_color()
+
+
+def test_plot_per_epoch_draws_each_case_and_says_every_value():
+    curves = {"fit": [0.5, 0.75, 1.0], "evaluate": [0.5, 0.5, 0.91]}
+    fig = plots.plot_per_epoch(curves, "accuracy", "two ways")
+    (ax,) = fig.axes
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    np.testing.assert_array_equal(lines["evaluate"].get_ydata(), [0.5, 0.5, 0.91])
+    assert list(lines["fit"].get_xdata()) == [1, 2, 3] and lines["fit"].get_color() != lines["evaluate"].get_color()
+    assert ax.get_ylabel() == "accuracy" and ax.get_xlabel() == "epoch" and fig._suptitle.get_text() == "two ways"
+    assert [tick for tick in ax.get_xticks() if 1 <= tick <= 3] == [1, 2, 3], "whole epochs only"
+    assert fig.description == ("two ways, one value per epoch over 3 epochs: fit: 0.50, 0.75, 1.00; "
+                               "evaluate: 0.50, 0.50, 0.91.")
 
 
 def test_plot_degradation_puts_plain_left_and_residual_right():
