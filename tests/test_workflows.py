@@ -310,3 +310,28 @@ def test_make_stops_on_a_venv_it_cannot_use(tmp_path, python, says):
                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and says in result.stdout + result.stderr, result.stdout + result.stderr
     assert (tmp_path / ".venv").exists() == bool(python)  # a venv that failed half-way is gone
+
+
+@pytest.mark.parametrize("changed, reinstalls", [("course/backends.py", False), ("requirements-jax.lock", True)])
+def test_make_writes_the_jax_path_line_again_without_reinstalling_jax(tmp_path, changed, reinstalls):
+    """make backend-jax's two steps, in a set-up that is complete: a change to course/backends.py (which writes the
+    .pth line) writes the line again and leaves JAX's packages alone; a new requirements-jax.lock installs them
+    again, then writes the line."""
+    shutil.copy(ROOT / "Makefile", tmp_path)
+    files = ["requirements.lock", "pyproject.toml", "requirements-jax.lock", "course/backends.py",
+             ".venv/.installed-stamp", ".venv/backends/jax.stamp", ".venv/backends/jax-path.stamp"]
+    for age, name in enumerate(files):  # each older than the next: everything is up to date
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+        os.utime(tmp_path / name, (1_700_000_000 + age, 1_700_000_000 + age))
+    dry_run = ["make", "--no-print-directory", "-n", "backend-jax"]
+    untouched = subprocess.run(dry_run, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert untouched.returncode == 0 and "pip install" not in untouched.stdout and "--install-jax-path" not in \
+        untouched.stdout, untouched.stdout + untouched.stderr
+    result = subprocess.run([*dry_run, "-W", changed], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    commands = result.stdout.splitlines()
+    assert commands[-2:] == [".venv/bin/python -m course backends --install-jax-path",
+                             "touch .venv/backends/jax-path.stamp"], result.stdout
+    assert any("pip install" in command and "--target .venv/backends/jax" in command for command in commands) \
+        == reinstalls, result.stdout
