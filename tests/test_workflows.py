@@ -312,11 +312,13 @@ def test_make_stops_on_a_venv_it_cannot_use(tmp_path, python, says):
     assert (tmp_path / ".venv").exists() == bool(python)  # a venv that failed half-way is gone
 
 
-@pytest.mark.parametrize("changed, reinstalls", [("course/backends.py", False), ("requirements-jax.lock", True)])
-def test_make_writes_the_jax_path_line_again_without_reinstalling_jax(tmp_path, changed, reinstalls):
+@pytest.mark.parametrize("changed, reinstalls", [("course/backends.py", False), ("pyproject.toml", False),
+                                                  ("requirements-jax.lock", True)])
+def test_make_backend_jax_writes_the_path_line_again_and_reinstalls_jax_only_for_its_lock(tmp_path, changed,
+                                                                                         reinstalls):
     """make backend-jax's two steps, in a set-up that is complete: a change to course/backends.py (which writes the
-    .pth line) writes the line again and leaves JAX's packages alone; a new requirements-jax.lock installs them
-    again, then writes the line."""
+    .pth line) or to the set-up (pyproject.toml) writes the line again and leaves JAX's packages alone; a new
+    requirements-jax.lock installs them again, then writes the line."""
     shutil.copy(ROOT / "Makefile", tmp_path)
     files = ["requirements.lock", "pyproject.toml", "requirements-jax.lock", "course/backends.py",
              ".venv/.installed-stamp", ".venv/backends/jax.stamp", ".venv/backends/jax-path.stamp"]
@@ -334,4 +336,4 @@ def test_make_writes_the_jax_path_line_again_without_reinstalling_jax(tmp_path, 
     assert commands[-2:] == [".venv/bin/python -m course backends --install-jax-path",
                              "touch .venv/backends/jax-path.stamp"], result.stdout
     assert any("pip install" in command and "--target .venv/backends/jax" in command for command in commands) \
-        == reinstalls, result.stdout
+        == reinstalls == ("rm -rf .venv/backends/jax" in commands), result.stdout
