@@ -24,14 +24,10 @@ import types
 
 import numpy as np
 
-from course import ROOT
+from course import ROOT, TARGET
 
 DATA = ROOT / "data"
 PHOTO = ROOT / "notebooks" / "images" / "my_image.jpg"
-HAPPY_TARGET = 0.95  # notebook 02 (HappyModel, 30 epochs) and notebook 07 (ResNet50 with the recipe)
-RESNET50_TARGET = 0.95
-# 114 of 120 test images is 0.95, which float32 stores as 0.94999999: compare with this much slack.
-SLACK = 1e-6
 
 
 # ------------------------------------------------------------------------------------------ the stand-ins' arrays
@@ -250,6 +246,8 @@ def happy_accuracy(model, X, y):
 def happy(args):
     """HappyModel as notebook 02 trains it, per model seed: the test accuracy after each epoch, against the target.
     With --against REV also trained on REV's stand-ins, and each model scored on both test sets."""
+    from helpers.checks import reaches
+
     quiet_keras()
     sources = [None] + ([args.against] if args.against else [])
     data = {source: standins("happy", source) for source in sources}
@@ -259,18 +257,18 @@ def happy(args):
             X_train, y_train, X_test, y_test = data[trained_on]
             start = time.perf_counter()
             model, accuracy = train_happy_model(seed, X_train, y_train, X_test, y_test, args.epochs)
-            reached = np.flatnonzero(accuracy + SLACK >= HAPPY_TARGET)
+            reached = np.flatnonzero(reaches(accuracy, TARGET))
             print(f"model seed {seed}, trained on {source_name(trained_on)} ({time.perf_counter() - start:.0f} s): "
-                  f"test accuracy after epoch 1 {accuracy[0]:.3f}, first >= {HAPPY_TARGET} at epoch "
+                  f"test accuracy after epoch 1 {accuracy[0]:.3f}, first >= {TARGET} at epoch "
                   f"{int(reached[0]) + 1 if reached.size else None}, after epoch {len(accuracy)} {accuracy[-1]:.3f}",
                   flush=True)
             print("  test accuracy per epoch: " + " ".join(f"{a:.2f}" for a in accuracy))
             score_elsewhere(model, trained_on, data, happy_accuracy,
                             lambda y: f"the majority class is {max(y.mean(), 1 - y.mean()):.3f}")
-            if trained_on is None and accuracy[-1] + SLACK < HAPPY_TARGET:
+            if trained_on is None and not reaches(accuracy[-1], TARGET):
                 failed.append(seed)
     if failed:
-        raise SystemExit(f"HappyModel stayed below {HAPPY_TARGET} after {args.epochs} epochs for seed(s) {failed}")
+        raise SystemExit(f"HappyModel stayed below {TARGET} after {args.epochs} epochs for seed(s) {failed}")
 
 
 def small_signs_cnn():
@@ -332,6 +330,7 @@ def resnet50(args):
     import keras
 
     from helpers import models
+    from helpers.checks import reaches
     from helpers.recipes import RESNET50_SIGNS as recipe
 
     X_train, y_train, X_test, y_test = standins("signs", args.against)
@@ -348,12 +347,12 @@ def resnet50(args):
         seconds = time.perf_counter() - start
         results[seed] = float(model.evaluate(X_test, Y_test, verbose=0, return_dict=True)["accuracy"])
         print(f"seed {seed}: test accuracy {results[seed]:.3f} "
-              f"({'reached' if results[seed] + SLACK >= RESNET50_TARGET else 'BELOW'} {RESNET50_TARGET}), "
+              f"({'reached' if reaches(results[seed], TARGET) else 'BELOW'} {TARGET}), "
               f"{seconds:.0f} s", flush=True)
     print("test accuracy per seed: " + ", ".join(f"{seed}: {acc:.3f}" for seed, acc in results.items()))
-    below = [seed for seed, acc in results.items() if acc + SLACK < RESNET50_TARGET]
+    below = [seed for seed, acc in results.items() if not reaches(acc, TARGET)]
     if below:
-        raise SystemExit(f"ResNet50 stayed below {RESNET50_TARGET} for seed(s) {below}")
+        raise SystemExit(f"ResNet50 stayed below {TARGET} for seed(s) {below}")
 
 
 VERBS = {"previews": previews, "photo": photo, "cues": cues, "happy": happy, "signs": signs, "resnet50": resnet50}

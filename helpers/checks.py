@@ -57,10 +57,18 @@ def expect(condition, fact, otherwise):
             "numbers: {otherwise}").format(backend=BACKENDS.get(backend(), (backend(),))[0], otherwise=otherwise))
 
 
+# float32 stores 114/120 = 0.95 as 0.94999999: an accuracy reaches a target within this much, no more
+ROUNDING = 1e-6
+
+
+def reaches(accuracy, target):
+    """Whether ``accuracy`` (a number, or an array of them) reaches ``target``, allowing float32's rounding."""
+    return np.asarray(accuracy, dtype=float) + ROUNDING >= target
+
+
 def check_accuracy(accuracy, at_least, what, hint):
     """Check that ``accuracy`` is at least ``at_least``; ``what`` names the measurement, ``hint`` what to try."""
-    # float32 stores 114/120 = 0.95 as 0.94999999: allow that rounding, no more
-    expect(float(accuracy) >= at_least - 1e-6,
+    expect(bool(reaches(accuracy, at_least)),
            _("{what}: at least {at_least:.2f}.").format(what=what, at_least=at_least),
            _("{what} is {accuracy:.3f}, below the expected {at_least:.2f}. {hint}").format(
                what=what, accuracy=float(accuracy), at_least=at_least, hint=hint))

@@ -1,4 +1,6 @@
 """HappyModel (notebooks 01-02): the reference, the layer table and the checks, own images."""
+import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -406,3 +408,15 @@ def test_show_prediction_draws_image_and_probability():
         show_prediction(np.zeros((64, 64, 3)), [0.2, 0.8])
     with pytest.raises(ValueError, match="image must have shape"):
         show_prediction(np.zeros((64, 64)), 0.5)
+
+
+def test_the_lessons_check_the_target_the_tools_measure_against():
+    """Notebooks 02 and 07 check for course.TARGET, the test accuracy `make bench` and `course standins` measure
+    against (each with helpers.checks.reaches, which allows float32's rounding)."""
+    import course
+
+    for lesson in ("02_happy_model", "07_resnet50"):
+        cells = json.loads((course.NOTEBOOKS / f"{lesson}.ipynb").read_text(encoding="utf-8"))["cells"]
+        targets = [float(target) for cell in cells if cell["cell_type"] == "code"
+                   for target in re.findall(r"check_accuracy\([^)]*at_least=([\d.]+)", "".join(cell["source"]))]
+        assert targets == [course.TARGET], f"{lesson} checks {targets}, the tools measure against {course.TARGET}"
