@@ -25,6 +25,7 @@ import types
 import numpy as np
 
 from course import ROOT, TARGET
+from helpers.checks import reaches
 
 DATA = ROOT / "data"
 PHOTO = ROOT / "notebooks" / "images" / "my_image.jpg"
@@ -246,8 +247,6 @@ def happy_accuracy(model, X, y):
 def happy(args):
     """HappyModel as notebook 02 trains it, per model seed: the test accuracy after each epoch, against the target.
     With --against REV also trained on REV's stand-ins, and each model scored on both test sets."""
-    from helpers.checks import reaches
-
     quiet_keras()
     sources = [None] + ([args.against] if args.against else [])
     data = {source: standins("happy", source) for source in sources}
@@ -330,7 +329,6 @@ def resnet50(args):
     import keras
 
     from helpers import models
-    from helpers.checks import reaches
     from helpers.recipes import RESNET50_SIGNS as recipe
 
     X_train, y_train, X_test, y_test = standins("signs", args.against)

@@ -236,6 +236,13 @@ def show_images_by_class(X, Y, classes, per_class=8, class_names=None, title=Non
                                                                   per_class=per_class, rows=rows)))
 
 
+def _epoch_axis(ax):
+    """Label the x axis "epoch" and tick whole epochs only (no epoch 1.5), in steps of 1, 2 or 5 times a power of ten
+    (0, 5, ..., 30 for 30 epochs); min_n_ticks=1 so that a single epoch gets the one tick 1, not 0.95, 0.975, ..."""
+    ax.set_xlabel(_("epoch"))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10], min_n_ticks=1))
+
+
 def plot_history(history, metrics=("loss", "accuracy"), title=None):
     """Plot training (and validation, if recorded) curves per epoch, one panel per metric."""
     logs = history.history if hasattr(history, "history") else history
@@ -248,10 +255,8 @@ def plot_history(history, metrics=("loss", "accuracy"), title=None):
         if "val_" + metric in logs:
             ax.plot(epochs, logs["val_" + metric], marker="s", markersize=4, linestyle="--", label=_("test"))
         name = _(METRICS[metric]) if metric in METRICS else metric
-        ax.set(xlabel=_("epoch"), ylabel=name, title=_("{metric} per epoch").format(metric=name))
-        # whole epochs only (no epoch 1.5), in steps of 1, 2 or 5 times a power of ten (0, 5, ..., 30 for 30 epochs);
-        # min_n_ticks=1 so that a single epoch gets the one tick 1, not 0.95, 0.975, ...
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10], min_n_ticks=1))
+        _epoch_axis(ax)
+        ax.set(ylabel=name, title=_("{metric} per epoch").format(metric=name))
         ax.grid(alpha=0.3)
         ax.legend()
         said.append(_("{metric} on the training images goes from {first:.2f} to {last:.2f}").format(
@@ -347,8 +352,8 @@ def plot_per_epoch(curves, ylabel, title):
         values = np.asarray(values, dtype=float)
         ax.plot(np.arange(1, len(values) + 1), values, label=name, markersize=5, linewidth=1.5, **style)
         said.append(f"{name}: " + ", ".join(f"{value:.2f}" for value in values))
-    ax.set(xlabel=_("epoch"), ylabel=ylabel)
-    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10], min_n_ticks=1))
+    _epoch_axis(ax)
+    ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="best")
     return _titled(fig, title, _("{title}, one value per epoch over {epochs} epochs: {curves}.").format(
