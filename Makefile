@@ -122,9 +122,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m course lab configure
 	@touch $@
 
-# One after another (make -j): each of these may install OS packages with apt-get.
-graphviz:
-	@sh scripts/ensure-graphviz.sh
+# One after another (make -j): each of these may install OS packages with apt-get. Off Debian/Ubuntu, graphviz prints
+# the doctor's install command for the platform, so it waits for .venv.
+graphviz: $(STAMP)
+	@sh scripts/ensure-graphviz.sh $(PY)
 
 fonts: graphviz
 	@sh scripts/ensure-fonts.sh

@@ -18,7 +18,8 @@ It checks, in this order (``run_checks``):
 - the kernel: that it runs in the checkout's ``.venv`` when the checkout has one (a kernel of another Python
   misses the pinned packages).
 
-Notebook 00 runs the same checks (``report(verbose=False)``).
+Notebook 00 runs the same checks (``report(verbose=False)``). ``python -m helpers.doctor --graphviz-fix`` prints only
+the command that installs Graphviz on this platform (make prints it where it cannot install Graphviz itself).
 """
 import ast
 import contextlib
@@ -58,16 +59,17 @@ class Finding:
         yield from message.format(check=self.check, found=self.found, fix=self.fix).split("\n")
 
 
+ETC = Path("/etc")  # where a Linux distribution leaves the file that names it
+DISTRIBUTIONS = (("debian", "debian_version"), ("fedora", "fedora-release"), ("fedora", "redhat-release"),
+                 ("arch", "arch-release"), ("alpine", "alpine-release"), ("suse", "SUSE-brand"), ("suse", "SuSE-release"))
+
+
 def system_name(system=None):
-    """'debian', 'fedora', 'arch', 'macos', 'windows' or 'other': whose install commands to print."""
+    """'debian', 'fedora', 'arch', 'alpine', 'suse', 'macos', 'windows' or 'other': whose install commands to print."""
     system = system or platform.system()
     if system in ("Darwin", "Windows"):
         return {"Darwin": "macos", "Windows": "windows"}[system]
-    for name, marker in (("debian", "/etc/debian_version"), ("fedora", "/etc/fedora-release"),
-                         ("fedora", "/etc/redhat-release"), ("arch", "/etc/arch-release")):
-        if Path(marker).exists():
-            return name
-    return "other"
+    return next((name for name, marker in DISTRIBUTIONS if (ETC / marker).exists()), "other")
 
 
 PYTHON_FIXES = {  # platform -> (English, shown with _(); the install command, the same in every language)
@@ -92,13 +94,16 @@ GRAPHVIZ_FIXES = {  # platform -> the command that installs Graphviz (English; s
     "debian": N_("sudo apt-get install graphviz   (`make lab` does it for you)"),
     "fedora": "sudo dnf install graphviz",
     "arch": "sudo pacman -S graphviz",
+    "alpine": "sudo apk add graphviz",
+    "suse": "sudo zypper install graphviz",
     "macos": "brew install graphviz",
     "windows": N_("winget install graphviz, then restart Jupyter so that PATH includes Graphviz's bin folder"),
 }
 
 
 def graphviz_fix(system=None):
-    """The command that installs Graphviz's ``dot`` on this platform (also in helpers.plots' errors)."""
+    """The command that installs Graphviz's ``dot`` on this platform (also in helpers.plots' errors, and what
+    ``make`` prints where it cannot install Graphviz itself: ``python -m helpers.doctor --graphviz-fix``)."""
     other = N_("install your system's graphviz package, or: conda install -c conda-forge graphviz")
     return _(GRAPHVIZ_FIXES.get(system_name(system), other))
 
@@ -413,6 +418,9 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__)
+        return 0
+    if argv[:1] == ["--graphviz-fix"]:
+        print(graphviz_fix())
         return 0
     return 0 if report() else 1
 

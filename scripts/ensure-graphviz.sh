@@ -1,7 +1,8 @@
 #!/bin/sh
 # Make sure Graphviz's `dot` works: keras.utils.plot_model needs it for every model diagram.
-# On Debian/Ubuntu install the `graphviz` OS package (as root, or through sudo); anywhere else
-# stop with the exact command for the platform.
+# On Debian/Ubuntu install the `graphviz` OS package (as root, or through sudo); anywhere else stop
+# with the command for the platform, which the doctor knows (helpers.doctor.GRAPHVIZ_FIXES).
+# Usage: sh scripts/ensure-graphviz.sh PYTHON   (the course's .venv/bin/python)
 set -eu
 
 works() { dot -V >/dev/null 2>&1; }
@@ -15,21 +16,6 @@ if [ -f /etc/debian_version ]; then
 fi
 
 echo "Graphviz's 'dot' is missing; the model diagrams need it. Install it with:" >&2
-case "$(uname -s)" in
-    Darwin) echo "    brew install graphviz" >&2 ;;
-    Linux)
-        if [ -f /etc/fedora-release ] || [ -f /etc/redhat-release ]; then
-            echo "    sudo dnf install graphviz" >&2
-        elif [ -f /etc/arch-release ]; then
-            echo "    sudo pacman -S graphviz" >&2
-        elif [ -f /etc/alpine-release ]; then
-            echo "    sudo apk add graphviz" >&2
-        elif [ -f /etc/SuSE-release ] || [ -f /etc/SUSE-brand ]; then
-            echo "    sudo zypper install graphviz" >&2
-        else
-            echo "    your distribution's 'graphviz' package, or: conda install -c conda-forge graphviz" >&2
-        fi ;;
-    *) echo "    winget install graphviz   (Windows), or: conda install -c conda-forge graphviz" >&2 ;;
-esac
+echo "    $("$1" -m helpers.doctor --graphviz-fix)" >&2
 echo "then run the make command again." >&2
 exit 1

@@ -126,10 +126,25 @@ def test_graphviz_problems(tmp_path, monkeypatch, case, script, expected):
     assert ("restart the kernel" if case == "missing" else "`dot -V`") in finding.fix
 
 
-def test_graphviz_fix_names_each_platforms_command():
+def test_graphviz_fix_names_each_platforms_command(tmp_path, monkeypatch, capsys):
     assert doctor.graphviz_fix("Darwin").startswith("brew install graphviz")
     assert doctor.graphviz_fix("Windows").startswith("winget install graphviz")
     assert doctor.python_fix("Darwin").startswith("brew install python@3.11")
+    monkeypatch.setattr(doctor, "ETC", tmp_path)
+    assert doctor.graphviz_fix("Linux").startswith("install your system's graphviz package")  # no distribution's file
+    for marker, command in (("alpine-release", "sudo apk add graphviz"), ("SUSE-brand", "sudo zypper install graphviz")):
+        (tmp_path / marker).touch()
+        assert doctor.main(["--graphviz-fix"]) == 0 and capsys.readouterr().out == command + "\n"
+        (tmp_path / marker).unlink()
+
+
+def test_make_prints_the_doctors_graphviz_command():
+    """scripts/ensure-graphviz.sh asks the doctor for the command off Debian/Ubuntu: no second table (fails when the
+    script names a platform's command again)."""
+    script = (ROOT / "scripts" / "ensure-graphviz.sh").read_text()
+    assert "-m helpers.doctor --graphviz-fix" in script
+    commands = [fix.split(",")[0].split("   ")[0] for fix in doctor.GRAPHVIZ_FIXES.values()]
+    assert not [command for command in commands if command in script and "apt-get" not in command]
 
 
 def copy_stand_ins(data_dir):
