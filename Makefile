@@ -1,4 +1,4 @@
-# Two commands do everything on a fresh Debian/Ubuntu machine with Python 3.11:
+# Two commands do everything on a fresh Debian/Ubuntu machine with the course's Python (PYTHON_VERSION below):
 #   make lab    -- set up, then start JupyterLab on your workbook/   (LAB_ARGS="--no-browser --port 8888")
 #   make test   -- set up, then run the unit tests and every notebook under nbval
 # Another language's edition: make lab LANG=ko (or a locale such as ko_KR.UTF-8) -- <lang>/workbook/ beside
@@ -7,7 +7,10 @@
 # datasets; a second run skips what is done. The course's tools run through one entry point,
 # .venv/bin/python -m course <verb> (course/); the OS steps are scripts/, and doctor and data the helpers' own.
 
-PYTHON  ?= python3.11
+# The course's Python is helpers.session's REQUIRED_PYTHON, written there only: (major, minor) -> major.minor
+PYTHON_VERSION := $(shell sed -n 's/^REQUIRED_PYTHON = (\([0-9]*\), *\([0-9]*\)).*/\1.\2/p' helpers/session.py)
+$(if $(PYTHON_VERSION),,$(error helpers/session.py names no REQUIRED_PYTHON = (major, minor): run make in the course's folder))
+PYTHON  ?= python$(PYTHON_VERSION)
 VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
@@ -114,9 +117,9 @@ doctor: $(STAMP)
 setup: $(STAMP) graphviz fonts data
 
 $(STAMP): requirements.lock pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (sudo apt-get install python3.11 python3.11-venv) or run make PYTHON=/path/to/python3.11"; exit 1; }
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo "$(PYTHON) -m venv failed: on Debian/Ubuntu, sudo apt-get install python3.11-venv"; exit 1; }
-	@$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "$(VENV) runs Python $$($(PY) -c 'import platform; print(platform.python_version())'), not 3.11 (requirements.lock's): rm -rf $(VENV), then make again with Python 3.11 (PYTHON=...)"; exit 1; }
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python $(PYTHON_VERSION) (sudo apt-get install python$(PYTHON_VERSION) python$(PYTHON_VERSION)-venv) or run make PYTHON=/path/to/python$(PYTHON_VERSION)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo "$(PYTHON) -m venv failed: on Debian/Ubuntu, sudo apt-get install python$(PYTHON_VERSION)-venv"; exit 1; }
+	@$(PY) -c 'import sys; sys.exit("%d.%d" % sys.version_info[:2] != "$(PYTHON_VERSION)")' || { echo "$(VENV) runs Python $$($(PY) -c 'import platform; print(platform.python_version())'), not $(PYTHON_VERSION) (requirements.lock's): rm -rf $(VENV), then make again with Python $(PYTHON_VERSION) (PYTHON=...)"; exit 1; }
 	sh scripts/install-lock.sh $(PY) requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(PY) -m course lab configure

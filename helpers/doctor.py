@@ -2,7 +2,7 @@
 for every problem, prints what to do on this platform. Exit status 0 when all is well, 1 otherwise.
 
 It checks, in this order (``run_checks``):
-- Python: the course runs on Python 3.11 (a newer one outside the course's own environment, on Colab say, is
+- Python: the course runs on ``helpers.session.REQUIRED_PYTHON`` (a newer one outside the course's own environment, on Colab say, is
   only noted);
 - the backend (TensorFlow, or KERAS_BACKEND's) and Keras: Keras 3; inside the course's own environment
   (``.venv``, made by ``make``), exactly the versions of the backend's lock (``requirements.lock`` for
@@ -74,20 +74,21 @@ def system_name(system=None):
 
 PYTHON_FIXES = {  # platform -> (English, shown with _(); the install command, the same in every language)
     "debian": (N_("{command}, then `make lab` (it builds .venv with it)"),
-               "sudo apt-get install python3.11 python3.11-venv"),
-    "fedora": (N_("{command}, then `make lab`"), "sudo dnf install python3.11"),
-    "arch": (N_("install Python 3.11 (e.g. with pyenv), then `make lab PYTHON=/path/to/python3.11`"), None),
-    "macos": (N_("{command}, then `make lab`"), "brew install python@3.11"),
-    "windows": (N_("install Python 3.11 from python.org, then `py -3.11 -m venv .venv` and "
+               "sudo apt-get install python{version} python{version}-venv"),
+    "fedora": (N_("{command}, then `make lab`"), "sudo dnf install python{version}"),
+    "arch": (N_("install Python {version} (e.g. with pyenv), then `make lab PYTHON=/path/to/python{version}`"), None),
+    "macos": (N_("{command}, then `make lab`"), "brew install python@{version}"),
+    "windows": (N_("install Python {version} from python.org, then `py -{version} -m venv .venv` and "
                    "`.venv\\Scripts\\pip install -r requirements.lock -e .`"), None),
 }
 
 
 def python_fix(system=None):
-    """What to do on this platform to get Python 3.11 and the course's environment."""
-    other = (N_("install Python 3.11, or `conda env create -f environment.yml`"), None)
+    """What to do on this platform to get the course's Python (REQUIRED_PYTHON) and its environment."""
+    other = (N_("install Python {version}, or `conda env create -f environment.yml`"), None)
     message, command = PYTHON_FIXES.get(system_name(system), other)
-    return _(message).format(command=command)
+    version = "{}.{}".format(*REQUIRED_PYTHON)
+    return _(message).format(command=command and command.format(version=version), version=version)
 
 
 GRAPHVIZ_FIXES = {  # platform -> the command that installs Graphviz (English; shown with _())
@@ -124,7 +125,7 @@ def backend_fix(name, root=CHECKOUT):
 
 
 def check_python(version_info=None, in_course_env=None, root=CHECKOUT):
-    """Python 3.11, with which the stored outputs were made: a newer one is only noted outside the course's own
+    """REQUIRED_PYTHON, with which the stored outputs were made: a newer one is only noted outside the course's own
     environment (Colab's, say), as other versions of the packages are."""
     version_info = version_info or sys.version_info
     version = f"{version_info[0]}.{version_info[1]}.{version_info[2]}"

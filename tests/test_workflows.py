@@ -7,6 +7,7 @@ workflow, so that a linter that stopped looking would fail here. Then the workfl
 pull request with Graphviz and the browser and a pip cache, the canary weekly, the site built.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -294,6 +295,8 @@ def test_make_stops_on_a_venv_it_cannot_use(tmp_path, python, says):
     """make's set-up stops with the fix when .venv runs another Python than the lock's 3.11, and when venv cannot
     make one (Debian without python3.11-venv), removing the half-made .venv so that the next make tries again."""
     shutil.copy(ROOT / "Makefile", tmp_path)
+    (tmp_path / "helpers").mkdir()
+    shutil.copy(ROOT / "helpers" / "session.py", tmp_path / "helpers")  # the Makefile reads REQUIRED_PYTHON there
     for name in ("requirements.lock", "pyproject.toml"):
         (tmp_path / name).write_text("")
     fake = tmp_path / "fake-python"
@@ -320,6 +323,8 @@ def test_make_backend_jax_writes_the_path_line_again_and_reinstalls_jax_only_for
     .pth line) or to the set-up (pyproject.toml) writes the line again and leaves JAX's packages alone; a new
     requirements-jax.lock installs them again, then writes the line."""
     shutil.copy(ROOT / "Makefile", tmp_path)
+    (tmp_path / "helpers").mkdir()
+    shutil.copy(ROOT / "helpers" / "session.py", tmp_path / "helpers")  # the Makefile reads REQUIRED_PYTHON there
     files = ["requirements.lock", "pyproject.toml", "requirements-jax.lock", "course/backends.py",
              ".venv/.installed-stamp", ".venv/backends/jax.stamp", ".venv/backends/jax-path.stamp"]
     for age, name in enumerate(files):  # each older than the next: everything is up to date
@@ -337,3 +342,25 @@ def test_make_backend_jax_writes_the_path_line_again_and_reinstalls_jax_only_for
                              "touch .venv/backends/jax-path.stamp"], result.stdout
     assert any("pip install" in command and "--target .venv/backends/jax" in command for command in commands) \
         == reinstalls == ("rm -rf .venv/backends/jax" in commands), result.stdout
+
+
+def test_the_course_python_is_written_once():
+    """helpers.session.REQUIRED_PYTHON is the course's Python: the Makefile reads it there, and the files that cannot
+    (environment.yml, the hub's Dockerfile, the workflows, the README's set-up and the website's first page) name
+    the same version wherever they name one (fails when one of them, or REQUIRED_PYTHON, changes alone)."""
+    from helpers.session import REQUIRED_PYTHON
+
+    version = "{}.{}".format(*REQUIRED_PYTHON)
+    makefile = (ROOT / "Makefile").read_text()
+    assert not re.search(r"\b3\.1\d\b|\(3, *1\d\)", makefile), "the Makefile names a Python version of its own"
+    result = subprocess.run(["make", "-s", "--no-print-directory", "--eval", "show: ; @echo $(PYTHON)", "show"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == f"python{version}", result.stdout + result.stderr
+    texts = {path: (ROOT / path).read_text() for path in
+             ["environment.yml", "hub/Dockerfile", "book/index.md",
+              *(str(path.relative_to(ROOT)) for path in sorted((ROOT / ".github" / "workflows").glob("*.yml")))]}
+    texts["README.md (set-up)"] = "\n".join((ROOT / "README.md").read_text().splitlines()[:25])
+    for where, text in texts.items():
+        named = {f"{major}.{minor}" for major, minor in re.findall(r"(?i)\bpython[ =@-]?(3)\.(\d+)", text)}
+        named |= {f"{major}.{minor}" for major, minor in re.findall(r"\bpy(3)(\d\d)\b", text)}
+        assert named == {version}, f"{where} names Python {sorted(named)}, helpers.session {version}"
