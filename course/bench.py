@@ -40,7 +40,7 @@ import sys
 import time
 from pathlib import Path
 
-from course import ROOT, TARGET
+from course import HAPPY_FIT, ROOT, TARGET
 from helpers.session import setup  # (quiet TensorFlow before it is imported)
 
 setup(seed=0, verbose=False)
@@ -298,19 +298,24 @@ def resnet50_time_to_accuracy(seed, signs, recipe=RESNET50_SIGNS, per_epoch=Fals
             "final_measure_s": time.perf_counter() - fit_returned, "measure_s": [round(s, 2) for s in clock.measure_s]}
 
 
-def happy_time_to_accuracy(seed=0, epochs=30):
+def train_happy_model(seed, X_train, Y_train, X_test, Y_test, epochs=HAPPY_FIT["epochs"], callbacks=()):
+    """HappyModel from model seed ``seed``, trained as notebook 02 trains it (course.HAPPY_FIT) on images in 0-255
+    and labels of shape (m, 1); returns (model, the test accuracy after each epoch)."""
     fresh_start()
-    X_train_orig, Y_train_orig, X_test_orig, Y_test_orig, _ = datasets.load_happy_dataset()
-    X_train, X_test = X_train_orig / 255., X_test_orig / 255.
-    Y_train, Y_test = Y_train_orig.T, Y_test_orig.T
     keras.utils.set_random_seed(seed)
     model = models.HappyModel(X_train.shape[1:])
-    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=HAPPY_FIT["optimizer"], loss=HAPPY_FIT["loss"], metrics=["accuracy"])
+    history = model.fit(X_train / 255., Y_train, batch_size=HAPPY_FIT["batch_size"], epochs=epochs,
+                        validation_data=(X_test / 255., Y_test), callbacks=list(callbacks), verbose=0)
+    return model, np.array(history.history["val_accuracy"])
+
+
+def happy_time_to_accuracy(seed=0):
+    X_train, Y_train, X_test, Y_test, _ = datasets.load_happy_dataset()
     # Notebook 02 passes validation_data: the test accuracy after each epoch is part of its fit, so it is timed.
     clock = Clock(lambda model, logs: float(logs["val_accuracy"]), stop_at="target")
     start = time.perf_counter()
-    model.fit(X_train, Y_train, batch_size=32, epochs=epochs, validation_data=(X_test, Y_test), callbacks=[clock],
-              verbose=0)
+    train_happy_model(seed, X_train, Y_train.T, X_test, Y_test.T, callbacks=[clock])
     return {"seed": seed, "time_to_95_s": clock.reached_s, "epochs_to_95": len(clock.accuracy)
             if clock.reached_s is not None else None, "test_accuracy": [round(a, 4) for a in clock.accuracy],
             "first_epoch_s": clock.epoch_s[0], "wall_s": time.perf_counter() - start}

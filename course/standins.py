@@ -4,7 +4,7 @@ hard the stand-ins are.
     python -m course standins previews   # data/ (and data/<lang>/ per translation): examples and class means
     python -m course standins photo      # notebooks/images/my_image.jpg, notebook 02's example "own photo"
     python -m course standins cues       # class balance; mean colour, 8x8 thumbnails and one pixel as classifiers
-    python -m course standins happy      # HappyModel trained as notebook 02 does (30 epochs), per model seed
+    python -m course standins happy      # HappyModel trained as notebook 02 does (course.HAPPY_FIT), per model seed
     python -m course standins signs      # the course's small CNN (week 1, TF2 assignment: 1,310 parameters, 100 epochs)
     python -m course standins resnet50   # ResNet50 trained with notebook 07's recipe, per model seed (minutes each)
 
@@ -24,7 +24,7 @@ import types
 
 import numpy as np
 
-from course import ROOT, TARGET
+from course import HAPPY_FIT, ROOT, TARGET
 from helpers.checks import reaches
 
 DATA = ROOT / "data"
@@ -214,22 +214,6 @@ def quiet_keras():
     setup(seed=0, verbose=False)  # first: it quiets TensorFlow before Keras imports it
 
 
-def train_happy_model(seed, X_train, y_train, X_test, y_test, epochs):
-    """HappyModel trained as notebook 02 trains it (Adam, binary cross-entropy, batch 32, X/255, the test set as
-    validation data); returns (model, test accuracy after each epoch)."""
-    import keras
-
-    from helpers import models
-
-    keras.backend.clear_session()
-    keras.utils.set_random_seed(seed)
-    model = models.HappyModel(X_train.shape[1:])
-    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-    history = model.fit(X_train / 255., y_train[:, None], batch_size=32, epochs=epochs,
-                        validation_data=(X_test / 255., y_test[:, None]), verbose=0)
-    return model, np.array(history.history["val_accuracy"])
-
-
 def score_elsewhere(model, trained_on, data, accuracy, baseline):
     """Print the test accuracy of ``model``, trained on the stand-ins of ``trained_on``, on the test set of every
     other source in ``data`` ({source: (X_train, y_train, X_test, y_test)}, the labels as ``accuracy`` takes them),
@@ -247,7 +231,8 @@ def happy_accuracy(model, X, y):
 def happy(args):
     """HappyModel as notebook 02 trains it, per model seed: the test accuracy after each epoch, against the target.
     With --against REV also trained on REV's stand-ins, and each model scored on both test sets."""
-    quiet_keras()
+    from course.bench import train_happy_model  # notebook 02's training (it quiets TensorFlow before Keras)
+
     sources = [None] + ([args.against] if args.against else [])
     data = {source: standins("happy", source) for source in sources}
     failed = []
@@ -255,7 +240,7 @@ def happy(args):
         for trained_on in sources:
             X_train, y_train, X_test, y_test = data[trained_on]
             start = time.perf_counter()
-            model, accuracy = train_happy_model(seed, X_train, y_train, X_test, y_test, args.epochs)
+            model, accuracy = train_happy_model(seed, X_train, y_train[:, None], X_test, y_test[:, None], args.epochs)
             reached = np.flatnonzero(reaches(accuracy, TARGET))
             print(f"model seed {seed}, trained on {source_name(trained_on)} ({time.perf_counter() - start:.0f} s): "
                   f"test accuracy after epoch 1 {accuracy[0]:.3f}, first >= {TARGET} at epoch "
@@ -378,7 +363,8 @@ def add_arguments(parser):
         if name in ("happy", "resnet50", "signs"):
             command.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="model seeds (default: 0 1 2)")
         if name == "happy":
-            command.add_argument("--epochs", type=int, default=30, help="as notebook 02 (30)")
+            command.add_argument("--epochs", type=int, default=HAPPY_FIT["epochs"],
+                                 help=f"as notebook 02 ({HAPPY_FIT['epochs']})")
         if name == "signs":
             command.add_argument("--epochs", type=int, default=100)
             command.add_argument("--lr", type=float, nargs="+", default=[0.001],

@@ -420,3 +420,20 @@ def test_the_lessons_check_the_target_the_tools_measure_against():
         targets = [float(target) for cell in cells if cell["cell_type"] == "code"
                    for target in re.findall(r"check_accuracy\([^)]*at_least=([\d.]+)", "".join(cell["source"]))]
         assert targets == [course.TARGET], f"{lesson} checks {targets}, the tools measure against {course.TARGET}"
+
+
+def test_notebook_02_trains_happy_model_as_the_tools_do():
+    """Notebook 02 writes HappyModel's training out for the learner (X/255, compile, fit with the test set as
+    validation data); `make bench` and `course standins happy` repeat it from course.HAPPY_FIT through
+    course.bench.train_happy_model (fails when the lesson or HAPPY_FIT changes alone)."""
+    import course
+
+    code = "\n".join("".join(cell["source"]) for cell in json.loads(
+        (course.NOTEBOOKS / "02_happy_model.ipynb").read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code")
+    compiled = re.search(r"happyModel\.compile\(optimizer='(\w+)', loss='(\w+)'", code)
+    fitted = re.search(r"happyModel\.fit\(X_train, Y_train, batch_size=(\d+), epochs=epochs,\s+validation_data="
+                       r"\(X_test, Y_test\)", code)
+    epochs = re.search(r"^epochs = (\d+)$", code, re.M)
+    assert compiled and fitted and epochs and "X_train = X_train_orig / 255." in code, "notebook 02's training moved"
+    lesson = {"optimizer": compiled[1], "loss": compiled[2], "batch_size": int(fitted[1]), "epochs": int(epochs[1])}
+    assert lesson == course.HAPPY_FIT
