@@ -245,3 +245,29 @@ def test_the_recipe_gives_fit_its_batches():
     X[:, :, 1, :] += 0.5  # the right column differs from the left: a mirrored image shows it
     flipped = sum(int((x[:, 0, 0, 0] % 1 == 0.5).sum()) for x, _ in one_epoch(RESNET50_SIGNS.data(X, Y)))
     assert RESNET50_SIGNS.mirror and 15 < flipped < 55
+
+
+def test_fit_reads_the_shuffled_batches_in_order_without_tf_data_autotuning():
+    """fit takes ShuffledBatches through Keras' own ordered queue (two threads): the batches of every epoch are those
+    of reading them one by one, and on TensorFlow the tf.data pipeline has autotuning off (with it on, some epochs
+    of notebook 07 took twice as long)."""
+    from keras.src.trainers.data_adapters import get_data_adapter
+
+    from helpers.training import shuffled_batches
+
+    X = np.arange(70 * 4, dtype="float32").reshape(70, 2, 2, 1)
+    Y = np.eye(2, dtype="float32")[np.arange(70) % 2]
+    direct = shuffled_batches(X, Y, 32, seed=4, mirror=True)
+    expected = [one_epoch(direct) for _ in range(2)]
+    adapter = get_data_adapter(shuffled_batches(X, Y, 32, seed=4, mirror=True))
+    assert adapter.enqueuer is not None
+    for epoch in expected:
+        adapter.on_epoch_begin()
+        read = list(adapter.get_numpy_iterator())
+        adapter.on_epoch_end()
+        assert len(read) == len(epoch)
+        for (x, y), (x_expected, y_expected) in zip(read, epoch):
+            np.testing.assert_array_equal(x, x_expected)
+            np.testing.assert_array_equal(y, y_expected)
+    if keras.backend.backend() == "tensorflow":
+        assert adapter.get_tf_dataset().options().autotune.enabled is False
