@@ -126,8 +126,8 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 # One after another (make -j): each of these may install OS packages with apt-get. Off Debian/Ubuntu, graphviz prints
-# the doctor's install command for the platform, so it waits for .venv.
-graphviz: $(STAMP)
+# the doctor's install command for the platform, from .venv (make lab makes it first; with -j it may not be there yet).
+graphviz:
 	@sh scripts/ensure-graphviz.sh $(PY)
 
 fonts: graphviz

@@ -2,8 +2,8 @@
 for every problem, prints what to do on this platform. Exit status 0 when all is well, 1 otherwise.
 
 It checks, in this order (``run_checks``):
-- Python: the course runs on ``helpers.session.REQUIRED_PYTHON`` (a newer one outside the course's own environment, on Colab say, is
-  only noted);
+- Python: the version the stored outputs were made with (``REQUIRED_PYTHON`` in helpers/session.py); a newer one
+  outside the course's own environment, on Colab say, is only noted;
 - the backend (TensorFlow, or KERAS_BACKEND's) and Keras: Keras 3; inside the course's own environment
   (``.venv``, made by ``make``), exactly the versions of the backend's lock (``requirements.lock`` for
   TensorFlow), with which the stored outputs were made;
@@ -19,7 +19,7 @@ It checks, in this order (``run_checks``):
   misses the pinned packages).
 
 Notebook 00 runs the same checks (``report(verbose=False)``). ``python -m helpers.doctor --graphviz-fix`` prints only
-the command that installs Graphviz on this platform (make prints it where it cannot install Graphviz itself).
+how to install Graphviz on this platform (make prints it where it cannot install Graphviz itself).
 """
 import ast
 import contextlib
@@ -61,7 +61,8 @@ class Finding:
 
 ETC = Path("/etc")  # where a Linux distribution leaves the file that names it
 DISTRIBUTIONS = (("debian", "debian_version"), ("fedora", "fedora-release"), ("fedora", "redhat-release"),
-                 ("arch", "arch-release"), ("alpine", "alpine-release"), ("suse", "SUSE-brand"), ("suse", "SuSE-release"))
+                 ("arch", "arch-release"), ("alpine", "alpine-release"), ("suse", "SUSE-brand"),
+                 ("suse", "SuSE-release"))
 
 
 def system_name(system=None):

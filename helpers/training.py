@@ -10,11 +10,13 @@ from helpers.i18n import _
 
 class ShuffledBatches(keras.utils.PyDataset):
     """The training set in NumPy batches for ``fit``, in a new order every epoch from ``seed``; ``mirror``
-    also mirrors each image left-right with probability 1/2: model.fit(ShuffledBatches(X, Y, 32), epochs=...)."""
+    also mirrors each image left-right with probability 1/2: model.fit(ShuffledBatches(X, Y, 32), epochs=...,
+    shuffle=False) (``shuffle=False``: fit would otherwise shuffle the batches themselves)."""
 
     def __init__(self, X, Y, batch_size, seed=0, mirror=False):
-        # Two worker threads: Keras then takes the batches, in order, from a queue of its own, and on TensorFlow turns
-        # tf.data's autotuning off. Without them, 1 to 3 of ResNet50's 4 later epochs took 40-41 s instead of 21.
+        # Two worker threads: Keras then takes the batches from a queue of its own (in order, with shuffle=False), and
+        # on TensorFlow turns tf.data's autotuning off. Without them, 1 to 3 of ResNet50's 4 later epochs took 40-41 s
+        # instead of 21.
         super().__init__(workers=2)
         self.X, self.Y = np.asarray(X, dtype="float32"), np.asarray(Y, dtype="float32")
         if len(self.X) != len(self.Y):

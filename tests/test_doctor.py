@@ -131,20 +131,37 @@ def test_graphviz_fix_names_each_platforms_command(tmp_path, monkeypatch, capsys
     assert doctor.graphviz_fix("Windows").startswith("winget install graphviz")
     assert doctor.python_fix("Darwin").startswith("brew install python@3.11")
     monkeypatch.setattr(doctor, "ETC", tmp_path)
-    assert doctor.graphviz_fix("Linux").startswith("install your system's graphviz package")  # no distribution's file
-    for marker, command in (("alpine-release", "sudo apk add graphviz"), ("SUSE-brand", "sudo zypper install graphviz")):
+    monkeypatch.setattr(doctor.platform, "system", lambda: "Linux")
+    assert doctor.graphviz_fix().startswith("install your system's graphviz package")  # no distribution's file
+    for name, marker in doctor.DISTRIBUTIONS:
         (tmp_path / marker).touch()
-        assert doctor.main(["--graphviz-fix"]) == 0 and capsys.readouterr().out == command + "\n"
+        assert doctor.main(["--graphviz-fix"]) == 0
+        assert capsys.readouterr().out == doctor.GRAPHVIZ_FIXES[name] + "\n"
         (tmp_path / marker).unlink()
+    assert doctor.GRAPHVIZ_FIXES["alpine"] == "sudo apk add graphviz"
+    assert doctor.GRAPHVIZ_FIXES["suse"] == "sudo zypper install graphviz"
 
 
-def test_make_prints_the_doctors_graphviz_command():
-    """scripts/ensure-graphviz.sh asks the doctor for the command off Debian/Ubuntu: no second table (fails when the
-    script names a platform's command again)."""
+@pytest.mark.parametrize("python", ["venv", "none"])
+def test_make_prints_the_doctors_graphviz_command(tmp_path, python):
+    """Off Debian/Ubuntu, without `dot`, make's graphviz step (scripts/ensure-graphviz.sh) stops with the doctor's
+    command for the platform, the only table of them; before .venv exists, with a pointer to make doctor."""
     script = (ROOT / "scripts" / "ensure-graphviz.sh").read_text()
-    assert "-m helpers.doctor --graphviz-fix" in script
-    commands = [fix.split(",")[0].split("   ")[0] for fix in doctor.GRAPHVIZ_FIXES.values()]
-    assert not [command for command in commands if command in script and "apt-get" not in command]
+    assert script.count("/etc/debian_version") == 1
+    off_debian = tmp_path / "ensure-graphviz.sh"
+    off_debian.write_text(script.replace("/etc/debian_version", str(tmp_path / "no-debian_version")))
+    given = sys.executable if python == "venv" else str(tmp_path / "missing-python")
+    result = subprocess.run(["/bin/sh", str(off_debian), given], capture_output=True, text=True, timeout=60,
+                            env={"PATH": str(tmp_path)})  # no dot
+    assert result.returncode == 1
+    printed = result.stderr.splitlines()
+    assert printed[0] == "Graphviz's 'dot' is missing; the model diagrams need it. Install it with:"
+    assert printed[1].strip() == (doctor.graphviz_fix() if python == "venv" else
+                                  "your system's graphviz package (make doctor names the command once .venv is set up)")
+    assert printed[2] == "then run the make command again."
+    dry_run = subprocess.run(["make", "-n", "--no-print-directory", "graphviz"], cwd=ROOT, capture_output=True,
+                             text=True, timeout=60)
+    assert "sh scripts/ensure-graphviz.sh .venv/bin/python" in dry_run.stdout, dry_run.stdout + dry_run.stderr
 
 
 def copy_stand_ins(data_dir):

@@ -428,8 +428,8 @@ def test_notebook_02_trains_happy_model_as_the_tools_do():
     course.bench.train_happy_model (fails when the lesson or HAPPY_FIT changes alone)."""
     import course
 
-    code = "\n".join("".join(cell["source"]) for cell in json.loads(
-        (course.NOTEBOOKS / "02_happy_model.ipynb").read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code")
+    cells = json.loads((course.NOTEBOOKS / "02_happy_model.ipynb").read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
     compiled = re.search(r"happyModel\.compile\(optimizer='(\w+)', loss='(\w+)'", code)
     fitted = re.search(r"happyModel\.fit\(X_train, Y_train, batch_size=(\d+), epochs=epochs,\s+validation_data="
                        r"\(X_test, Y_test\)", code)

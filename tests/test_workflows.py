@@ -346,21 +346,26 @@ def test_make_backend_jax_writes_the_path_line_again_and_reinstalls_jax_only_for
 
 def test_the_course_python_is_written_once():
     """helpers.session.REQUIRED_PYTHON is the course's Python: the Makefile reads it there, and the files that cannot
-    (environment.yml, the hub's Dockerfile, the workflows, the README's set-up and the website's first page) name
-    the same version wherever they name one (fails when one of them, or REQUIRED_PYTHON, changes alone)."""
+    (environment.yml, the hub's Dockerfile, the workflows, the website's first page, pyproject.toml's floor, the
+    README and CLASSROOM.md) name the same version wherever they name one, but for the other Pythons those two
+    describe in words (fails when one of them, or REQUIRED_PYTHON, changes alone)."""
     from helpers.session import REQUIRED_PYTHON
 
     version = "{}.{}".format(*REQUIRED_PYTHON)
+    others = {"3.12": "TLJH's Python (CLASSROOM.md)", "3.13": "Colab's Python (README)"}
+    assert version not in others, f"{version} is now the course's: update this test's list of other Pythons"
     makefile = (ROOT / "Makefile").read_text()
     assert not re.search(r"\b3\.1\d\b|\(3, *1\d\)", makefile), "the Makefile names a Python version of its own"
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHON"}  # make's default, not yours
     result = subprocess.run(["make", "-s", "--no-print-directory", "--eval", "show: ; @echo $(PYTHON)", "show"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+                            cwd=ROOT, capture_output=True, text=True, timeout=60, env=environment)
     assert result.stdout.strip() == f"python{version}", result.stdout + result.stderr
-    texts = {path: (ROOT / path).read_text() for path in
-             ["environment.yml", "hub/Dockerfile", "book/index.md",
-              *(str(path.relative_to(ROOT)) for path in sorted((ROOT / ".github" / "workflows").glob("*.yml")))]}
-    texts["README.md (set-up)"] = "\n".join((ROOT / "README.md").read_text().splitlines()[:25])
-    for where, text in texts.items():
-        named = {f"{major}.{minor}" for major, minor in re.findall(r"(?i)\bpython[ =@-]?(3)\.(\d+)", text)}
-        named |= {f"{major}.{minor}" for major, minor in re.findall(r"\bpy(3)(\d\d)\b", text)}
-        assert named == {version}, f"{where} names Python {sorted(named)}, helpers.session {version}"
+    assert re.search(r'^requires-python = ">=(3\.\d+)"', (ROOT / "pyproject.toml").read_text(), re.M)[1] == version
+    paths = ["environment.yml", "hub/Dockerfile", "book/index.md", "README.md", "CLASSROOM.md",
+             *(str(path.relative_to(ROOT)) for path in sorted((ROOT / ".github" / "workflows").glob("*.yml")))]
+    for path in paths:
+        text = (ROOT / path).read_text()
+        commands = {f"{major}.{minor}" for major, minor in re.findall(r"\b(?:python[=@-]?|py)(3)\.?(\d\d)\b", text)}
+        prose = {f"{major}.{minor}" for major, minor in re.findall(r"\bPython (3)\.(\d+)", text)}
+        named = commands | (prose - set(others) if path in ("README.md", "CLASSROOM.md") else prose)
+        assert named == {version}, f"{path} names Python {sorted(named)}, helpers.session {version}"
