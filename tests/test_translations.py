@@ -258,6 +258,19 @@ def test_a_new_translation_of_a_helpers_message_asks_for_a_new_execution(monkeyp
     assert key(("", "Generated-By: Babel 2.19.0", False)) == key(("", "Generated-By: Babel 2.20.0", False)) == key()
 
 
+def test_new_stand_ins_ask_for_a_new_execution(monkeypatch):
+    """The execution key covers the offline stand-ins (their checksums): a renderer that draws other pictures changes
+    the translated lessons' figures and the numbers of the runs on them, even where no compared English output
+    changes (fails when the key leaves the stand-ins out)."""
+    from helpers import _standins
+
+    path = LESSONS[0]
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    before = translations.execution_key(nb, path, "xx")
+    monkeypatch.setitem(_standins.STAND_IN_SHA256, ("happy", "train"), "0" * 64)
+    assert translations.execution_key(nb, path, "xx") != before
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem[:2])
 @pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
 def test_the_committed_edition_was_executed_from_what_it_shows(language, path):

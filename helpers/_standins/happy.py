@@ -8,7 +8,7 @@ course's photos show, and so what is drawn here:
   40 % of the picture's width, a dark T-shirt below;
 - outdoors in strong sun, at a few spots (``SCENES``): foliage, a brick wall, a wooden fence or a
   hedge, a path or a lawn, sometimes a parked car, slightly out of focus. The camera exposes for the
-  face, so the sunny background is partly blown out (clipped at 255) and glares over the person's
+  face, so the sunny background is partly blown out to white (clipped at 255) and glares over the person's
   edges, and the face, lit from behind, is darker than the background, with a bright rim where the
   sun catches the hair and the side of the face; part of some faces is in shade;
 - smiles that are mostly subtle: lips closed or a little parted (a little teeth at most), the mouth
@@ -104,6 +104,7 @@ DIMPLES = 0.1           # darkens small dimples at the mouth's corners by this m
 TEETH = (0.7, 0.45)      # the teeth parted lips show: their width (share of the mouth's) and height (of the gap)
 # Light and camera.
 EXPOSURE = (1.6, 2.0)    # the sunlit background's brightness: above 1 it is clipped at white
+HIGHLIGHTS = 1.2         # where one colour channel passes white, the others follow: all white from this much on
 FACE_LIGHT = (0.7, 1.0)  # the light on the face, relative to a background at exposure 1 (backlit: darker)
 WHITE_BALANCE = 0.02     # the camera's colour balance varies by this much per channel (standard deviation)
 DAPPLE = 0.25            # the trees' shade darkens the background by up to this much
@@ -142,6 +143,9 @@ def photograph(rng, smiling, side=CANVAS):
     exposure = rng.uniform(*EXPOSURE)
     white_balance = 1 + rng.normal(0.0, WHITE_BALANCE, 3)
     bright = background(rng, grid) * exposure * white_balance
+    # The phone's tone curve rolls a pixel off to white once one of its channels is past white, as in a blown-out
+    # photo (clipping each channel on its own would leave lit leaves yellow and a sunny fence cream).
+    bright += (1 - bright) * smoothstep(1.0, HIGHLIGHTS, bright.max(axis=2, keepdims=True))
     # The background is out of focus (blurred after the camera clipped it at white) ...
     blurred = Image.fromarray(_to_bytes(bright)).filter(ImageFilter.GaussianBlur(
         rng.uniform(*DEPTH_OF_FIELD) * side / SIZE))
