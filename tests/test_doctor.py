@@ -159,6 +159,9 @@ def test_make_prints_the_doctors_graphviz_command(tmp_path, python):
     assert printed[1].strip() == (doctor.graphviz_fix() if python == "venv" else
                                   "your system's graphviz package (make doctor names the command once .venv is set up)")
     assert printed[2] == "then run the make command again."
+
+
+def test_make_gives_the_graphviz_step_the_course_python():
     dry_run = subprocess.run(["make", "-n", "--no-print-directory", "graphviz"], cwd=ROOT, capture_output=True,
                              text=True, timeout=60)
     assert "sh scripts/ensure-graphviz.sh .venv/bin/python" in dry_run.stdout, dry_run.stdout + dry_run.stderr
