@@ -8,18 +8,19 @@ this: pytest drops an argument that another one contains (notebooks/07_... insid
 files by name, and xdist starts the files with most tests first unless told `--no-loadscope-reorder`.
 """
 
-# The files that take longest, longest first (seconds per file in a make test run, the sum of pytest --durations'
-# times, with the then two workers on 2 cores, 2026-12-05): each takes 50 s or more; all the others, less than 45 s.
-LONGEST_FIRST = ["notebooks/07_resnet50.ipynb",     # 451: ResNet50's training
-                 "tests/test_classroom.py",         # 228: nbgrader grades 25 submissions
-                 "tests/test_backends.py",          # 198: the unit tests and lessons 05, 06 on JAX and PyTorch
-                                                    # (measured with every slip; now one of each exercise)
-                 "tests/test_book.py",              # 120: the website, axe-core on every page
-                 "tests/test_lab_in_browser.py",    # 113: JupyterLab in Chromium
-                 "notebooks/03_why_resnets.ipynb",  # 91: deep plain and residual networks trained
-                 "tests/test_workbook.py",          # 88: Run All in every fresh workbook notebook
-                 "notebooks/02_happy_model.ipynb",  # 84: HappyModel's training
-                 "tests/test_install.py"]           # 50: the Colab path and a read-only install
+# The files that take longest, longest first (seconds per file in a make test run, from the first test's start to the
+# last's end, with three workers on 2 cores, 2026-12-05): each takes 50 s or more; all the others, less than 30 s.
+LONGEST_FIRST = ["notebooks/07_resnet50.ipynb",           # 406: ResNet50's training
+                 "tests/test_classroom.py",               # 258: nbgrader grades 25 submissions
+                 "tests/test_backends.py",                # 245: the unit tests and lessons 05, 06 on JAX and PyTorch
+                 "tests/test_lab_in_browser.py",          # 135: JupyterLab in Chromium
+                 "tests/test_book.py",                    # 123: the website, axe-core on every page
+                 "notebooks/02_happy_model.ipynb",        # 94: HappyModel's training
+                 "notebooks/03_why_resnets.ipynb",        # 89: deep plain and residual networks trained
+                 "notebooks/04_batchnorm_and_init.ipynb", # 80: HappyModel for 8 epochs, an epoch at a time
+                 "tests/test_workbook.py",                # 67: Run All in every fresh workbook notebook
+                 "tests/test_install.py",                 # 57: the Colab path and a read-only install
+                 "tests/test_exercise_checks.py"]         # 52: every check against its slips
 
 
 def pytest_collection_modifyitems(items):
