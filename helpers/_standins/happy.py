@@ -90,12 +90,12 @@ MAX_TURN = 0.25          # how far a head turns to the side (features shift by u
 # Expressions: how strong the smile is (0 relaxed, 1 a full smile) and how often the lips part.
 SMILE = (0.6, 1.0)      # smiling (label 1)
 NEUTRAL = (-0.15, 0.1)   # not smiling (label 0)
-PARTED_SMILE = 0.85       # share of the smiles whose lips part a little, showing a little teeth
+PARTED_SMILE = 0.5        # share of the smiles whose lips part a little, showing a little teeth
 PARTED_NEUTRAL = 0.2     # share of the relaxed mouths whose lips part a little (no teeth)
 # What a full smile (strength 1) does; a weaker smile does it in proportion.
-LIFT = 0.3              # lifts the mouth's corners by this much (in face half-heights)
+LIFT = 0.4              # lifts the mouth's corners by this much (in face half-heights)
 WIDEN = 0.4              # widens the mouth by this share
-CHEEKS = 0.16            # raises the cheeks by this much (in face half-widths)
+CHEEKS = 0.2             # raises the cheeks by this much (in face half-widths)
 FOLDS = 0.06             # deepens the creases from the nose to the mouth's corners by this much
 SQUINT = 0.5             # narrows the eyes by this share ...
 UNDER_EYE = 1.0          # ... and darkens a crease under them this much
