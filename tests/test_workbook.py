@@ -143,11 +143,11 @@ def check_outputs(nb):
             for cell in nb.cells if cell.cell_type == "code" and re.match(r"^\w+ = check_\w+\(\w+\)", cell.source)}
 
 
-# Lessons that train for a minute or more after their checks (HappyModel for 30 epochs in 02 and for 8 in 04,
-# ResNet50 in 07): Run All is followed up to that training, with the course's model standing in for the unwritten
-# exercise. The training and the cells after it (evaluation, learning curves, the own-photo and save cells, 04's
-# experiments with BatchNormalization and initialisers) are then run only by the nbval run of notebooks/, with the
-# solution, not in the workbook.
+# Lessons that train after their checks, for a minute or more in 02 and 07 (HappyModel for 30 epochs, ResNet50) and
+# for most of 04's time after them (HappyModel for 8 epochs): Run All is followed up to that training, with the
+# course's versions (helpers) standing in for the unwritten exercises. The training and the cells after it
+# (evaluation, learning curves, the own-photo and save cells, 04's experiments with BatchNormalization and
+# initialisers) are then run only by the nbval run of notebooks/, with the solution, not in the workbook.
 TRAINS_AFTER_ITS_CHECKS = {"02_happy_model", "04_batchnorm_and_init", "07_resnet50"}
 assert TRAINS_AFTER_ITS_CHECKS <= set(GRADED), TRAINS_AFTER_ITS_CHECKS - set(GRADED)
 
