@@ -210,7 +210,9 @@ def show_images(X, labels=None, class_names=None, n_rows=2, n_cols=8, title=None
             label = np.ravel(labels)[index] if not isinstance(labels, (list, tuple)) else labels[index]
             ax.set_title(class_names[label] if class_names is not None else str(label), fontsize=9)
     shown = [ax.get_title() for ax, _index in zip(np.ravel(axes), indices)]
-    return _show_photos(_titled(fig, title, _("{title}: {count} images, labelled {labels}.").format(
+    described = (_("{title}: 1 image, labelled {labels}.") if len(indices) == 1
+                 else _("{title}: {count} images, labelled {labels}."))
+    return _show_photos(_titled(fig, title, described.format(
         title=title or _("Images"), count=len(indices), labels=", ".join(shown) if any(shown) else "-")))
 
 

@@ -125,6 +125,8 @@ def test_photo_grids_are_shown_as_jpeg_in_jupyter(monkeypatch):
     assert html.startswith('<img src="data:image/jpeg;base64,/9j/') and 'alt="Images: 4 images' in html
     assert metadata["alt"].startswith("Images: 4 images, labelled 0, 1, 0, 1")
     assert not plt.fignum_exists(fig.number)  # closed, so Jupyter does not show it a second time
+    fig = plots.show_images(images, [1, 0, 0, 0], n_rows=1, n_cols=4, indices=[0])  # one image: no plural
+    assert plots.figure_html(fig)[1]["alt"].startswith("Images: 1 image, labelled 1.")
     plt.close("all")
 
 
