@@ -110,6 +110,31 @@ def test_the_dockerignore_reader_follows_docker_rules():
     assert not dockerignored("notebooks/05_identity_block.ipynb") and not dockerignored("data/train_signs.h5")
 
 
+GOES_IN = {"data/*.h5"}  # what .gitignore leaves out but the image takes: the course's own files, if you have them
+
+
+def gitignored_examples():
+    """(pattern, path): for each pattern of .gitignore, a path it ignores; for one that matches at any depth (no
+    slash but a trailing one, or a leading **/), also that path one folder down, as in ko/workbook/."""
+    for line in (ROOT / ".gitignore").read_text().splitlines():
+        pattern = line.strip()
+        if not pattern or pattern.startswith(("#", "!")) or pattern in GOES_IN:
+            continue
+        body = pattern.strip("/")
+        path = body.replace("**/", "").replace("*", "x") + ("/x" if pattern.endswith("/") else "")
+        yield pattern, path
+        if pattern.startswith("**/") or "/" not in body:
+            yield pattern, "ko/" + path
+
+
+def test_what_git_leaves_out_the_image_leaves_out():
+    """Generated and personal files (a translated edition's workbook, make canary's environment, the website's
+    build, ...) stay out of the hub's image as they stay out of the repository: .dockerignore follows .gitignore."""
+    examples = list(gitignored_examples())
+    assert len(examples) > 10 and ("workbook/", "ko/workbook/x") in examples
+    assert [(pattern, path) for pattern, path in examples if not dockerignored(path)] == []
+
+
 # --- the image --------------------------------------------------------------------------------------------------
 
 def test_the_base_image_is_pinned_to_python_3_11():

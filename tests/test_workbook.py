@@ -1,5 +1,6 @@
 """The learner's workbook (make lab): what it holds, that a learner's work is never lost, and that Run All
-never dead-ends in a fresh workbook notebook (in 02 and 07, up to the training)."""
+never dead-ends in a fresh workbook notebook (up to the training in those that train after their checks:
+TRAINS_AFTER_ITS_CHECKS)."""
 import datetime
 import re
 import shutil
