@@ -78,7 +78,8 @@ PYTHON_FIXES = {  # platform -> (English, shown with _(); the install command, t
                "sudo apt-get install python{version} python{version}-venv"),
     "fedora": (N_("{command}, then `make lab`"), "sudo dnf install python{version}"),
     "arch": (N_("install Python {version} (e.g. with pyenv), then `make lab PYTHON=/path/to/python{version}`"), None),
-    "macos": (N_("{command}, then `make lab`"), "brew install python@{version}"),
+    "macos": (N_("{command}; requirements.lock's TensorFlow (tensorflow-cpu) has no macOS build, so then follow the "
+                 "README's route for Apple silicon (PyTorch)"), "brew install python@{version}"),
     "windows": (N_("install Python {version} from python.org, then `py -{version} -m venv .venv` and "
                    "`.venv\\Scripts\\pip install -r requirements.lock -e .`"), None),
 }
