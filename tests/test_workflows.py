@@ -348,7 +348,10 @@ def test_the_course_python_is_written_once():
     """helpers.session.REQUIRED_PYTHON is the course's Python: the Makefile reads it there, and the files that cannot
     (environment.yml, the hub's Dockerfile, the workflows, the website's first page, pyproject.toml's floor, the
     README and CLASSROOM.md) name the same version wherever they name one, but for the other Pythons those two
-    describe in words (fails when one of them, or REQUIRED_PYTHON, changes alone)."""
+    describe in words, and so do the lessons' texts (fails when one of them, or REQUIRED_PYTHON, changes alone)."""
+    import nbformat
+
+    from course import lessons
     from helpers.session import REQUIRED_PYTHON
 
     version = "{}.{}".format(*REQUIRED_PYTHON)
@@ -363,9 +366,14 @@ def test_the_course_python_is_written_once():
     assert re.search(r'^requires-python = ">=(3\.\d+)"', (ROOT / "pyproject.toml").read_text(), re.M)[1] == version
     paths = ["environment.yml", "hub/Dockerfile", "book/index.md", "README.md", "CLASSROOM.md",
              *(str(path.relative_to(ROOT)) for path in sorted((ROOT / ".github" / "workflows").glob("*.yml")))]
-    for path in paths:
-        text = (ROOT / path).read_text()
+    texts = {path: (ROOT / path).read_text() for path in paths}
+    for lesson in lessons():  # the markdown of every lesson: notebook 00 names the course's Python
+        texts[lesson.name] = "\n".join(cell.source for cell in nbformat.read(lesson, as_version=4).cells
+                                       if cell.cell_type == "markdown")
+    assert re.search(r"\bPython 3\.\d+", texts["00_start_here.ipynb"]), "notebook 00 no longer names the course's Python"
+    for path, text in texts.items():
         commands = {f"{major}.{minor}" for major, minor in re.findall(r"\b(?:python[=@-]?|py)(3)\.?(\d\d)\b", text)}
-        prose = {f"{major}.{minor}" for major, minor in re.findall(r"\bPython (3)\.(\d+)", text)}
+        prose = {f"{major}.{minor}" for major, minor in re.findall(r"\b(?:Python|older than) (3)\.(\d+)", text)}
         named = commands | (prose - set(others) if path in ("README.md", "CLASSROOM.md") else prose)
-        assert named == {version}, f"{path} names Python {sorted(named)}, helpers.session {version}"
+        wanted = named <= {version} if path.endswith(".ipynb") else named == {version}  # a lesson may name none
+        assert wanted, f"{path} names Python {sorted(named)}, helpers.session {version}"
