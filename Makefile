@@ -63,7 +63,7 @@ translations: $(STAMP)
 	-$(PY) -m course translations status
 
 # The set-up's steps run two at a time (make -j2): the OS packages and pip's installs beside the drawing of the
-# stand-ins, each of which keeps one core busy. Then pytest, in three workers, each running whole files
+# stand-ins, each of which keeps one core busy. Then pytest, in several workers, each running whole files
 # (course/testing.py says what runs, how many at once, and in which order); PYTEST_ARGS="-n 0" runs it all in one
 # process. The browser tests drive JupyterLab and the website in Debian's Chromium (scripts/ensure-browser.sh).
 test:
