@@ -176,19 +176,44 @@ WRONG_CLASS = [
 ]
 
 
-def _wrong_class(got, want, index, ref):
-    """The CheckFailed for a layer of the wrong class, with a hint at the likely slip."""
+def _wrong_class(got, want, index, ref, mine, sequential=False):
+    """The CheckFailed for a layer of the wrong class, with a hint at the likely slip (``mine``: all the learner's
+    rows; ``sequential``: the learner's model is a Sequential one, with no X_input)."""
     skipped = index + 1 < len(ref) and got["class"] == ref[index + 1]["class"]
     hints = [(want["class"] == "BatchNormalization", N_("Did you forget a BatchNormalization?")),
-             (want["class"] == "ZeroPadding2D", N_("Did you forget the ZeroPadding2D at the start?")),
+             (want["class"] == "ZeroPadding2D" and sequential, N_("Did you forget the ZeroPadding2D at the start?")),
+             (want["class"] == "ZeroPadding2D", N_("Did you forget the ZeroPadding2D at the start, or does the next "
+                                                  "layer take X_input instead of X?")),
              (want["class"] == "MaxPooling2D" and skipped, N_("Did you forget the MaxPooling2D?")),
+             (want["class"] == "Add" and not any(row["class"] == "Add" for row in mine),
+              N_("Add the main path and the shortcut with the layer Add()([X, X_shortcut]) (`+` would add them "
+                 "without a layer).")),
              (got["class"] == "Activation" and want["class"] == "Add",
               N_("The ReLU comes after the addition, not before it.")),
+             (got["class"] == "ReLU" and want["class"] == "Activation",
+              N_("Use Activation('relu'), as the reference does: ReLU() is a layer of another class.")),
              (want["class"] == "Activation", N_("Did you forget an activation?"))]
     hint = next((" " + _(text) for holds, text in hints if holds), "")
     an = [kind[:1].lower() in "aeiou" for kind in (got["class"], want["class"])]
     return CheckFailed(_(WRONG_CLASS[2 * an[0] + an[1]]).format(index=index, name=got["name"], kind=got["class"],
                                                                 expected=want["class"], reference=want["name"]) + hint)
+
+
+def _same_setting(key, got, want, value):
+    """Whether the learner's row ``got`` has setting ``key`` equal to ``value``, the reference row ``want``'s: an
+    axis counted from the end is the same as that axis counted from the front (axis=-1 is axis=3 on (m, n_H, n_W,
+    n_C))."""
+    found = got["settings"].get(key, "linear" if key == "activation" else None)
+    if key == "axis" and isinstance(found, int) and isinstance(value, int) and got["output_shape"]:
+        return found % len(got["output_shape"]) == value % len(want["output_shape"] or got["output_shape"])
+    return found == value
+
+
+def _automatic_name(row):
+    """Whether a layer's name is the one Keras gives a layer left unnamed (its class in snake case, e.g.
+    activation_2)."""
+    snake = re.sub(r"([a-z])([A-Z])", r"\1_\2", re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", row["class"])).lower()
+    return re.fullmatch(re.escape(snake) + r"(_\d+)?", row["name"]) is not None
 
 
 def compare_models(learner, reference, compare_names=True, hints=None):
@@ -206,11 +231,14 @@ def compare_models(learner, reference, compare_names=True, hints=None):
     for index, (got, want) in enumerate(zip(mine, ref)):
         where = {"index": index, "name": got["name"], "kind": got["class"]}  # "Layer {index} ({name}, {kind})"
         if got["class"] != want["class"]:
-            raise _wrong_class(got, want, index, ref)
-        for key, value in want["settings"].items():
-            if got["settings"].get(key) != value:
+            raise _wrong_class(got, want, index, ref, mine, sequential=isinstance(learner, keras.Sequential))
+        extra = [key for key in got["settings"] if key not in want["settings"]]  # only an activation can be
+        for key, value in [*want["settings"].items(), *((key, "linear") for key in extra)]:
+            if not _same_setting(key, got, want, value):
                 found = got["settings"].get(key, "linear" if key == "activation" else None)
                 hint = (hints or {}).get(key, HINTS.get(key, ""))
+                if key in extra:
+                    hint = N_("Leave this layer's activation out (linear): the ReLU comes later, as a layer of its own.")
                 if key == "padding" and want["class"] == "ZeroPadding2D":
                     hint = N_("ZeroPadding2D((p, p)) adds p rows of zeros above and below the image and p columns left "
                               "and right: check p.")
@@ -225,6 +253,15 @@ def compare_models(learner, reference, compare_names=True, hints=None):
             raise CheckFailed(_("Layer {index} ({name}, {kind}): has {params:,} parameters, expected {expected:,}.")
                               .format(**where, params=got["params"], expected=want["params"]))
         if compare_names and got["name"] != want["name"] and got["class"] != "InputLayer":
+            if _automatic_name(want) and _automatic_name(got):
+                raise CheckFailed(_("Layer {index} ({name}, {kind}): Keras named it {found!r}, not {expected!r}: your "
+                                    "code creates another layer of this class that the model does not use (a call "
+                                    "whose result is not kept?).").format(**where, found=got["name"],
+                                                                         expected=want["name"]))
+            if _automatic_name(want):
+                raise CheckFailed(_("Layer {index} ({name}, {kind}): is named {found!r}, but the course leaves this "
+                                    "layer unnamed: remove its name=... so that Keras names it ({expected!r})."
+                                    ).format(**where, found=got["name"], expected=want["name"]))
             raise CheckFailed(_("Layer {index} ({name}, {kind}): is named {found!r}, expected {expected!r}. Give the "
                                 "layer the course's name with name=...").format(**where, found=got["name"],
                                                                                 expected=want["name"]))
@@ -246,13 +283,18 @@ def _strict(strict):
     return bool(os.environ.get("NBGRADER_EXECUTION")) if strict is None else bool(strict)
 
 
+def _learners_frames(error):
+    """The frames of ``error``'s traceback in the learner's code: not in helpers/, Python's modules or packages."""
+    library = (os.path.dirname(__file__), os.path.dirname(os.__file__),  # helpers/, Python's own modules,
+               sysconfig.get_paths()["purelib"])                          # and the installed packages
+    return [frame for frame in traceback.extract_tb(error.__traceback__) if not frame.filename.startswith(library)]
+
+
 def _what_went_wrong(name, error):
     """A CheckFailed for an exception the learner's function raised, naming the learner's own line."""
     if isinstance(error, NotImplementedError):
         return _not_written(name)
-    library = (os.path.dirname(__file__), os.path.dirname(os.__file__),  # helpers/, Python's own modules,
-               sysconfig.get_paths()["purelib"])                          # and the installed packages
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if not frame.filename.startswith(library)]
+    frames = _learners_frames(error)
     first_line = (str(error).strip().splitlines() or [""])[0]
     if not frames:
         message = _("calling your {name} raised {error}: {first_line}. Call {name} yourself in a new cell to see the "
@@ -380,7 +422,7 @@ def check_tiny_signs_param_count(tiny_signs_param_count, reference):
         conv + bn + (15 * 15 * 16 + 1) * 6: N_("Count the zero-padding: conv1 sees 66x66, so it outputs "
                                                "(66 - 3)//2 + 1 = 32."),
         conv + bn + (32 * 32 * 16 + 1) * 6: N_("max_pool halves 32x32 to 16x16 before Flatten: fc has 16*16*16 "
-                                               "inputs."),
+                                               "inputs (and conv1's stride 2 makes 66x66 into 32x32 before it)."),
     }
     if not isinstance(got, (int, np.integer)):
         raise CheckFailed(_("tiny_signs_param_count() returned {got!r}, expected a whole number.").format(got=got))
@@ -436,8 +478,13 @@ def check_one_hot(convert_to_one_hot, reference):
     expected = np.array([[0, 1, 0, 0, 0], [1, 0, 0, 1, 0], [0, 0, 1, 0, 1], [0, 0, 0, 0, 0]], dtype=np.float32)
     got = convert_to_one_hot(Y, 4)
     if not isinstance(got, np.ndarray):
-        raise CheckFailed(_("convert_to_one_hot returned a {kind}, expected a NumPy array.").format(
-            kind=type(got).__name__))
+        kind = type(got).__name__
+        import keras
+        if keras.ops.is_tensor(got):  # tf.one_hot, keras.ops.one_hot, on any backend
+            raise CheckFailed(_("convert_to_one_hot returned a tensor ({kind}), expected a NumPy array: build it with "
+                                "NumPy (np.eye), or convert the tensor with keras.ops.convert_to_numpy().").format(
+                                    kind=kind))
+        raise CheckFailed(_("convert_to_one_hot returned a {kind}, expected a NumPy array.").format(kind=kind))
     if got.shape == expected.T.shape and got.shape != expected.shape:
         raise CheckFailed(_("convert_to_one_hot(Y, C) returned shape {shape}, expected (C, m) = {expected}: the course "
                             "keeps one column per example. Transpose your result with .T").format(
@@ -449,6 +496,9 @@ def check_one_hot(convert_to_one_hot, reference):
         raise CheckFailed(_("convert_to_one_hot(Y, C) returned shape {shape}, expected (C, m) = {expected}. Did you "
                             "flatten Y (it has shape (1, m)) before indexing?").format(shape=got.shape,
                                                                                       expected=expected.shape))
+    if np.array_equal(got, expected.T.reshape(expected.shape)):
+        raise CheckFailed(_("convert_to_one_hot(Y, C) has the shape (C, m) but not the values: reshape keeps the "
+                            "order of the (m, C) rows. Transpose with .T instead of reshaping."))
     if not np.array_equal(got, expected):
         wrong = int(np.flatnonzero(np.any(got != expected, axis=0))[0])
         raise CheckFailed(_("column {wrong} (example {wrong}, label {label}) is {column}, expected {expected}: a "
@@ -554,6 +604,13 @@ def _build_block(function, kind, hint, input_shape, *args, **kwargs):
     except NotImplementedError:
         raise _not_written(kind) from None
     except TypeError as error:
+        if "NoneType" in str(error) and "'str'" in str(error):  # conv_name_base + '2b' with stage=None
+            raise CheckFailed(_("Building your {kind} failed: {error}. conv_name_base and bn_name_base are None when "
+                                "stage and block are (the check builds your block so too): name a layer with "
+                                "named(conv_name_base, '2b'), as the lines given do, not conv_name_base + '2b'.")
+                              .format(kind=kind, error=error)) from None
+        if _learners_frames(error):  # raised inside the block: say where
+            raise _what_went_wrong(kind, error) from None
         raise CheckFailed(_("Calling your {kind} failed: {error}. Keep the signature of the exercise: {kind}(X, f, "
                             "filters, ..., training=None, initializer=glorot_uniform, stage=None, block=None).")
                           .format(kind=kind, error=error)) from None
@@ -636,11 +693,13 @@ BLOCK_HINTS = {  # English; shown with _()
         "padding": N_("The middle CONV uses padding='same' so that the main path keeps n_H and n_W; the 1x1 CONVs "
                       "use 'valid'."),
         "strides": N_("Every CONV of the identity block uses strides=(1, 1): the block keeps the input's shape."),
+        "kernel_initializer": N_("Give every Conv2D kernel_initializer=initializer(seed=0), as the lines given do."),
     },
     "convolutional_block": {
         "padding": N_("The middle CONV uses padding='same'; the 1x1 CONVs, and the shortcut's, use 'valid'."),
         "strides": N_("The stride s goes on the first 1x1 CONV of the main path (strides=(s, s)) and on the "
                       "shortcut's CONV; the middle and last CONVs use strides=(1, 1)."),
+        "kernel_initializer": N_("Give every Conv2D kernel_initializer=initializer(seed=0), as the lines given do."),
     },
 }
 

@@ -6,7 +6,7 @@ It checks, in this order (``run_checks``):
   outside the course's own environment, on Colab say, is only noted;
 - the backend (TensorFlow, or KERAS_BACKEND's) and Keras: Keras 3; inside the course's own environment
   (``.venv``, made by ``make``), exactly the versions of the backend's lock (``requirements.lock`` for
-  TensorFlow), with which the stored outputs were made;
+  TensorFlow), with which the stored outputs were made; elsewhere another version is only noted;
 - the accelerators the backend sees (a problem only when it sees none on a machine with an NVIDIA GPU);
 - Graphviz: that ``dot`` really turns a small graph into a PNG (``plot_model`` only prints a warning when it
   cannot, and the diagram is silently missing);
@@ -78,8 +78,9 @@ PYTHON_FIXES = {  # platform -> (English, shown with _(); the install command, t
                "sudo apt-get install python{version} python{version}-venv"),
     "fedora": (N_("{command}, then `make lab`"), "sudo dnf install python{version}"),
     "arch": (N_("install Python {version} (e.g. with pyenv), then `make lab PYTHON=/path/to/python{version}`"), None),
-    "macos": (N_("{command}; requirements.lock's TensorFlow (tensorflow-cpu) has no macOS build, so then follow the "
-                 "README's route for Apple silicon (PyTorch)"), "brew install python@{version}"),
+    "macos": (N_("requirements.lock's TensorFlow (tensorflow-cpu) has no macOS build: on Apple silicon, {command}, "
+                 "then follow the README's route for it (PyTorch); on an Intel Mac, open the course on Colab or Binder "
+                 "(the README's lesson table links them)"), "brew install python@{version}"),
     "windows": (N_("install Python {version} from python.org, then `py -{version} -m venv .venv` and "
                    "`.venv\\Scripts\\pip install -r requirements.lock -e .`"), None),
 }
