@@ -3,6 +3,7 @@ saying what was expected, what was found and what to do."""
 import functools
 import os
 import re
+import site
 import sysconfig
 import traceback
 
@@ -285,8 +286,10 @@ def _strict(strict):
 
 def _learners_frames(error):
     """The frames of ``error``'s traceback in the learner's code: not in helpers/, Python's modules or packages."""
-    library = (os.path.dirname(__file__), os.path.dirname(os.__file__),  # helpers/, Python's own modules,
-               sysconfig.get_paths()["purelib"])                          # and the installed packages
+    paths = sysconfig.get_paths()
+    library = tuple(os.path.join(folder, "") for folder in (  # helpers/, Python's own modules, the installed packages
+        os.path.dirname(__file__), os.path.dirname(os.__file__), paths["purelib"], paths["platlib"],
+        site.getusersitepackages()))
     return [frame for frame in traceback.extract_tb(error.__traceback__) if not frame.filename.startswith(library)]
 
 
@@ -604,7 +607,7 @@ def _build_block(function, kind, hint, input_shape, *args, **kwargs):
     except NotImplementedError:
         raise _not_written(kind) from None
     except TypeError as error:
-        if "NoneType" in str(error) and "'str'" in str(error):  # conv_name_base + '2b' with stage=None
+        if "NoneType" in str(error) and "str" in str(error):  # conv_name_base + '2b', or 'res' + ... + block, with None
             raise CheckFailed(_("Building your {kind} failed: {error}. conv_name_base and bn_name_base are None when "
                                 "stage and block are (the check builds your block so too): name a layer with "
                                 "named(conv_name_base, '2b'), as the lines given do, not conv_name_base + '2b'.")

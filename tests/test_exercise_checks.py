@@ -197,22 +197,6 @@ def test_the_hidden_value_checks_pass_the_reference_and_catch_a_wrong_initialize
         checks.check_convolutional_block_values(fixed_initializer, strict=True)
 
 
-if __name__ == "__main__":  # print the mutation matrix: exercise | slip | the check's message
-    from helpers.session import setup
-
-    setup(seed=0, verbose=False)
-    print("| exercise | slip | message |\n|---|---|---|")
-    for name, slip, edits, _ in (row.values for row in ROWS):
-        function = learners_function(EXERCISES[name], slipped(EXERCISES[name].solution, edits))
-        message = "NOT CAUGHT"
-        try:
-            for check in check_functions(EXERCISES[name]):
-                check(function, strict=True)
-        except CheckFailed as error:
-            message = str(error).replace("\n", " ")
-        print(f"| {name} | {slip} | {message} |")
-
-
 def tiny_signs_model(slip):
     """TinySignsModel as a learner writes it (notebook 01), with one slip (None: none)."""
     from keras import Input, Model
@@ -246,9 +230,10 @@ def tiny_signs_model(slip):
                       r"class that the model does not use"),
     ("axis=-3", r"Layer 3 \(bn1, BatchNormalization\): axis is -3, expected 3\."),
 ])
-def test_the_model_check_judges_what_a_layer_computes(slip, says, capsys):
-    """A setting equal to the reference's in another spelling passes; an activation the reference does not have, a
-    name the course leaves to Keras and a padding layer left out of the chain are named."""
+def test_the_model_check_accepts_axis_minus_1_and_names_five_slips(slip, says, capsys):
+    """axis=-1, the reference's axis=3 counted from the end, passes; named: an activation the reference does not
+    have, a name the course leaves to Keras, a stray unused layer that moves Keras' numbering, a padding layer left
+    out of the chain, and an axis that is not the channels' (shown as written)."""
     from helpers.checks import CheckFailed, check_tiny_signs_model
 
     if says is None:
@@ -293,3 +278,19 @@ def test_a_sequential_model_without_its_padding_is_not_told_about_x_input():
 
     with pytest.raises(CheckFailed, match=r"Did you forget the ZeroPadding2D at the start\?$"):
         check_tiny_signs_model(TinySignsModel, strict=True)
+
+
+if __name__ == "__main__":  # print the mutation matrix: exercise | slip | the check's message
+    from helpers.session import setup
+
+    setup(seed=0, verbose=False)
+    print("| exercise | slip | message |\n|---|---|---|")
+    for name, slip, edits, _ in (row.values for row in ROWS):
+        function = learners_function(EXERCISES[name], slipped(EXERCISES[name].solution, edits))
+        message = "NOT CAUGHT"
+        try:
+            for check in check_functions(EXERCISES[name]):
+                check(function, strict=True)
+        except CheckFailed as error:
+            message = str(error).replace("\n", " ")
+        print(f"| {name} | {slip} | {message} |")

@@ -335,6 +335,9 @@ def slipped_identity_block(slip):
         X = X + X_shortcut if slip == "plus" else Add()([X, X_shortcut])
         return Activation("relu")(X)
 
+    if slip == "no stage in the signature":
+        return (lambda X, f, filters, training=None, initializer=keras.initializers.GlorotUniform:
+                identity_block(X, f, filters, training, initializer))
     return identity_block
 
 
@@ -343,6 +346,8 @@ def slipped_identity_block(slip):
     ("ReLU layer", r"is a ReLU, expected an Activation .* Use Activation\('relu'\), as the reference does"),
     ("2018 names", r"unsupported operand .* name a layer with named\(conv_name_base, '2b'\)"),
     ("unknown argument", r"raised TypeError: got an unexpected keyword argument 'scale' \(line \d+: X = Conv2D\(F1"),
+    ("no stage in the signature", r"Calling your identity_block failed: .*unexpected keyword argument 'stage'.* Keep "
+                                  r"the signature of the exercise"),
     ("no seed", r"kernel_initializer is 'GlorotUniform', expected 'GlorotUniform\(seed=0\)'\. Give every Conv2D "
                 r"kernel_initializer=initializer\(seed=0\)"),
 ])
