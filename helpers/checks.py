@@ -200,11 +200,16 @@ def _wrong_class(got, want, index, ref, mine, sequential=False):
                                                                 expected=want["class"], reference=want["name"]) + hint)
 
 
+def _setting(row, key):
+    """A row's setting ``key``; an activation left out is 'linear'."""
+    return row["settings"].get(key, "linear" if key == "activation" else None)
+
+
 def _same_setting(key, got, want, value):
     """Whether the learner's row ``got`` has setting ``key`` equal to ``value``, the reference row ``want``'s: an
     axis counted from the end is the same as that axis counted from the front (axis=-1 is axis=3 on (m, n_H, n_W,
     n_C))."""
-    found = got["settings"].get(key, "linear" if key == "activation" else None)
+    found = _setting(got, key)
     if key == "axis" and isinstance(found, int) and isinstance(value, int) and got["output_shape"]:
         return found % len(got["output_shape"]) == value % len(want["output_shape"] or got["output_shape"])
     return found == value
@@ -236,7 +241,7 @@ def compare_models(learner, reference, compare_names=True, hints=None):
         extra = [key for key in got["settings"] if key not in want["settings"]]  # only an activation can be
         for key, value in [*want["settings"].items(), *((key, "linear") for key in extra)]:
             if not _same_setting(key, got, want, value):
-                found = got["settings"].get(key, "linear" if key == "activation" else None)
+                found = _setting(got, key)
                 hint = (hints or {}).get(key, HINTS.get(key, ""))
                 if key in extra:
                     hint = N_("Leave this layer's activation out (linear): the ReLU comes later, as a layer of its own.")
@@ -691,18 +696,19 @@ def _check_shortcut(model, kind, shortcut_from_input):
                             kind=kind, names=names))
 
 
+SEEDED_KERNELS = N_("Give every Conv2D kernel_initializer=initializer(seed=0), as the lines given do.")
 BLOCK_HINTS = {  # English; shown with _()
     "identity_block": {
         "padding": N_("The middle CONV uses padding='same' so that the main path keeps n_H and n_W; the 1x1 CONVs "
                       "use 'valid'."),
         "strides": N_("Every CONV of the identity block uses strides=(1, 1): the block keeps the input's shape."),
-        "kernel_initializer": N_("Give every Conv2D kernel_initializer=initializer(seed=0), as the lines given do."),
+        "kernel_initializer": SEEDED_KERNELS,
     },
     "convolutional_block": {
         "padding": N_("The middle CONV uses padding='same'; the 1x1 CONVs, and the shortcut's, use 'valid'."),
         "strides": N_("The stride s goes on the first 1x1 CONV of the main path (strides=(s, s)) and on the "
                       "shortcut's CONV; the middle and last CONVs use strides=(1, 1)."),
-        "kernel_initializer": N_("Give every Conv2D kernel_initializer=initializer(seed=0), as the lines given do."),
+        "kernel_initializer": SEEDED_KERNELS,
     },
 }
 
