@@ -10,14 +10,11 @@ The report (.canary/report.md, git-ignored, also printed) gives the versions tha
 every test that failed with the first line of its error, and, for a notebook, which cell's output changed.
 Exit status: 0 when nothing broke, 1 when a test failed, 2 when the environment could not be made.
 """
-import os
 import re
 import subprocess
-import sys
 import time
 import venv
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 from course import ROOT
 from course.testing import pytest_arguments, run_environment

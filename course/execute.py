@@ -5,7 +5,6 @@
 This is how the committed notebooks are produced (``make notebooks``): execution counts run 1..N,
 the kernelspec is python3, and no timing metadata is stored, so nbval can compare every output.
 """
-import sys
 import time
 from pathlib import Path
 

@@ -21,7 +21,7 @@ import io
 import re
 from pathlib import Path
 
-from course import LOCALE, ROOT
+from course import ROOT
 
 SOURCE = "en"
 

@@ -2,13 +2,11 @@
 saying what was expected, what was found and what to do."""
 import functools
 import os
-import re
-import site
-import sysconfig
-import traceback
 
 import numpy as np
 
+from helpers import _diagnosis
+from helpers._diagnosis import shape_text as _shape_text
 from helpers.i18n import N_, _
 
 SETTINGS = {  # the settings compared, per layer class (keys of the layer's get_config())
@@ -22,21 +20,6 @@ SETTINGS = {  # the settings compared, per layer class (keys of the layer's get_
     "Dropout": ("rate",),
 }
 
-HINTS = {  # what to check when a setting differs (English; shown with _())
-    "padding": N_("Check the padding: 'valid' adds no border; 'same' adds one so that the output has ceil(n / s) rows "
-                  "and columns, the input's size when the stride is 1."),
-    "strides": N_("Check the strides."),
-    "kernel_size": N_("Check the kernel (window) size, e.g. (1, 1) versus (f, f)."),
-    "filters": N_("Check the number of filters (F1, F2, F3)."),
-    "units": N_("Check the number of units of the Dense layer."),
-    "activation": N_("Check the activation."),
-    "axis": N_("BatchNormalization normalises the channels: axis=3 (or -1) for NHWC images."),
-    "kernel_initializer": N_("Check the kernel initializer."),
-    "use_bias": N_("Check use_bias."),
-    "pool_size": N_("Check the pooling window size."),
-}
-
-
 class CheckFailed(AssertionError):
     """A learner's code (or a result) is not what was expected; the message says where and how."""
 
@@ -44,6 +27,12 @@ class CheckFailed(AssertionError):
 def _not_written(name):
     return CheckFailed(_("{name} is not written yet: replace `raise NotImplementedError()` with your code.")
                        .format(name=name))
+
+
+def _fail_if(message):
+    """Raise CheckFailed(``message``) when there is one (a ``helpers._diagnosis`` function found a slip)."""
+    if message:
+        raise CheckFailed(message)
 
 
 def expect(condition, fact, otherwise):
@@ -139,10 +128,6 @@ def layer_table(model, input_layer=True):
     return rows
 
 
-def _shape_text(shape):
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")" if shape else "?"
-
-
 def format_layer_table(model, settings=True):
     """The layer table as plain text, stable from run to run (for printing in notebooks)."""
     rows = layer_table(model)
@@ -168,38 +153,6 @@ def count_params(weights):
     return int(sum(np.prod(w.shape) for w in weights))
 
 
-# "Layer ... is a(n) X, expected a(n) Y", one whole message per pair of articles: [a, a], [a, an], [an, a], [an, an]
-WRONG_CLASS = [
-    N_("Layer {index} ({name}, {kind}): is a {kind}, expected a {expected} (reference layer {reference!r})."),
-    N_("Layer {index} ({name}, {kind}): is a {kind}, expected an {expected} (reference layer {reference!r})."),
-    N_("Layer {index} ({name}, {kind}): is an {kind}, expected a {expected} (reference layer {reference!r})."),
-    N_("Layer {index} ({name}, {kind}): is an {kind}, expected an {expected} (reference layer {reference!r})."),
-]
-
-
-def _wrong_class(got, want, index, ref, mine, sequential=False):
-    """The CheckFailed for a layer of the wrong class, with a hint at the likely slip (``mine``: all the learner's
-    rows; ``sequential``: the learner's model is a Sequential one, with no X_input)."""
-    skipped = index + 1 < len(ref) and got["class"] == ref[index + 1]["class"]
-    hints = [(want["class"] == "BatchNormalization", N_("Did you forget a BatchNormalization?")),
-             (want["class"] == "ZeroPadding2D" and sequential, N_("Did you forget the ZeroPadding2D at the start?")),
-             (want["class"] == "ZeroPadding2D", N_("Did you forget the ZeroPadding2D at the start, or does the next "
-                                                  "layer take X_input instead of X?")),
-             (want["class"] == "MaxPooling2D" and skipped, N_("Did you forget the MaxPooling2D?")),
-             (want["class"] == "Add" and not any(row["class"] == "Add" for row in mine),
-              N_("Add the main path and the shortcut with the layer Add()([X, X_shortcut]) (`+` would add them "
-                 "without a layer).")),
-             (got["class"] == "Activation" and want["class"] == "Add",
-              N_("The ReLU comes after the addition, not before it.")),
-             (got["class"] == "ReLU" and want["class"] == "Activation",
-              N_("Use Activation('relu'), as the reference does: ReLU() is a layer of another class.")),
-             (want["class"] == "Activation", N_("Did you forget an activation?"))]
-    hint = next((" " + _(text) for holds, text in hints if holds), "")
-    an = [kind[:1].lower() in "aeiou" for kind in (got["class"], want["class"])]
-    return CheckFailed(_(WRONG_CLASS[2 * an[0] + an[1]]).format(index=index, name=got["name"], kind=got["class"],
-                                                                expected=want["class"], reference=want["name"]) + hint)
-
-
 def _setting(row, key):
     """A row's setting ``key``; an activation left out is 'linear'."""
     return row["settings"].get(key, "linear" if key == "activation" else None)
@@ -213,13 +166,6 @@ def _same_setting(key, got, want, value):
     if key == "axis" and isinstance(found, int) and isinstance(value, int) and got["output_shape"]:
         return found % len(got["output_shape"]) == value % len(want["output_shape"] or got["output_shape"])
     return found == value
-
-
-def _automatic_name(row):
-    """Whether a layer's name is the one Keras gives a layer left unnamed (its class in snake case, e.g.
-    activation_2)."""
-    snake = re.sub(r"([a-z])([A-Z])", r"\1_\2", re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", row["class"])).lower()
-    return re.fullmatch(re.escape(snake) + r"(_\d+)?", row["name"]) is not None
 
 
 def compare_models(learner, reference, compare_names=True, hints=None):
@@ -237,19 +183,14 @@ def compare_models(learner, reference, compare_names=True, hints=None):
     for index, (got, want) in enumerate(zip(mine, ref)):
         where = {"index": index, "name": got["name"], "kind": got["class"]}  # "Layer {index} ({name}, {kind})"
         if got["class"] != want["class"]:
-            raise _wrong_class(got, want, index, ref, mine, sequential=isinstance(learner, keras.Sequential))
+            raise CheckFailed(_diagnosis.wrong_class(got, want, index, ref, mine,
+                                                     sequential=isinstance(learner, keras.Sequential)))
         extra = [key for key in got["settings"] if key not in want["settings"]]  # only an activation can be
         for key, value in [*want["settings"].items(), *((key, "linear") for key in extra)]:
             if not _same_setting(key, got, want, value):
-                found = _setting(got, key)
-                hint = (hints or {}).get(key, HINTS.get(key, ""))
-                if key in extra:
-                    hint = N_("Leave this layer's activation out (linear): the ReLU comes later, as a layer of its own.")
-                if key == "padding" and want["class"] == "ZeroPadding2D":
-                    hint = N_("ZeroPadding2D((p, p)) adds p rows of zeros above and below the image and p columns left "
-                              "and right: check p.")
+                hint = _diagnosis.setting_hint(key, want, key in extra, hints)
                 raise CheckFailed(_("Layer {index} ({name}, {kind}): {key} is {found!r}, expected {value!r}.")
-                                  .format(**where, key=key, found=found, value=value) + " " + (_(hint) if hint else ""))
+                                  .format(**where, key=key, found=_setting(got, key), value=value) + " " + hint)
         if got["output_shape"] != want["output_shape"]:
             raise CheckFailed(_("Layer {index} ({name}, {kind}): output shape is {shape}, expected {expected}. Check "
                                 "the filters, kernel size, strides and padding of this layer and the ones before it.")
@@ -259,18 +200,7 @@ def compare_models(learner, reference, compare_names=True, hints=None):
             raise CheckFailed(_("Layer {index} ({name}, {kind}): has {params:,} parameters, expected {expected:,}.")
                               .format(**where, params=got["params"], expected=want["params"]))
         if compare_names and got["name"] != want["name"] and got["class"] != "InputLayer":
-            if _automatic_name(want) and _automatic_name(got):
-                raise CheckFailed(_("Layer {index} ({name}, {kind}): Keras named it {found!r}, not {expected!r}: your "
-                                    "code creates another layer of this class that the model does not use (a call "
-                                    "whose result is not kept?).").format(**where, found=got["name"],
-                                                                         expected=want["name"]))
-            if _automatic_name(want):
-                raise CheckFailed(_("Layer {index} ({name}, {kind}): is named {found!r}, but the course leaves this "
-                                    "layer unnamed: remove its name=... so that Keras names it ({expected!r})."
-                                    ).format(**where, found=got["name"], expected=want["name"]))
-            raise CheckFailed(_("Layer {index} ({name}, {kind}): is named {found!r}, expected {expected!r}. Give the "
-                                "layer the course's name with name=...").format(**where, found=got["name"],
-                                                                                expected=want["name"]))
+            raise CheckFailed(_diagnosis.wrong_name(where, got, want))
     if len(mine) > len(ref):
         message = _("Your model has {count} layers, the reference {expected}: yours has extra layer {index} "
                     "({name}, {kind}) at the end.")
@@ -287,35 +217,6 @@ def compare_models(learner, reference, compare_names=True, hints=None):
 def _strict(strict):
     """Should a failed check raise? ``strict`` when given; otherwise only under nbgrader (NBGRADER_EXECUTION set)."""
     return bool(os.environ.get("NBGRADER_EXECUTION")) if strict is None else bool(strict)
-
-
-def _learners_frames(error):
-    """The frames of ``error``'s traceback in the learner's code: not in helpers/, Python's modules or packages."""
-    paths = sysconfig.get_paths()
-    library = tuple(os.path.join(folder, "") for folder in (  # helpers/, Python's own modules, the installed packages
-        os.path.dirname(__file__), os.path.dirname(os.__file__), paths["purelib"], paths["platlib"],
-        site.getusersitepackages()))
-    return [frame for frame in traceback.extract_tb(error.__traceback__) if not frame.filename.startswith(library)]
-
-
-def _what_went_wrong(name, error):
-    """A CheckFailed for an exception the learner's function raised, naming the learner's own line."""
-    if isinstance(error, NotImplementedError):
-        return _not_written(name)
-    frames = _learners_frames(error)
-    first_line = (str(error).strip().splitlines() or [""])[0]
-    if not frames:
-        message = _("calling your {name} raised {error}: {first_line}. Call {name} yourself in a new cell to see the "
-                    "whole error.")
-    elif not frames[-1].line:
-        message = _("calling your {name} raised {error}: {first_line} (line {lineno}). Call {name} yourself in a new "
-                    "cell to see the whole error.")
-    else:
-        message = _("calling your {name} raised {error}: {first_line} (line {lineno}: {code}). Call {name} yourself "
-                    "in a new cell to see the whole error.")
-    return CheckFailed(message.format(name=name, error=type(error).__name__, first_line=first_line,
-                                      lineno=frames[-1].lineno if frames else None,
-                                      code=frames[-1].line.strip() if frames and frames[-1].line else None))
 
 
 def _stand_in(name, reference):
@@ -347,8 +248,10 @@ def _exercise(name, reference):
                 return function
             except CheckFailed as error:
                 failure = error
+            except NotImplementedError:
+                failure = _not_written(name)
             except Exception as error:  # the learner's code raised: say what, and where
-                failure = _what_went_wrong(name, error)
+                failure = CheckFailed(_diagnosis.raised(name, error))
             if _strict(strict):
                 raise failure from None
             print(_("✗ Check failed: {failure}").format(failure=failure))
@@ -378,13 +281,6 @@ def _build_model(make_model, input_shape, name, **kwargs):
     return model
 
 
-MODEL_HINTS = {  # English; shown with _()
-    "ResNet50": {"filters": N_("Check the stage's filters: in every stage F3 = 4 x F1, [64, 64, 256], [128, 128, "
-                               "512], [256, 256, 1024], [512, 512, 2048] (the lecture notes' [128, 128, 256] is a "
-                               "slip).")},
-}
-
-
 def check_model(make_model, reference, name, input_shape=(64, 64, 3), **kwargs):
     """Build the learner's model and the reference, each after clear_session(), and compare them."""
     import keras
@@ -393,8 +289,8 @@ def check_model(make_model, reference, name, input_shape=(64, 64, 3), **kwargs):
         keras.backend.clear_session()
         expected = reference(input_shape, **kwargs)
         if name == "ResNet50":
-            _compare_resnet_blocks(learner, expected)
-        n_layers = compare_models(learner, expected, hints=MODEL_HINTS.get(name))
+            _fail_if(_diagnosis.missing_block(learner, expected))
+        n_layers = compare_models(learner, expected, hints=_diagnosis.MODEL_HINTS.get(name))
         if learner.name != name:
             raise CheckFailed(_("Your model is named {found!r}: pass name='{name}' to Model(...).").format(
                 found=learner.name, name=name))
@@ -441,36 +337,6 @@ def check_tiny_signs_param_count(tiny_signs_param_count, reference):
             got=int(got), right=right, hint=_(hint)))
     print(_("tiny_signs_param_count() = {right:,}: right (32 of them non-trainable: bn1's moving mean and variance)")
           .format(right=right))
-
-
-def _stage_blocks(model):
-    """{stage: [block letters]} from the course's layer names res<stage><block>_branch2a."""
-    blocks = {}
-    for match in filter(None, (re.fullmatch(r"res(\d+)([a-z])_branch2a", layer.name) for layer in model.layers)):
-        blocks.setdefault(int(match.group(1)), []).append(match.group(2))
-    return blocks
-
-
-def _compare_resnet_blocks(learner, reference):
-    """Name a missing or extra block of ResNet50 by stage, before the layer-by-layer comparison."""
-    mine = _stage_blocks(learner)
-    if not mine:
-        return  # no course names: the layer-by-layer comparison says what differs
-    for stage, letters in _stage_blocks(reference).items():
-        got = mine.get(stage, [])
-        if not got:
-            message = _("Stage {stage} has {count} blocks (none), expected {expected} ({letters}): did you forget "
-                        "an identity block? The stages have 3, 4, 6 and 3 blocks.")
-        elif len(got) < len(letters):
-            message = _("Stage {stage} has {count} blocks ({blocks}), expected {expected} ({letters}): did you "
-                        "forget an identity block? The stages have 3, 4, 6 and 3 blocks.")
-        elif len(got) > len(letters):
-            message = _("Stage {stage} has {count} blocks ({blocks}), expected {expected} ({letters}): one "
-                        "identity block too many? The stages have 3, 4, 6 and 3 blocks.")
-        else:
-            continue
-        raise CheckFailed(message.format(stage=stage, count=len(got), blocks=", ".join(got),
-                                         expected=len(letters), letters=", ".join(letters)))
 
 
 @_exercise("ResNet50", "models.ResNet50")
@@ -611,142 +477,30 @@ def _build_block(function, kind, hint, input_shape, *args, **kwargs):
         X = function(X_input, *args, **kwargs)
     except NotImplementedError:
         raise _not_written(kind) from None
-    except TypeError as error:
-        if "NoneType" in str(error) and "str" in str(error):  # conv_name_base + '2b', or 'res' + ... + block, with None
-            raise CheckFailed(_("Building your {kind} failed: {error}. conv_name_base and bn_name_base are None when "
-                                "stage and block are (the check builds your block so too): name a layer with "
-                                "named(conv_name_base, '2b'), as the lines given do, not conv_name_base + '2b'.")
-                              .format(kind=kind, error=error)) from None
-        if _learners_frames(error):  # raised inside the block: say where
-            raise _what_went_wrong(kind, error) from None
-        raise CheckFailed(_("Calling your {kind} failed: {error}. Keep the signature of the exercise: {kind}(X, f, "
-                            "filters, ..., training=None, initializer=glorot_uniform, stage=None, block=None).")
-                          .format(kind=kind, error=error)) from None
-    except ValueError as error:
-        first_line = str(error).strip().splitlines()[0]
-        if "output size would be zero or negative" in first_line:
-            explained = _("a convolution has no pixels left to work on: with padding='valid' an f x f window shrinks "
-                          "the image by f - 1. The middle CONV needs padding='same'.")
-        else:
-            explained = _add_mismatch(first_line, kind) or first_line + "\n" + hint
-        raise CheckFailed(_("Building your {kind} on an input of shape {shape} failed: {explained}").format(
-            kind=kind, shape=_shape_text((None, *input_shape)), explained=explained)) from None
+    except (TypeError, ValueError) as error:
+        raise CheckFailed(_diagnosis.block_failed(kind, error, hint, input_shape)) from None
     if not isinstance(X, keras.KerasTensor):
         raise CheckFailed(_("Your {kind} returned {found}, expected the tensor X: end with `return X`.").format(
             kind=kind, found=type(X).__name__))
     return keras.Model(X_input, X)
 
 
-def _add_mismatch(error, kind):
-    """Explain Keras' "Inputs have incompatible shapes" from Add(): which side is too small, and why."""
-    shapes = re.findall(r"\(([^()]*)\)", error.split("Received shapes", 1)[-1]) if "Received shapes" in error else []
-    if len(shapes) != 2:
-        return None
-    main, shortcut = ([int(d) for d in re.findall(r"\d+", shape)] for shape in shapes)
-    if len(main) < 3 or len(shortcut) < 3:
-        return None
-    spatial = main[-3:-1] != shortcut[-3:-1]  # else the channels differ
-    dims = slice(-3, -1) if spatial else slice(-3, None)
-    sizes = {"main": "x".join(map(str, main[dims])), "shortcut": "x".join(map(str, shortcut[dims]))}
-    if spatial and kind == "identity_block":
-        return _("the main path's output is {main}, the shortcut's {shortcut}. The middle CONV needs "
-                 "padding='same', and every CONV strides=(1, 1).").format(**sizes)
-    if spatial:
-        return _("the main path's output is {main}, the shortcut's {shortcut}. The first CONV of the main path and the "
-                 "shortcut's CONV both need strides=(s, s); the middle CONV needs padding='same'.").format(**sizes)
-    if kind == "identity_block":
-        return _("Add() got the main path's output {main} and the shortcut's {shortcut}: the channels differ: the last "
-                 "CONV of the main path needs F3 filters.").format(**sizes)
-    return _("Add() got the main path's output {main} and the shortcut's {shortcut}: the channels differ: the last "
-             "CONV of the main path needs F3 filters, and so does the shortcut's CONV.").format(**sizes)
-
-
-def _source(tensor):
-    """The layer that produced a symbolic tensor."""
-    return tensor._keras_history.operation
-
-
-def _check_shortcut(model, kind, shortcut_from_input):
-    """Check what Add() adds: the main path and the block's input (through a 1x1 CONV + BN if projected)."""
-    adds = [layer for layer in model.layers if type(layer).__name__ == "Add"]
-    if len(adds) != 1 or len(adds[0]._inbound_nodes[0].input_tensors) != 2:
-        return  # the layer-by-layer comparison names what is missing or extra
-    sources = [_source(tensor) for tensor in adds[0]._inbound_nodes[0].input_tensors]
-    names = [source.name for source in sources]
-    if shortcut_from_input:
-        if not any(type(source).__name__ == "InputLayer" for source in sources):
-            raise CheckFailed(_("Add() must add the main path and X_shortcut, the block's input saved before the "
-                                "first CONV (X_shortcut = X); yours adds the outputs of {names}.").format(names=names))
-        return
-    for source in sources:  # the projection: InputLayer -> Conv2D -> BatchNormalization -> Add
-        if type(source).__name__ == "InputLayer":
-            continue
-        fed_by = _source(source._inbound_nodes[0].input_tensors[0])
-        if type(source).__name__ == "Conv2D" and type(fed_by).__name__ == "InputLayer":
-            raise CheckFailed(_("In your {kind}, the shortcut's 1x1 CONV goes straight into Add(): follow it with "
-                                "X_shortcut = BatchNormalization(axis=3)(X_shortcut, training=training).").format(
-                                    kind=kind))
-        if (type(source).__name__ == "BatchNormalization" and type(fed_by).__name__ == "Conv2D"
-                and fed_by.kernel_size == (1, 1)
-                and type(_source(fed_by._inbound_nodes[0].input_tensors[0])).__name__ == "InputLayer"):
-            return
-    raise CheckFailed(_("In your {kind}, Add() adds the outputs of {names}, and neither comes from the block's input "
-                        "through the shortcut's 1x1 CONV and BatchNormalization. Apply the shortcut's CONV to "
-                        "X_shortcut, the block's input saved before the main path (X_shortcut = X).").format(
-                            kind=kind, names=names))
-
-
-SEEDED_KERNELS = N_("Give every Conv2D kernel_initializer=initializer(seed=0), as the lines given do.")
-BLOCK_HINTS = {  # English; shown with _()
-    "identity_block": {
-        "padding": N_("The middle CONV uses padding='same' so that the main path keeps n_H and n_W; the 1x1 CONVs "
-                      "use 'valid'."),
-        "strides": N_("Every CONV of the identity block uses strides=(1, 1): the block keeps the input's shape."),
-        "kernel_initializer": SEEDED_KERNELS,
-    },
-    "convolutional_block": {
-        "padding": N_("The middle CONV uses padding='same'; the 1x1 CONVs, and the shortcut's, use 'valid'."),
-        "strides": N_("The stride s goes on the first 1x1 CONV of the main path (strides=(s, s)) and on the "
-                      "shortcut's CONV; the middle and last CONVs use strides=(1, 1)."),
-        "kernel_initializer": SEEDED_KERNELS,
-    },
-}
-
-BATCHNORM_PLACES = {  # a block's BatchNormalization by its place, from its name's ending (English; shown with _())
-    "2a": N_("The first BatchNormalization of the main path ({name})"),
-    "2b": N_("The second BatchNormalization of the main path ({name})"),
-    "2c": N_("The third BatchNormalization of the main path ({name})"),
-    "1": N_("The shortcut's BatchNormalization ({name})"),
-}
-
-
 def _check_block(function, reference, kind, hint, input_shape, f, filters, shortcut_from_input, **kwargs):
     """The structure checks shared by check_identity_block and check_convolutional_block."""
     import keras
     # 1. What Add() adds: with F1 = F2 = F3 = n_C (and f = 1) a shortcut from the wrong tensor still builds
-    _check_shortcut(_build_block(function, kind, hint, input_shape, 1, [input_shape[-1]] * 3, **kwargs), kind,
-                    shortcut_from_input)
+    model = _build_block(function, kind, hint, input_shape, 1, [input_shape[-1]] * 3, **kwargs)
+    _fail_if(_diagnosis.wrong_shortcut(model, kind, shortcut_from_input))
     # 2. Layer by layer, against the reference
     for stage, name in ((None, None), (2, "a")):
         mine = _build_block(function, kind, hint, input_shape, f, filters, stage=stage, block=name, **kwargs)
         keras.backend.clear_session()
         X_input = keras.Input(input_shape)
         expected = keras.Model(X_input, reference(X_input, f, filters, stage=stage, block=name, **kwargs))
-        compare_models(mine, expected, compare_names=stage is not None, hints=BLOCK_HINTS[kind])
+        compare_models(mine, expected, compare_names=stage is not None, hints=_diagnosis.BLOCK_HINTS[kind])
     # 3. training reaches every BatchNormalization
     model = _build_block(function, kind, hint, input_shape, f, filters, training=False, stage=2, block="a", **kwargs)
-    for layer in model.layers:
-        if type(layer).__name__ == "BatchNormalization":
-            passed = layer._inbound_nodes[0].arguments.kwargs
-            place = _(BATCHNORM_PLACES.get(layer.name[len("bn2a_branch"):], "{name}")).format(name=layer.name)
-            if "training" not in passed:
-                raise CheckFailed(_("{place} was called without training= when your {kind} got training=False: pass "
-                                    "it on, X = BatchNormalization(axis=3)(X, training=training).").format(
-                                        place=place, kind=kind))
-            if passed["training"] is not False:
-                raise CheckFailed(_("{place} was called with training={got!r} when your {kind} got training=False: "
-                                    "pass it on, X = BatchNormalization(axis=3)(X, training=training).").format(
-                                        place=place, got=passed["training"], kind=kind))
+    _fail_if(_diagnosis.training_not_passed(model, kind))
     keras.backend.clear_session()
 
 

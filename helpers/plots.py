@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
 
-from helpers.doctor import PNG_SIGNATURE, GraphvizMissingError, broken_graphviz_fix, require_graphviz
+from helpers._fixes import PNG_SIGNATURE, GraphvizMissingError, broken_graphviz_fix, require_graphviz
 from helpers.i18n import N_, _, language
 
 METRICS = {"loss": N_("loss"), "accuracy": N_("accuracy")}

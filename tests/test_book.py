@@ -21,7 +21,6 @@ import threading
 import urllib.parse
 import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from browser_tools import chromium, free_port, screenshot_folder, wait_for

@@ -14,7 +14,7 @@ import h5py
 import numpy as np
 import pytest
 
-from helpers import _standins, datasets, doctor, session
+from helpers import _fixes, _standins, datasets, doctor, session
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -131,16 +131,16 @@ def test_graphviz_fix_names_each_platforms_command(tmp_path, monkeypatch, capsys
     assert doctor.graphviz_fix("Windows").startswith("winget install graphviz")
     assert "brew install python@3.11" in doctor.python_fix("Darwin")
     assert "Apple silicon" in doctor.python_fix("Darwin")  # the lock's tensorflow-cpu has no macOS wheel
-    monkeypatch.setattr(doctor, "ETC", tmp_path)
-    monkeypatch.setattr(doctor.platform, "system", lambda: "Linux")
+    monkeypatch.setattr(_fixes, "ETC", tmp_path)  # the tables are in helpers._fixes
+    monkeypatch.setattr(_fixes.platform, "system", lambda: "Linux")
     assert doctor.graphviz_fix().startswith("install your system's graphviz package")  # no distribution's file
-    for name, marker in doctor.DISTRIBUTIONS:
+    for name, marker in _fixes.DISTRIBUTIONS:
         (tmp_path / marker).touch()
         assert doctor.main(["--graphviz-fix"]) == 0
-        assert capsys.readouterr().out == doctor.GRAPHVIZ_FIXES[name] + "\n"
+        assert capsys.readouterr().out == _fixes.GRAPHVIZ_FIXES[name] + "\n"
         (tmp_path / marker).unlink()
-    assert doctor.GRAPHVIZ_FIXES["alpine"] == "sudo apk add graphviz"
-    assert doctor.GRAPHVIZ_FIXES["suse"] == "sudo zypper install graphviz"
+    assert _fixes.GRAPHVIZ_FIXES["alpine"] == "sudo apk add graphviz"
+    assert _fixes.GRAPHVIZ_FIXES["suse"] == "sudo zypper install graphviz"
 
 
 @pytest.mark.parametrize("python", ["venv", "none"])

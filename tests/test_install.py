@@ -11,7 +11,6 @@
    It must run to the end with no error, with the package from that environment and the data in the
    per-user folder.
 """
-import json
 import os
 import shutil
 import subprocess

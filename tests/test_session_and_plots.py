@@ -1,5 +1,7 @@
-"""helpers.session (quiet logs, seeds, versions) and helpers.plots.show_model's errors."""
+"""The helpers package's modules, helpers.session (quiet logs, seeds, versions) and helpers.plots.show_model's
+errors."""
 import os
+import re
 import subprocess
 import sys
 
@@ -7,7 +9,22 @@ import numpy as np
 import pytest
 
 import helpers
+from course import lessons
 from helpers import doctor, plots, session
+
+
+def test_helpers_lists_its_modules_and_the_lessons_import_none_of_the_private_ones():
+    """helpers/__init__.py names every module: the lessons' own, a line each, and the private ones behind them
+    (helpers._name), which no lesson imports."""
+    folder = os.path.dirname(helpers.__file__)
+    modules = {name[:-3] for name in os.listdir(folder) if name.endswith(".py") and name != "__init__.py"}
+    modules |= {name for name in os.listdir(folder) if os.path.isfile(os.path.join(folder, name, "__init__.py"))}
+    listed = set(re.findall(r"^- ``helpers\.(\w+)``", helpers.__doc__, flags=re.MULTILINE))
+    behind = set(re.findall(r"``helpers\.(_\w+)``", helpers.__doc__))
+    assert listed == {name for name in modules if not name.startswith("_")}
+    assert behind == {name for name in modules if name.startswith("_")} and behind
+    for path in lessons():
+        assert not re.search(r"\bhelpers\._|from helpers import[^\n]*\b_", path.read_text(encoding="utf-8")), path.name
 
 
 def test_helpers_import_silences_tensorflow_cpp_logs():
