@@ -10,6 +10,24 @@ four slips with messages of their own (tested).
 """
 import re
 
+# TinySignsModel's solved body, and the same layers as a Sequential model, with and without the padding
+TINY_SIGNS_FUNCTIONAL = """    X_input = Input(input_shape)
+    X = ZeroPadding2D((1, 1))(X_input)
+    X = Conv2D(16, (3, 3), strides=(2, 2), name="conv1")(X)
+    X = BatchNormalization(axis=3, name="bn1")(X)
+    X = Activation("relu")(X)
+    X = MaxPooling2D((2, 2), name="max_pool")(X)
+    X = Flatten()(X)
+    X = Dense(6, activation="softmax", name="fc")(X)
+    model = Model(inputs=X_input, outputs=X, name="TinySignsModel")
+"""
+TINY_SIGNS_SEQUENTIAL = """    model = Sequential([Input(input_shape), ZeroPadding2D((1, 1)),
+                        Conv2D(16, (3, 3), strides=(2, 2), name="conv1"), BatchNormalization(axis=3, name="bn1"),
+                        Activation("relu"),
+                        MaxPooling2D((2, 2), name="max_pool"), Flatten(), Dense(6, activation="softmax", name="fc")],
+                       name="TinySignsModel")
+"""
+
 # exercise (the solution cell's grade_id) -> [(slip, [(old, new), ...], the regular expression its check must print)]
 SLIPS = {
     "convert_to_one_hot": [
@@ -19,6 +37,10 @@ SLIPS = {
         ("a list", [("[Y.reshape(-1)].T", "[Y.reshape(-1)].T.tolist()")], r"returned a list, expected a NumPy array"),
         ("labels off by one", [("[Y.reshape(-1)]", "[Y.reshape(-1) - 1]")],
          r"column 0 \(example 0, label 1\) is \[1\.0, 0\.0, 0\.0, 0\.0\]"),
+        ("reshape instead of .T", [("[Y.reshape(-1)].T", "[Y.reshape(-1)].reshape(C, Y.shape[1])")],
+         r"has the shape \(C, m\) but not the values: reshape keeps the order .* \.T instead"),
+        ("a tensor", [("np.eye(C)[Y.reshape(-1)].T", "keras.ops.transpose(keras.ops.one_hot(Y.reshape(-1), C))")],
+         r"returned a tensor \(\w+\), expected a NumPy array: .* keras\.ops\.convert_to_numpy\(\)"),
     ],
     "TinySignsModel": [
         ("no zero-padding", [("X = ZeroPadding2D((1, 1))(X_input)", "X = X_input")],
@@ -32,6 +54,20 @@ SLIPS = {
          r"the output has ceil\(n / s\) rows"),
         ("no max pooling", [('    X = MaxPooling2D((2, 2), name="max_pool")(X)\n', "")],
          r"is a Flatten, expected a MaxPooling2D"),
+        ("the ReLU in the Conv2D too", [('name="conv1")', 'activation="relu", name="conv1")')],
+         r"Layer 2 \(conv1, Conv2D\): activation is 'relu', expected 'linear'\. Leave this layer's activation out"),
+        ("a name of its own", [('Activation("relu")', 'Activation("relu", name="relu1")')],
+         r"is named 'relu1', but the course leaves this layer unnamed: remove its name="),
+        ("padding not chained", [('name="conv1")(X)', 'name="conv1")(X_input)')],
+         r"Did you forget the ZeroPadding2D at the start, or does the next layer take X_input instead of X\?"),
+        ("a stray layer",
+         [('    X = Activation("relu")(X)\n', '    Activation("relu")(X)\n    X = Activation("relu")(X)\n')],
+         r"Keras named it 'activation_1', not 'activation': your code creates another layer of this class"),
+        ("Sequential", [(TINY_SIGNS_FUNCTIONAL, TINY_SIGNS_SEQUENTIAL)],
+         r"Your TinySignsModel is a Sequential model: .* asks for the functional API"),
+        ("Sequential without the padding",  # no X_input to speak of
+         [(TINY_SIGNS_FUNCTIONAL, TINY_SIGNS_SEQUENTIAL.replace(" ZeroPadding2D((1, 1)),", ""))],
+         r"Did you forget the ZeroPadding2D at the start\?$"),
     ],
     "tiny_signs_param_count": [
         ("BN counted as 2 per channel", [("+ 4 * 16 +", "+ 2 * 16 +")], r"bn1 has 4\*C parameters"),
@@ -85,6 +121,18 @@ SLIPS = {
         ("training not passed on", [("(X, training=training)", "(X)")],
          r"The first BatchNormalization of the main path \(bn2a_branch2a\) was called without training= when your "
          r"identity_block got training=False.*training=training"),
+        ("+ instead of Add()", [("Add()([X, X_shortcut])", "X + X_shortcut")],
+         r"is an Activation, expected an Add .* with the layer Add\(\)\(\[X, X_shortcut\]\) \(`\+` would add"),
+        ("ReLU() instead of Activation('relu')",
+         [("    X = Activation('relu')(X)\n\n    # Third", "    X = keras.layers.ReLU()(X)\n\n    # Third")],
+         r"is a ReLU, expected an Activation .* Use Activation\('relu'\), as the reference does"),
+        ("the 2018 course's names", [("named(conv_name_base, '2b')", "conv_name_base + '2b'")],
+         r"unsupported operand .* name a layer with named\(conv_name_base, '2b'\)"),
+        ("an argument a layer does not take", [("2b'))(X, training=training)", "2b'))(X, training=training, scale=2)")],
+         r"calling your identity_block raised TypeError: .*unexpected keyword argument 'scale' \(line \d+"),
+        ("unseeded kernels", [("kernel_initializer=initializer(seed=0)", "kernel_initializer='glorot_uniform'")],
+         r"kernel_initializer is 'GlorotUniform', expected 'GlorotUniform\(seed=0\)'\. Give every Conv2D "
+         r"kernel_initializer=initializer\(seed=0\)"),
     ],
     "convolutional_block": [
         ("stride on the middle CONV",

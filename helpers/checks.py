@@ -281,8 +281,9 @@ def _build_model(make_model, input_shape, name, **kwargs):
     return model
 
 
-def check_model(make_model, reference, name, input_shape=(64, 64, 3), **kwargs):
-    """Build the learner's model and the reference, each after clear_session(), and compare them."""
+def check_model(make_model, reference, name, input_shape=(64, 64, 3), functional=False, **kwargs):
+    """Build the learner's model and the reference, each after clear_session(), and compare them (``functional``:
+    the exercise asks for the functional API, and a Sequential model with the same layers is told so)."""
     import keras
     try:
         learner = _build_model(make_model, input_shape, name, **kwargs)
@@ -294,6 +295,11 @@ def check_model(make_model, reference, name, input_shape=(64, 64, 3), **kwargs):
         if learner.name != name:
             raise CheckFailed(_("Your model is named {found!r}: pass name='{name}' to Model(...).").format(
                 found=learner.name, name=name))
+        if functional and isinstance(learner, keras.Sequential):
+            raise CheckFailed(_("Your {name} is a Sequential model: it computes the same, but this exercise asks for "
+                                "the functional API, the style that a ResNet's shortcut needs: X_input = "
+                                "Input(input_shape), a line X = Layer(...)(X) per layer, then Model(inputs=X_input, "
+                                "outputs=X, name='{name}').").format(name=name))
     finally:
         keras.backend.clear_session()  # the learner's next model gets the usual names
     print(_("{name} matches the reference: {n_layers} layers, {count:,} parameters").format(
@@ -309,8 +315,9 @@ def check_happy_model(HappyModel, reference):
 
 @_exercise("TinySignsModel", "models.TinySignsModel")
 def check_tiny_signs_model(TinySignsModel, reference):
-    """Check notebook 01's ``TinySignsModel(input_shape)`` against helpers.models.TinySignsModel."""
-    check_model(TinySignsModel, reference, "TinySignsModel")
+    """Check notebook 01's ``TinySignsModel(input_shape)``, written with the functional API, against
+    helpers.models.TinySignsModel."""
+    check_model(TinySignsModel, reference, "TinySignsModel", functional=True)
 
 
 @_exercise("tiny_signs_param_count", lambda: (3 * 3 * 3 + 1) * 16 + 4 * 16 + (16 * 16 * 16 + 1) * 6)
