@@ -27,7 +27,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-LOCALE = ROOT / "locale"
 TARGET = 0.95  # the test accuracy notebooks 02 (HappyModel) and 07 (ResNet50) check for, and the tools measure against
 # How notebook 02 trains HappyModel (on X/255, with the test set as validation data), which the lesson writes out in
 # its own cells and the tools repeat through course.bench.train_happy_model; a test holds the lesson to these values.

@@ -8,7 +8,8 @@ translators' tools such as Poedit and Weblate), in one folder per language:
     locale/<lang>/pages.po                     the website's home page and data page, paragraph by paragraph
     locale/<lang>/editions.po                  the text the generators write (workbook, website, language switch)
     locale/<lang>/glossary.tsv                 the terms, English -> <lang> (optional; tested when present)
-    locale/<lang>/fonts                        Debian packages with the fonts the language needs (optional)
+    locale/<lang>/fonts                        Debian packages with the fonts the language needs (optional; make reads it
+                                               in scripts/ensure-fonts.sh, and apt.txt lists them for Binder)
     helpers/locale/<lang>/LC_MESSAGES/helpers.po   the helpers' messages (helpers.i18n)
 
 `python -m course translations update --lang <lang>` creates the catalogs, with every entry empty. An entry whose
@@ -81,10 +82,6 @@ class Language:
                 if line.strip() and not line.startswith("#")]
         header = rows[0]
         return [dict(zip(header, row + [""] * (len(header) - len(row)))) for row in rows[1:]]
-
-    def font_packages(self):
-        path = self.locale / "fonts"
-        return path.read_text(encoding="utf-8").split() if path.is_file() else []
 
     # --- looking a text up: None when there is no current translation ---------------------------------------------
     def catalog(self, path):

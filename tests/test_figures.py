@@ -17,7 +17,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from course import diagrams
+from course import diagrams, lessons
+from course.languages import languages
 from helpers import models, plots
 
 matplotlib.use("Agg")
@@ -34,7 +35,7 @@ IMG = re.compile(r'<img src="data:(image/[a-z+]+);base64,[^"]*" alt="([^"]*)"')
 
 
 def figure_cells():
-    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for path in lessons():
         for cell in json.loads(path.read_text())["cells"]:
             images = [output for output in cell.get("outputs", [])
                       if any(kind.startswith("image/") for kind in output.get("data", {}))
@@ -45,7 +46,7 @@ def figure_cells():
 
 def stored_pictures():
     """(notebook, cell id, output) of every output with a picture, in every lesson of every edition."""
-    for path in sorted(ROOT.glob("notebooks/[0-9][0-9]_*.ipynb")) + sorted(ROOT.glob("*/notebooks/[0-9][0-9]_*.ipynb")):
+    for path in lessons() + [path for language in languages() for path in lessons(ROOT / language / "notebooks")]:
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             for output in cell.get("outputs", []):
                 data = output.get("data", {})

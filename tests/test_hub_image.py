@@ -167,7 +167,7 @@ def test_the_files_the_image_needs_reach_it():
     needed = ["requirements.lock", "pyproject.toml", "helpers/__init__.py", "helpers/datasets.py",
               "course/__init__.py", "course/__main__.py", "course/workbook.py", "course/lab.py", "locale",
               "notebooks/images"]
-    needed += [str(path.relative_to(ROOT)) for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
+    needed += [str(path.relative_to(ROOT)) for path in lessons()]
     for path in needed:
         assert (ROOT / path).exists(), path
         assert not dockerignored(path), f".dockerignore leaves {path} out of the image"
@@ -305,8 +305,8 @@ def test_the_hook_makes_a_workbook_in_the_home_folder_and_keeps_the_users_work(c
     result = hook(course, home)
     assert result.returncode == 0 and "8 added" in result.stdout, result.stdout + result.stderr
     assert (home / "notebooks").is_symlink() and (home / "notebooks").resolve() == (course / "notebooks").resolve()
-    lessons = sorted(path.name for path in (course / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    assert sorted(path.name for path in (home / "workbook").glob("*.ipynb")) == lessons
+    made = sorted(path.name for path in (home / "workbook").glob("*.ipynb"))
+    assert made == [path.name for path in lessons(course / "notebooks")]
     first = nbformat.read(home / "workbook" / "05_identity_block.ipynb", as_version=4)
     assert "(../notebooks/05_identity_block.ipynb)" in first.cells[0].source, "the link to the solved lesson"
     first.cells[2].source += "\n# my own note"

@@ -13,11 +13,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import links
+from course import lessons, links
 from helpers import _standins, datasets
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LESSONS = [path.stem for path in lessons()]
 
 
 def test_links_are_made_from_the_repository():

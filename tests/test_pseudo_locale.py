@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
+from course import lessons
+
 ROOT = Path(__file__).resolve().parent.parent
 LANG = "en-XA"
 ACCENTS = str.maketrans("aeiouAEIOUcnyCNY", "áéîõüÁÉÎÕÜçñýÇÑÝ")
@@ -95,7 +97,7 @@ def copy(tmp_path_factory):
             shutil.copy2(ROOT / name, copy / name)
     run(copy, "-m", "course", "translations", "update", "--lang", LANG)
     catalogs = sorted((copy / "locale" / LANG).rglob("*.po")) + sorted((copy / "helpers" / "locale" / LANG).rglob("*.po"))
-    code_cells = {cell["id"] for path in (copy / "notebooks").glob("[0-9][0-9]_*.ipynb")
+    code_cells = {cell["id"] for path in lessons(copy / "notebooks")
                   for cell in json.loads(path.read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code"}
     for path in catalogs:
         with open(path, "rb") as f:
@@ -110,8 +112,8 @@ def copy(tmp_path_factory):
 
 def test_update_makes_every_catalog_of_a_new_language(copy):
     made = {path.relative_to(copy).as_posix() for path in (copy / "locale" / LANG).rglob("*.po")}
-    lessons = sorted(path.stem for path in (copy / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    assert made == {f"locale/{LANG}/{name}.po" for name in ["pages", "editions", *(f"notebooks/{s}" for s in lessons)]}
+    stems = [path.stem for path in lessons(copy / "notebooks")]
+    assert made == {f"locale/{LANG}/{name}.po" for name in ["pages", "editions", *(f"notebooks/{s}" for s in stems)]}
     assert (copy / "helpers" / "locale" / LANG / "LC_MESSAGES" / "helpers.po").is_file()
     assert pseudo("## 3. The `identity_block`: see [05](05_identity_block.ipynb) and {name}") == (
         "## ⟦3. Thé `identity_block`: séé [05](05_identity_block.ipynb) áñd {name}⟧")
@@ -133,7 +135,7 @@ def test_the_reference_edition_and_the_workbook(copy):
     assert (copy / LANG / ".course-language").read_text().strip() == LANG
     for folder in ("notebooks", "workbook"):
         made = sorted((copy / LANG / folder).glob("*.ipynb"))
-        assert [path.name for path in made] == sorted(p.name for p in (copy / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+        assert [path.name for path in made] == [p.name for p in lessons(copy / "notebooks")]
         for path in made:
             for cell in _markdown(json.loads(path.read_text(encoding="utf-8"))):
                 text = "".join(cell["source"])

@@ -86,7 +86,7 @@ def test_update_adds_and_updates_but_never_overwrites_the_learners_work(project)
     my_copy = mine.read_bytes()
 
     # git pull brings a new lesson and changes to every old one
-    for path in (project / "notebooks").glob("0*.ipynb"):
+    for path in lessons(project / "notebooks"):
         lesson = nbformat.read(path, as_version=4)
         lesson.cells[0].source += "\n\n(Revised.)"
         nbformat.write(lesson, path)
