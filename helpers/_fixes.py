@@ -1,7 +1,7 @@
 """What to do about a set-up problem on this platform, and whether Graphviz draws: the install commands that
-``helpers.doctor`` and ``helpers.plots`` print, and the Graphviz self-check behind every model diagram (Keras'
-``plot_model`` only prints a warning when it cannot draw). A lesson never calls this module; the doctor and the
-diagrams do."""
+``helpers.doctor`` and ``helpers.plots`` print, and the Graphviz self-check behind every model diagram (in a
+notebook, Keras' ``plot_model`` only prints a message when it cannot draw). A lesson never calls this module;
+the doctor and the diagrams do."""
 import ast
 import contextlib
 import io
@@ -113,8 +113,9 @@ def _dot_error(printed, error):
 
 
 def require_graphviz():
-    """Raise GraphvizMissingError unless pydot imports and draws a two-node graph as a PNG with Graphviz's ``dot``, as
-    Keras does: the check that ``helpers.plots.show_model`` and ``show_block_overview`` make, and the doctor's."""
+    """Raise GraphvizMissingError unless pydot imports and draws a two-node graph as a PNG with Graphviz's ``dot``, the
+    way plot_model draws a diagram: the check that ``helpers.plots.show_model`` and ``show_block_overview`` make, and
+    the doctor's."""
     try:
         import pydot
     except ImportError:

@@ -9,13 +9,14 @@ import numpy as np
 import pytest
 
 import helpers
-from course import lessons
+from course import ROOT, lessons
+from course.languages import languages
 from helpers import doctor, plots, session
 
 
 def test_helpers_lists_its_modules_and_the_lessons_import_none_of_the_private_ones():
     """helpers/__init__.py names every module: the lessons' own, a line each, and the private ones behind them
-    (helpers._name), which no lesson imports."""
+    (helpers._name), which no lesson of any edition imports."""
     folder = os.path.dirname(helpers.__file__)
     modules = {name[:-3] for name in os.listdir(folder) if name.endswith(".py") and name != "__init__.py"}
     modules |= {name for name in os.listdir(folder) if os.path.isfile(os.path.join(folder, name, "__init__.py"))}
@@ -23,7 +24,7 @@ def test_helpers_lists_its_modules_and_the_lessons_import_none_of_the_private_on
     behind = set(re.findall(r"``helpers\.(_\w+)``", helpers.__doc__))
     assert listed == {name for name in modules if not name.startswith("_")}
     assert behind == {name for name in modules if name.startswith("_")} and behind
-    for path in lessons():
+    for path in lessons() + [path for language in languages() for path in lessons(ROOT / language / "notebooks")]:
         assert not re.search(r"\bhelpers\._|from helpers import[^\n]*\b_", path.read_text(encoding="utf-8")), path.name
 
 
@@ -177,5 +178,5 @@ def test_check_one_hot_accepts_the_course_layout(capsys):
     from helpers.checks import check_one_hot
     from helpers.datasets import convert_to_one_hot
 
-    assert check_one_hot(convert_to_one_hot) is convert_to_one_hot  # its slips: tests/test_exercise_checks.py
+    assert check_one_hot(convert_to_one_hot) is convert_to_one_hot  # its slips: course/slips.py
     assert "All tests passed." in capsys.readouterr().out
