@@ -10,7 +10,8 @@ four slips with messages of their own (tested).
 """
 import re
 
-# TinySignsModel's solved body, and the same layers as a Sequential model (its last slip drops the padding too)
+# TinySignsModel's solved body, and the same layers as a Sequential model (TinySignsModel's last slip uses it without
+# the padding)
 TINY_SIGNS_FUNCTIONAL = """    X_input = Input(input_shape)
     X = ZeroPadding2D((1, 1))(X_input)
     X = Conv2D(16, (3, 3), strides=(2, 2), name="conv1")(X)

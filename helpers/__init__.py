@@ -13,9 +13,10 @@
 - ``helpers.prepare``     -- ``python -m helpers.prepare``: data and example photo for a notebook opened on its own
 - ``helpers.i18n``        -- the language of the messages above (English, or the edition's)
 
-Behind them, private modules that a lesson never calls: ``helpers._standins`` draws the offline datasets for
-``helpers.datasets``; ``helpers._diagnosis`` says which slip a failed check most likely found; ``helpers._fixes``
-holds each platform's install commands and the Graphviz self-check, for the doctor and the diagrams.
+Behind them, private modules that a lesson never calls: ``helpers._standins`` draws the offline datasets (for
+``helpers.datasets``, ``helpers.prepare`` and the doctor); ``helpers._diagnosis`` says which slip a failed check
+most likely found; ``helpers._fixes`` holds each platform's install commands and the Graphviz self-check, for the
+doctor and the diagrams.
 
 TensorFlow's environment is set here, and only here: TensorFlow reads it once, on its first import, and every
 notebook imports ``helpers`` before Keras.

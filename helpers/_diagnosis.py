@@ -1,9 +1,9 @@
 """What a check says when a learner's code differs from the course's reference: the likely slip behind a
 difference (a layer of the wrong class or name, a setting's hint, a block that does not build, Add() fed the wrong
-tensors, a BatchNormalization not given training=, a stage with a block too few or too many) and the learner's own
-line in an error. The functions return the message, which ``helpers.checks`` raises; ``setting_hint`` returns ""
-when it has no hint, and ``wrong_shortcut``, ``training_not_passed`` and ``missing_block`` return None when they
-find nothing wrong. A lesson never calls this module."""
+tensors, a BatchNormalization not given training=, a stage with too few or too many blocks) and the learner's own
+line in an error. The message functions return the message, which ``helpers.checks`` raises (``setting_hint``'s
+hint ends a message of its own; "" when it has none); ``wrong_shortcut``, ``training_not_passed`` and
+``missing_block`` return None when they find nothing wrong. A lesson never calls this module."""
 import os
 import re
 import site

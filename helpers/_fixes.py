@@ -1,7 +1,7 @@
 """What to do about a set-up problem on this platform, and whether Graphviz draws: the install commands that
 ``helpers.doctor`` and ``helpers.plots`` print, and the Graphviz self-check behind every model diagram (in a
-notebook, Keras' ``plot_model`` only prints a message when it cannot draw). A lesson never calls this module;
-the doctor and the diagrams do."""
+notebook, Keras' ``plot_model`` only prints a message when pydot or Graphviz's ``dot`` is missing). A lesson
+never calls this module; the doctor and the diagrams do."""
 import ast
 import contextlib
 import io

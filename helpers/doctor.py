@@ -8,8 +8,8 @@ It checks, in this order (``run_checks``):
   (``.venv``, made by ``make``), exactly the versions of the backend's lock (``requirements.lock`` for
   TensorFlow), with which the stored outputs were made; elsewhere another version is only noted;
 - the accelerators the backend sees (a problem only when it sees none on a machine with an NVIDIA GPU);
-- Graphviz: that ``dot`` really turns a small graph into a PNG (``plot_model`` only prints a warning when it
-  cannot, and the diagram is silently missing);
+- Graphviz: that ``dot`` really turns a small graph into a PNG (in a notebook, ``plot_model`` only prints a
+  message when pydot or ``dot`` is missing, and the diagram is silently missing);
 - the data folder: that it can be written (the stand-ins are drawn there, once);
 - the datasets: present, readable in the course's format, and, for the offline stand-ins, the same images as
   the renderers draw with the lock's NumPy and Pillow (SHA-256 of their contents,

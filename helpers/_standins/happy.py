@@ -109,7 +109,7 @@ EXPOSURE = (1.6, 2.0)    # the sunlit background's brightness: above 1 it is cli
 # epoch 20, and BatchNormalization's moving mean trails the batch statistics by about one standard deviation at the
 # end (seed 5 at 1.6-2.0: 0.2). Softer mouth lines and darker eyes did the same: seeds 4 and 5 at 0.673 and 0.480.
 # Clipping more with little brightening (HIGHLIGHTS 1.02, DEPTH_OF_FIELD 0.8-1.3, UNSHARP 10-30: 10.5 % clipped, the
-# mean pixel 155 against 152) was worse: of seeds 0, 3, 4, 5 and 8, seed 4 ended at 0.713 and seeds 0 and 5 fell
+# mean pixel 156 against 152) was no better: of seeds 0, 3, 4, 5 and 8, seed 4 ended at 0.713 and seeds 0 and 5 fell
 # to 0.733 and 0.540 in their last five epochs: the brightness alone does not explain it.)
 HIGHLIGHTS = 1.2         # where one colour channel passes white, the others follow: all white from this much on
 FACE_LIGHT = (0.7, 1.0)  # the light on the face, relative to a background at exposure 1 (backlit: darker)
