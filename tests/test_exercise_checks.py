@@ -197,35 +197,19 @@ def test_the_hidden_value_checks_pass_the_reference_and_catch_a_wrong_initialize
         checks.check_convolutional_block_values(fixed_initializer, strict=True)
 
 
-def tiny_signs_model(axis):
-    """TinySignsModel as a learner writes it (notebook 01), with BatchNormalization(**axis)."""
-    from keras import Input, Model
-    from keras.layers import Activation, BatchNormalization, Conv2D, Dense, Flatten, MaxPooling2D, ZeroPadding2D
-
-    def TinySignsModel(input_shape):
-        X_input = Input(input_shape)
-        X = ZeroPadding2D((1, 1))(X_input)
-        X = Conv2D(16, (3, 3), strides=(2, 2), name="conv1")(X)
-        X = BatchNormalization(name="bn1", **axis)(X)
-        X = Activation("relu")(X)
-        X = MaxPooling2D((2, 2), name="max_pool")(X)
-        X = Flatten()(X)
-        X = Dense(6, activation="softmax", name="fc")(X)
-        return Model(inputs=X_input, outputs=X, name="TinySignsModel")
-
-    return TinySignsModel
-
-
 def test_the_model_check_takes_an_axis_counted_from_the_end_as_the_same_axis(capsys):
     """axis=-1 (Keras' default), the reference's axis=3 counted from the end, passes; axis=-3 is another axis, named
     as written. (The slips the model checks name are course/slips.py's.)"""
-    from helpers.checks import CheckFailed, check_tiny_signs_model
+    exercise = EXERCISES["TinySignsModel"]
 
-    for axis in ({}, {"axis": -1}):
-        check_tiny_signs_model(tiny_signs_model(axis), strict=True)
+    def written_with(axis):
+        return learners_function(exercise, slipped(exercise.solution, [("BatchNormalization(axis=3, ", axis)]))
+
+    for axis in ("BatchNormalization(", "BatchNormalization(axis=-1, "):
+        checks.check_tiny_signs_model(written_with(axis), strict=True)
         assert "TinySignsModel matches the reference" in capsys.readouterr().out
     with pytest.raises(CheckFailed, match=r"Layer 3 \(bn1, BatchNormalization\): axis is -3, expected 3\."):
-        check_tiny_signs_model(tiny_signs_model({"axis": -3}), strict=True)
+        checks.check_tiny_signs_model(written_with("BatchNormalization(axis=-3, "), strict=True)
 
 
 if __name__ == "__main__":  # print the mutation matrix: exercise | slip | the check's message
