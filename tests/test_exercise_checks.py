@@ -198,15 +198,15 @@ def test_the_hidden_value_checks_pass_the_reference_and_catch_a_wrong_initialize
 
 
 def test_the_model_check_takes_an_axis_counted_from_the_end_as_the_same_axis(capsys):
-    """axis=-1 (Keras' default), the reference's axis=3 counted from the end, passes; axis=-3 is another axis, named
-    as written. (The slips the model checks name are course/slips.py's.)"""
+    """No axis or axis=-1 (Keras' default), the reference's axis=3 counted from the end, passes; axis=-3 is another
+    axis, named as written. (The slips the model checks name are course/slips.py's.)"""
     exercise = EXERCISES["TinySignsModel"]
 
-    def written_with(axis):
-        return learners_function(exercise, slipped(exercise.solution, [("BatchNormalization(axis=3, ", axis)]))
+    def written_with(opening):
+        return learners_function(exercise, slipped(exercise.solution, [("BatchNormalization(axis=3, ", opening)]))
 
-    for axis in ("BatchNormalization(", "BatchNormalization(axis=-1, "):
-        checks.check_tiny_signs_model(written_with(axis), strict=True)
+    for opening in ("BatchNormalization(", "BatchNormalization(axis=-1, "):
+        checks.check_tiny_signs_model(written_with(opening), strict=True)
         assert "TinySignsModel matches the reference" in capsys.readouterr().out
     with pytest.raises(CheckFailed, match=r"Layer 3 \(bn1, BatchNormalization\): axis is -3, expected 3\."):
         checks.check_tiny_signs_model(written_with("BatchNormalization(axis=-3, "), strict=True)
