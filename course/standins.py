@@ -3,7 +3,8 @@ hard the stand-ins are.
 
     python -m course standins previews   # data/ (and data/<lang>/ per translation): examples and class means
     python -m course standins photo      # notebooks/images/my_image.jpg, notebook 02's example "own photo"
-    python -m course standins cues       # class balance; mean colour, 8x8 thumbnails and one pixel as classifiers
+    python -m course standins cues       # class balance, clipped pixels, sharpness; mean colour, 8x8 thumbnails and
+                                         # one pixel as classifiers
     python -m course standins happy      # HappyModel trained as notebook 02 does (course.HAPPY_FIT), per model seed
     python -m course standins signs      # the course's small CNN (week 1, TF2 assignment: 1,310 parameters, 100 epochs)
     python -m course standins resnet50   # ResNet50 trained with notebook 07's recipe, per model seed (minutes each)
@@ -133,6 +134,16 @@ CUE_LEARNING_RATE = 0.5
 CUE_L2 = 1e-3  # penalty on the squared weights (features are standardised, so one value suits both)
 
 
+def clipped_white(X):
+    """The share of the pixels of uint8 images ``X`` (m, h, w, 3) that are white in all three channels (blown out)."""
+    return float(np.mean(np.all(X == 255, axis=-1)))
+
+
+def neighbour_difference(X):
+    """How sharp and textured images ``X`` are: the mean absolute difference between horizontal neighbours."""
+    return float(np.abs(np.diff(X.astype(np.int16), axis=2)).mean())
+
+
 def mean_colour(X):
     """(m, 3): each image's mean red, green and blue."""
     return X.reshape(len(X), -1, 3).mean(axis=1)
@@ -185,7 +196,8 @@ def best_pixel(X_train, y_train, X_test, y_test):
 
 
 def cues(args):
-    """Class balance, and whether a label can be read off a trivial cue: one colour, a blurry thumbnail, one pixel.
+    """Class balance; the share of clipped pixels and the sharpness (data/README.md compares them with the course's
+    photos); and whether a label can be read off a trivial cue: one colour, a blurry thumbnail, one pixel.
 
     A label that the mean colour, the rough position of a bright or dark blob or (two classes) one pixel at a fixed
     place gives away would show up as a high test accuracy here; the lessons' CNNs should do far better."""
@@ -197,6 +209,9 @@ def cues(args):
         print("  mean colour per class (train): " + "; ".join(
             f"{label}: {tuple(int(round(v)) for v in mean_colour(X_train[y_train == label]).mean(axis=0))}"
             for label in np.unique(y_train)))
+        every = np.concatenate([X_train, X_test])
+        print(f"  pixels clipped white (255 in all three channels): {clipped_white(every):.1%}; "
+              f"mean absolute difference between horizontal neighbours: {neighbour_difference(every):.2f}")
         for cue, features in (("mean colour (3 numbers)", mean_colour), ("8x8 thumbnail (192 numbers)", thumbnail)):
             train_acc, test_acc = softmax_regression(features(X_train), y_train, features(X_test), y_test)
             print(f"  softmax regression on the {cue}: train accuracy {train_acc:.3f}, test accuracy {test_acc:.3f}")

@@ -7,6 +7,7 @@ import h5py
 import numpy as np
 import pytest
 
+from course.standins import clipped_white, neighbour_difference
 from helpers import _standins, datasets
 from helpers._standins import happy as render_happy, signs as render_signs
 from helpers.datasets import HAPPY, SIGNS, DatasetError, load_dataset
@@ -74,6 +75,15 @@ def test_full_size_datasets_are_balanced(capsys):
     assert (Y_train.shape, Y_test.shape, classes.tolist()) == ((1, 1080), (1, 120), list(range(6)))
     assert np.bincount(Y_train[0]).tolist() == [180] * 6
     assert np.bincount(Y_test[0]).tolist() == [20] * 6
+
+
+def test_happy_standins_are_as_blown_out_and_as_sharp_as_the_courses_photos(capsys):
+    """The course's Happy House photos (measured on its files: data/README.md) have about 11 % of their pixels
+    clipped white and a mean absolute difference of about 9.8 between horizontal neighbours."""
+    X_train, _, X_test, _, _ = datasets.load_happy_dataset()
+    X = np.concatenate([X_train, X_test])
+    assert 0.08 <= clipped_white(X) <= 0.14, f"{clipped_white(X):.1%} of the pixels are clipped white"
+    assert 8.8 <= neighbour_difference(X) <= 10.8, f"neighbour difference {neighbour_difference(X):.2f}"
 
 
 # --- determinism -----------------------------------------------------------------------------
