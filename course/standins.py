@@ -6,6 +6,7 @@ hard the stand-ins are.
     python -m course standins cues       # class balance, clipped pixels, sharpness; mean colour, 8x8 thumbnails and
                                          # one pixel as classifiers
     python -m course standins happy      # HappyModel trained as notebook 02 does (course.HAPPY_FIT), per model seed
+    python -m course standins lag        # notebook 04's lag demo per model seed: what the moving statistics cost
     python -m course standins signs      # the course's small CNN (week 1, TF2 assignment: 1,310 parameters, 100 epochs)
     python -m course standins resnet50   # ResNet50 trained with notebook 07's recipe, per model seed (minutes each)
 
@@ -270,6 +271,49 @@ def happy(args):
         raise SystemExit(f"HappyModel stayed below {TARGET} after {args.epochs} epochs for seed(s) {failed}")
 
 
+LAG_EPOCHS = 8    # notebook 04's lag demo trains this many epochs, one at a time ...
+LAG_SHOWN = 0.15  # ... and checks for one where the moving statistics cost at least this much accuracy
+
+
+def lag(args):
+    """Notebook 04's lag demo, per model seed: HappyModel trained one epoch at a time (as notebook 02 compiles it),
+    scored after each on its training images with BatchNormalization's moving statistics and with the true ones.
+    The lesson shows the largest gap; how often a seed shows one of at least 0.15 is what it says of other seeds."""
+    quiet_keras()
+    import keras
+
+    from helpers import models
+    from helpers.training import recompute_batchnorm_statistics
+
+    X_train, y_train, _, _ = standins("happy", args.against)
+    X, Y = X_train / 255., y_train[:, None]
+
+    def true_accuracy(model):  # as notebook 04: the moving statistics set to the training set's, then put back
+        kept = model.get_weights()
+        recompute_batchnorm_statistics(model, X)
+        accuracy = model.evaluate(X, Y, verbose=0, return_dict=True)["accuracy"]
+        model.set_weights(kept)
+        return accuracy
+
+    shown = 0
+    for seed in args.seeds:
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(seed)
+        model = models.HappyModel(X.shape[1:])
+        model.compile(optimizer=HAPPY_FIT["optimizer"], loss=HAPPY_FIT["loss"], metrics=["accuracy"])
+        gaps = []
+        for _ in range(args.epochs):
+            model.fit(X, Y, batch_size=HAPPY_FIT["batch_size"], epochs=1, verbose=0)
+            moving = model.evaluate(X, Y, verbose=0, return_dict=True)["accuracy"]
+            gaps.append((true_accuracy(model) - moving, moving))
+        epoch = int(np.argmax([gap for gap, _ in gaps]))
+        gap, moving = gaps[epoch]
+        shown += gap >= LAG_SHOWN
+        print(f"model seed {seed}: largest gap {gap:.2f} at epoch {epoch + 1} (true statistics {moving + gap:.2f}, "
+              f"moving {moving:.2f})", flush=True)
+    print(f"{shown} of {len(args.seeds)} seeds lose {LAG_SHOWN} or more to the moving statistics in some epoch")
+
+
 def small_signs_cnn():
     """The course's week-1 convolutional_model: CONV(8, 4x4)-RELU-MAXPOOL(8), CONV(16, 2x2)-RELU-MAXPOOL(4),
     FLATTEN, DENSE(6, softmax); 1,310 parameters."""
@@ -353,7 +397,8 @@ def resnet50(args):
         raise SystemExit(f"ResNet50 stayed below {TARGET} for seed(s) {below}")
 
 
-VERBS = {"previews": previews, "photo": photo, "cues": cues, "happy": happy, "signs": signs, "resnet50": resnet50}
+VERBS = {"previews": previews, "photo": photo, "cues": cues, "happy": happy, "lag": lag, "signs": signs,
+         "resnet50": resnet50}
 
 
 def main(args):
@@ -375,11 +420,13 @@ def add_arguments(parser):
             command.add_argument("--out", type=Path, default=DATA, help="the folder to write to (default: data/; each translation's in <folder>/<lang>/)")
         if name == "cues":
             command.add_argument("--datasets", nargs="+", choices=["happy", "signs"], default=["happy", "signs"])
-        if name in ("happy", "resnet50", "signs"):
+        if name in ("happy", "lag", "resnet50", "signs"):
             command.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="model seeds (default: 0 1 2)")
         if name == "happy":
             command.add_argument("--epochs", type=int, default=HAPPY_FIT["epochs"],
                                  help=f"as notebook 02 ({HAPPY_FIT['epochs']})")
+        if name == "lag":
+            command.add_argument("--epochs", type=int, default=LAG_EPOCHS, help=f"as notebook 04 ({LAG_EPOCHS})")
         if name == "signs":
             command.add_argument("--epochs", type=int, default=100)
             command.add_argument("--lr", type=float, nargs="+", default=[0.001],

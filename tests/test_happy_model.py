@@ -437,3 +437,22 @@ def test_notebook_02_trains_happy_model_as_the_tools_do():
     assert compiled and fitted and epochs and "X_train = X_train_orig / 255." in code, "notebook 02's training moved"
     lesson = {"optimizer": compiled[1], "loss": compiled[2], "batch_size": int(fitted[1]), "epochs": int(epochs[1])}
     assert lesson == course.HAPPY_FIT
+
+
+def test_notebook_04_shows_the_lag_as_the_tools_measure_it():
+    """Notebook 04's lag demo trains HappyModel one epoch at a time, compiled and batched as course.HAPPY_FIT, for
+    course.standins.LAG_EPOCHS epochs, and checks for a gap of course.standins.LAG_SHOWN; `course standins lag`
+    measures how often a seed shows one (fails when the lesson or the tool changes alone)."""
+    import course
+    from course.standins import LAG_EPOCHS, LAG_SHOWN
+
+    cells = json.loads((course.NOTEBOOKS / "04_batchnorm_and_init.ipynb").read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
+    compiled = re.search(r'happy\.compile\(optimizer="(\w+)", loss="(\w+)"', code)
+    fitted = re.search(r"happy\.fit\(X_train_happy, Y_train_happy, batch_size=(\d+), epochs=1,", code)
+    epochs = re.search(r"^for epoch in range\(1, (\d+)\):$", code, re.M)
+    shown = re.search(r"^expect\(largest_gap >= ([\d.]+),$", code, re.M)
+    assert compiled and fitted and epochs and shown, "notebook 04's lag demo moved"
+    assert (compiled[1], compiled[2], int(fitted[1])) == tuple(course.HAPPY_FIT[k] for k in ("optimizer", "loss",
+                                                                                           "batch_size"))
+    assert (int(epochs[1]) - 1, float(shown[1])) == (LAG_EPOCHS, LAG_SHOWN)
