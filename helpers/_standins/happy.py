@@ -110,7 +110,7 @@ HIGH_LIGHT = 2.0         # how far above white the blur below keeps the light (t
 # needed exposure 1.9-2.4 for that and unsettled notebook 02's training: of model seeds 0-9, seeds 3 and 5 ended at
 # 0.600 and 0.733, the training loss climbing again after about epoch 20 and BatchNormalization's moving mean
 # trailing the batch statistics by about one standard deviation. Those images scaled down to the mean brightness of
-# those drawn at 1.6-2.0 (x 0.93, so nothing clipped) failed as well: seeds 5 and 3 ended at 0.687 and 0.560.
+# those drawn at 1.6-2.0 (x 0.93: no pixel stays white, though the clipped patches stay flat) failed as well: seeds 5 and 3 ended at 0.687 and 0.560.
 # Blurring first clips as much, leaves a softer background, and trains on model seeds 0-19: data/README.md.
 # Eyes and mouths less drawn still unsettle it, on this background as on the old one: eye whites at 0.7 of their
 # brightness, an iris 0.09 wide instead of 0.07 and a closed mouth's line at 0.6 instead of 0.85 darkness made seeds 5,
