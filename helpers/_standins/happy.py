@@ -24,10 +24,10 @@ How a face is drawn: not with outlines but with light. A head is an ellipsoid wi
 dents (brow, eye sockets, nose, cheeks, lips, chin, the creases beside the mouth); the normals of that
 relief are lit by the sky in front (dim, from above or about level and up to 45 degrees to one side,
 which darkens the other side of the face and of the nose), the sunny ground below (warm) and the sun
-behind (a rim on the edges); where the head faces the sky's light it has a soft sheen; skin, hair and
-eyebrows have a fine texture. Everything is computed with NumPy at ``SCALE`` times the final size, in
-image fractions (so any size can be drawn), then shrunk with a Lanczos filter and sharpened a little,
-as a phone does.
+behind (a rim on the edges); where the head reflects the sky's light towards the camera it has a soft
+sheen; skin, hair and eyebrows have a fine texture. Everything is computed with NumPy at ``SCALE``
+times the final size, in image fractions (so any size can be drawn), then shrunk with a Lanczos filter
+and sharpened a little, as a phone does.
 
 Every random choice comes from ``np.random.default_rng(seed)``: the same ``(n, seed)`` always gives
 identical bytes. Public interface: ``generate(n, seed) -> (X, y)``; ``photograph`` draws one photo
@@ -128,17 +128,18 @@ UNSHARP = (20, 50)       # the phone's sharpening (percent)
 SENSOR_NOISE = 0.008     # standard deviation of the camera's noise (1 = white)
 # The person, photographed rather than drawn: none of these changes with the label.
 FILL_SIDE = 1.0          # the sky's light on the face comes from up to this far to the side (1: 45 degrees)
-SHEEN = 0.15             # a soft highlight where the head (face, hair, neck) turns to the sky's light
+SHEEN = 0.15             # a soft highlight where the head (face, hair, ears, neck) reflects the sky to the camera
 HAIR_STRANDS = 0.15      # how much single strands of hair stand out from the hair's colour
 HAIR_OUTLINE = 0.02      # how ragged the hair's outline is (in head radii)
 BROWS = 0.7              # how opaque the eyebrows are over the skin at most (1: hair only) ...
-BROW_HAIRS = 0.5         # ... thinned by noise of this standard deviation, pixel by pixel (about 0.56 on average)
+BROW_HAIRS = 0.5         # ... thinned by noise of this standard deviation (the opacity averages about 0.56)
 NOSE = 1.6               # how far the nose stands out of the face (times each person's ``nose``)
 NECK = 0.75              # the neck's half-width, in face half-widths
 # (With the side light from up to 1.3, 52 degrees, and the eyebrows and neck of before, model seeds 0-3 first
-# reached 0.95 at epochs 16, 23, 8 and 24, against 9, 11, 7 and 20 now; which of those three differences slowed it
-# was not isolated. Saving each photo as a JPEG, quality 70-90, left 1.0 % of the pixels clipped white instead of
-# 10 %, unlike the course's photos.)
+# reached 0.95 at epochs 16, 23, 8 and 24, against 9, 11, 7 and 20 now, and 7, 9, 7 and 18 for the look of now drawn
+# with other random numbers (each eyebrow's noise drawn apart); which of those three differences slowed it was not
+# isolated. Saving each photo as a JPEG, quality 70-90, left 1.0 % of the pixels clipped white instead of 10 %,
+# unlike the course's photos.)
 
 
 def generate(n, seed):
@@ -352,7 +353,7 @@ def _fence(rng, grid):
 
 # ----------------------------------------------------------------------------------------- person
 class Light:
-    """The light on the person: the sky in front (dim, from a random side and above), the sunny ground
+    """The light on the person: the sky in front (dim, from a random side, above or about level), the sunny ground
     below (warm) and the sun behind (a bright rim on the edges that face it)."""
 
     def __init__(self, rng, sun):
@@ -538,7 +539,7 @@ def _face(rng, person, u, w, r2, turn, skin, expression, noise):
         return slice(rows[0], rows[-1] + 1) if rows.size else slice(0, 0)
 
     rows = band(-0.42, -0.2)
-    brow_hairs = np.clip(1 + noise(0.006, BROW_HAIRS)[rows], 0, 1)  # 0.006: finer than a pixel
+    brow_hairs = np.clip(1 + noise(0.006, BROW_HAIRS)[rows], 0, 1)  # 0.006: finer than a pixel at SIZE * SCALE
     for side in (-1.0, 1.0):  # eyebrows: a band of hairs arching over each eye
         along = (f[rows] - side * eye_u) / 0.26
         arch = w[rows] - (-0.3 - 0.04 * (1 - along ** 2))
