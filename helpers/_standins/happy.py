@@ -26,7 +26,7 @@ relief are lit by the sky in front (dim, from above or about level and up to 45 
 which darkens the other side of the face and of the nose), the sunny ground below (warm) and the sun
 behind (a rim on the edges); where the head (not the neck, in the chin's shadow) reflects the sky's light
 towards the camera it has a soft sheen; skin, hair and eyebrows have a fine texture. The eyes lie in the
-sockets' shade, and the mouth is lips, not a line: the soft shadow where they meet follows their curve.
+sockets' shade, and the lips follow the line between them, where closed lips meet in a soft shadow.
 Everything is computed with NumPy at ``SCALE`` times the final size, in image fractions (so any size can
 be drawn), then shrunk with a Lanczos filter and sharpened a little, as a phone does.
 
@@ -118,7 +118,8 @@ HIGH_LIGHT = 2.0         # how far above white the blur below keeps the light (t
 # Eyes and mouths less drawn still unsettle it, on this background as on the old one: eye whites at 0.7 of their
 # brightness, an iris 0.09 wide instead of 0.07 and a closed mouth's line at 0.6 instead of 0.85 darkness made seeds 5,
 # 3, 4 and 0 first reach 0.95 only at epochs 24, 29, 27 and 18, and seed 3 fell to 0.527 in its last five epochs.
-# That try drew the lips flat under a curved line; with the lips along the line, below, they train as fast as before.)
+# That try drew the lips flat under a curved line. As landed, below, they train as fast as before; which of the
+# differences from that try made the difference was not isolated.)
 HIGHLIGHTS = 1.2         # where one colour channel passes white, the others follow: all white from this much on
 FACE_LIGHT = (0.7, 1.0)  # the light on the face, relative to a background at exposure 1 (backlit: darker)
 WHITE_BALANCE = 0.02     # the camera's colour balance varies by this much per channel (standard deviation)
@@ -146,16 +147,18 @@ NECK = 0.75              # the neck's half-width, in face half-widths
 # seeds 0-9 (the figures are the epochs at which each first reached 0.95); the landed one on 0-19: data/README.md.
 EYE_WHITE = 0.35         # how much of its white an eye shows in the socket's shade (0: only shaded skin)
 LID_SHADE = 0.3          # how much the brow's shade darkens the upper lid and the socket
-LIP_LINE = 0.5           # how dark the shadow between closed lips is at its darkest (1: as dark as the open mouth)
+LIP_LINE = 0.5           # how dark the shadow between closed lips is at its darkest (parted lips' gap: 0.85)
 CORNERS = 0.08           # how much the mouth's corners are darkened in any expression (DIMPLES adds to it in a smile)
-# (Before: whites 1, no lid shade, every line between the lips 0.85 dark and sharper, corners 0.15, and the lips flat
-# and 0.7 thinner in a smile, so a smile's line curved up out of them as a dark U drawn on the skin: 9, 11, 7, 20, 8,
-# 15, 8, 19, 6, 13. Whites 0.5, the lines 0.6 dark and the lips flat and paler: 8, 10, 7, 22, 10, 21, 8, 20, 8, 12.
-# The lips along the line and 0.4 thinner, whites 0.2, lid shade 0.4, the lines 0.4 dark: 9, 15, 7, 21, 8, 16, 9, 12,
-# 8, 13, but seed 5 ended at 0.960. The same with whites 0.35, lid shade 0.3, the lines 0.5 dark: 9, 10, 6, 26, 9, 13,
-# 7, 9, 12, 5. As landed, parted lips' gap as dark as before (0.85): 7, 8, 6, 20, 14, 11, 7, 10, 7, 9. Each try also
-# took the sheen off the neck and made the nose's bridge and the smile's creases half as wide again, so that the
-# side light shades them as soft slopes, not stripes.)
+# (Before: whites 1 in sharper-edged openings, no lid shade, every line between the lips 0.85 dark and sharper,
+# corners 0.15, and the lips flat and 0.7 thinner in a smile, so a smile's line curved up out of them as a dark U
+# drawn on the skin: 9, 11, 7, 20, 8, 15, 8, 19, 6, 13. Whites 0.5, the lines 0.6 dark and the lips flat and paler:
+# 8, 10, 7, 22, 10, 21, 8, 20, 8, 12. The lips along the line and 0.4 thinner, whites 0.2, lid shade 0.4, the lines
+# 0.4 dark, the eyes' openings softest: 9, 15, 7, 21, 8, 16, 9, 12, 8, 13, but seed 5 ended at 0.960. The same with
+# whites 0.35, lid shade 0.3, the lines 0.5 dark and the openings as landed: 9, 10, 6, 26, 9, 13, 7, 9, 12, 5. As
+# landed, parted lips' gap as dark as before (0.85): 7, 8, 6, 20, 14, 11, 7, 10, 7, 9. Each try also softened the
+# eyes' openings and the line between the lips, made the corners 0.08 dark, took the sheen off the neck and made
+# the nose's bridge half as wide again and the creases beside the mouth 1.6 times as wide, so that the side
+# light shades them as soft slopes, not stripes.)
 
 
 def generate(n, seed):
@@ -588,9 +591,9 @@ def _face(rng, person, u, w, r2, turn, skin, expression, noise):
     rows = band(0.25, 0.42)
     for side in (-1.0, 1.0):  # nostrils
         _paint(albedo[rows], 0.7 * blob(nose_u[rows], w[rows], side * 0.08, 0.33, 0.04, 0.025), skin * 0.3)
-    # The mouth: lips a little redder and darker than the skin around the line between them, which curves up
-    # at the corners in a smile; closed lips meet in a soft shadow, parted ones show a dark gap, and a smile's
-    # a little of the upper teeth.
+    # The mouth: lips, a little redder and darker than the skin, on either side of the line between them, which
+    # curves up at the corners in a smile; closed lips meet in a soft shadow, parted ones show a dark gap, and a
+    # smile's a little of the upper teeth.
     rows = band(MOUTH_W - 0.3, MOUTH_W + 0.2)
     fm, wm, mouth_albedo = f[rows], w[rows], albedo[rows]
     along = fm / mouth_half
