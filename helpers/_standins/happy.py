@@ -147,7 +147,7 @@ NECK = 0.75              # the neck's half-width, in face half-widths
 # seeds 0-9 (the figures are the epochs at which each first reached 0.95); the landed one on 0-19: data/README.md.
 EYE_WHITE = 0.35         # how much of its white an eye shows in the socket's shade (0: only shaded skin)
 LID_SHADE = 0.3          # how much the brow's shade darkens the upper lid and the socket
-LIP_LINE = 0.5           # how dark the shadow between closed lips is at its darkest (parted lips' gap: 0.85)
+LIP_LINE = 0.5           # how dark the shadow between closed lips is at its darkest (parted lips' gap: up to 0.85)
 CORNERS = 0.08           # how much the mouth's corners are darkened in any expression (DIMPLES adds to it in a smile)
 # (Before: whites 1 in sharper-edged openings, no lid shade, every line between the lips 0.85 dark and sharper,
 # corners 0.15, and the lips flat and 0.7 thinner in a smile, so a smile's line curved up out of them as a dark U
@@ -155,7 +155,7 @@ CORNERS = 0.08           # how much the mouth's corners are darkened in any expr
 # 8, 10, 7, 22, 10, 21, 8, 20, 8, 12. The lips along the line and 0.4 thinner, whites 0.2, lid shade 0.4, the lines
 # 0.4 dark, the eyes' openings softest: 9, 15, 7, 21, 8, 16, 9, 12, 8, 13, but seed 5 ended at 0.960. The same with
 # whites 0.35, lid shade 0.3, the lines 0.5 dark and the openings as landed: 9, 10, 6, 26, 9, 13, 7, 9, 12, 5. As
-# landed, parted lips' gap as dark as before (0.85): 7, 8, 6, 20, 14, 11, 7, 10, 7, 9. Each try also softened the
+# landed, parted lips' gap up to 0.85 again, as before: 7, 8, 6, 20, 14, 11, 7, 10, 7, 9. Each try also softened the
 # eyes' openings and the line between the lips, made the corners 0.08 dark, took the sheen off the neck and made
 # the nose's bridge half as wide again and the creases beside the mouth 1.6 times as wide, so that the side
 # light shades them as soft slopes, not stripes.)
