@@ -25,8 +25,12 @@ dents (brow, eye sockets, nose, cheeks, lips, chin, the creases beside the mouth
 relief are lit by the sky in front (dim, from above or about level and up to 45 degrees to one side,
 which darkens the other side of the face and of the nose), the sunny ground below (warm) and the sun
 behind (a rim on the edges); where the head (not the neck, in the chin's shadow) reflects the sky's light
-towards the camera it has a soft sheen; skin, hair and eyebrows have a fine texture. The eyes lie in the
-sockets' shade, and the lips follow the line between them, where closed lips meet in a soft shadow.
+towards the camera it has a soft sheen; skin, hair and eyebrows have a fine texture, and the skin redder and
+paler patches. The eyes lie in the sockets' shade, and the lips follow the line between them, where closed lips
+meet in a soft shadow. The hair grows in tufts and clumps down to the temples, single strands reaching past its
+line, and shades the forehead under it; the face's relief slopes down to the ears and the neck over a few pixels
+instead of stepping down at its outline, so the light draws no line there; the ears have a hollow, and the sun behind shines red through them; the neck widens into the
+shoulders.
 Everything is computed with NumPy at ``SCALE`` times the final size, in image fractions (so any size can
 be drawn), then shrunk with a Lanczos filter and sharpened a little, as a phone does.
 
@@ -149,6 +153,22 @@ EYE_WHITE = 0.35         # how much of its white an eye shows in the socket's sh
 LID_SHADE = 0.3          # how much the brow's shade darkens the upper lid and the socket
 LIP_LINE = 0.5           # how dark the shadow between closed lips is at its darkest (parted lips' gap: up to 0.85)
 CORNERS = 0.08           # how much the mouth's corners are darkened in any expression (DIMPLES adds to it in a smile)
+# The head's shapes, photographed rather than drawn: none of these changes with the label.
+HAIR_LUMPS = 0.03        # large tufts in the hair's outline (in head radii), so that it is no smooth cap
+HAIR_RELIEF = 0.04       # clumps standing out of the hair (in face half-widths), breaking its light up as real hair's is
+WISPS = 0.05             # how far single strands reach down past the hairline (in face half-heights)
+SIDEBURNS = 0.3          # how far the hair comes down at the temples, in front of the ears (in face half-heights)
+HAIR_SHADOW = 0.3        # how much the hair shades the forehead just under it
+FACE_EDGE = 5.0          # over how many pixels of the drawing the face's relief slopes down to the ears' and the neck's
+EAR_BOWL = 0.6           # how deep and dark the hollow inside each ear is
+EAR_GLOW = 0.4           # how much the sun behind shines red through the ears
+SKIN_BLOTCH = 0.04       # how much the skin's colour varies (redder or paler) over patches a tenth of the picture wide
+NECK_FLARE = 0.3         # how much wider the neck grows where it meets the shoulders
+# (Before, 82344a2: a smooth cap of hair ending in a clean line, the face's relief stepping down at its outline over
+# 1.5 pixels, plain ears, skin of one colour and a straight neck; model seeds 0-9 first reached 0.95 at epochs 7, 8, 6,
+# 20, 14, 11, 7, 10, 7, 9. All of the above but the neck: 6, 18, 6, 18, 7, 20, 8, 7, 9, 5. As landed: 6, 11, 8, 17, 7,
+# 19, 8, 6, 5, 5. Both ended at 0.993-1.000 and stayed there in their last five epochs; before: 0.987-1.000. Which of
+# the changes moved which seed was not isolated.)
 # (Before: whites 1 in sharper-edged openings, no lid shade, every line between the lips 0.85 dark and sharper,
 # corners 0.15, and the lips flat and 0.7 thinner in a smile, so a smile's line curved up out of them as a dark U
 # drawn on the skin: 9, 11, 7, 20, 8, 15, 8, 19, 6, 13. Whites 0.5, the lines 0.6 dark and the lips flat and paler:
@@ -450,10 +470,10 @@ def draw_person(rng, grid, person, smiling, sun):
     mask = np.zeros(u.shape, np.float32)
     glossy_parts = np.zeros(u.shape, np.float32)  # how much the parts with a sheen (all but the neck) cover
 
-    def add(part_mask, part_height, part_albedo, gloss=True):
-        """Paint one part over the window's relief, colour and coverage."""
+    def add(part_mask, part_height, part_albedo, gloss=True, relief_mask=None):
+        """Paint one part over the window's relief, colour and coverage (its relief over ``relief_mask`` if given)."""
         nonlocal height
-        height = height + (part_height - height) * part_mask
+        height = height + (part_height - height) * (part_mask if relief_mask is None else relief_mask)
         _paint(albedo, part_mask, part_albedo)
         np.maximum(mask, part_mask, out=mask)
         if gloss:
@@ -461,38 +481,56 @@ def draw_person(rng, grid, person, smiling, sun):
 
     # Neck: under the chin, in its shadow, down into the T-shirt's round neckline.
     skin = np.array(person.skin) * rng.uniform(0.95, 1.05)
-    neck_u = (x - neck_x) / (NECK * a)
+    neck_u = (x - neck_x) / (NECK * a * (1 + NECK_FLARE * smoothstep(neck_y - 0.1, neck_y + 0.03, y)))
     collar = neck_y + 0.02 + 0.05 * np.maximum(0.0, 1 - neck_u ** 2)
     neck = (smoothstep(1 + 2 * px / a, 1 - 2 * px / a, np.abs(neck_u)) * (y > mouth[1])
             * smoothstep(collar + px, collar - px, y))
     in_shadow = 0.5 + 0.3 * smoothstep(neck_y - 0.06, neck_y + 0.04, y)
     add(neck, 0.25 * np.sqrt(np.maximum(0.0, 1 - neck_u ** 2)), skin * in_shadow[..., None], gloss=False)
 
+    ears = np.zeros(u.shape, np.float32)
     for side_sign in (-1.0, 1.0):  # ears, behind the face (the far one hidden when the head turns)
         if side_sign * turn > 0.18:
             continue
-        ear = ((u - side_sign * (1.0 - 0.4 * max(0.0, side_sign * turn))) / 0.17) ** 2 + ((w - 0.05) / 0.26) ** 2
-        add(smoothstep(1.1, 0.9, ear), 0.1 * np.sqrt(np.maximum(0.0, 1 - ear)), skin * 0.85)
+        ear_u = side_sign * (1.0 - 0.4 * max(0.0, side_sign * turn))
+        ear = ((u - ear_u) / 0.17) ** 2 + ((w - 0.05) / 0.26) ** 2
+        ear_mask = smoothstep(1.1, 0.9, ear)
+        bowl = blob(u, w, ear_u - side_sign * 0.03, 0.08, 0.06, 0.11)  # the hollow, towards the face
+        add(ear_mask, 0.1 * np.sqrt(np.maximum(0.0, 1 - ear)) - 0.05 * EAR_BOWL * bowl,
+            skin * 0.85 * (1 - 0.3 * EAR_BOWL * bowl)[..., None])
+        np.maximum(ears, ear_mask, out=ears)
 
     narrowing = 1 - person.jaw * np.maximum(w, 0.0) ** 3  # a rounded jaw
     r2 = (u / narrowing) ** 2 + w ** 2
     face_height, face_albedo = _face(rng, person, u, w, r2, turn, skin, _expression(rng, smiling), noise)
-    add(smoothstep(1.0 + 1.5 * px / a, 1.0 - 1.5 * px / a, np.sqrt(r2)), FACE_FRONT + face_height, face_albedo)
+    face_albedo *= 1 + noise(0.07, SKIN_BLOTCH)[..., None] * np.array([0.6, -0.4, -0.6])  # redder and paler patches
+    face = smoothstep(1.0 + 1.5 * px / a, 1.0 - 1.5 * px / a, np.sqrt(r2))
+    # the outline is sharp, but the relief slopes down to the ears and the neck, so the light draws no line there
+    add(face, FACE_FRONT + face_height, face_albedo,
+        relief_mask=smoothstep(1.0 + FACE_EDGE * px / a, 1.0 - FACE_EDGE * px / a, np.sqrt(r2)))
 
-    # Hair: over the top and the sides of the head, above a hairline; strands run downwards, and the sun
-    # shining through its outline makes it glow.
+    # Hair: over the top and the sides of the head in tufts, down to the temples, above a hairline that single
+    # strands reach past; strands run downwards, clumps break its light up, it shades the forehead under it, and the
+    # sun shining through its outline makes it glow.
     h2 = (u / (1 + person.volume)) ** 2 + ((w + 0.05) / (1.05 + person.volume)) ** 2
-    wavy = np.sqrt(np.maximum(h2, 0.0)) + noise(0.04, HAIR_OUTLINE) + noise(0.02, HAIR_OUTLINE / 3)
+    wavy = (np.sqrt(np.maximum(h2, 0.0)) + noise(0.04, HAIR_OUTLINE) + noise(0.02, HAIR_OUTLINE / 3)
+            + noise(0.09, HAIR_LUMPS))
     hair = smoothstep(1.0 + 2 * px / a, 1.0 - 2 * px / a, wavy)
-    hairline = person.hairline + 0.3 * u ** 2 + rng.uniform(-0.04, 0.04) + noise(0.03, 0.03)
-    hair *= np.where(r2 < 1.0, smoothstep(hairline + 0.05, hairline - 0.05, w),
+    hairline = (person.hairline + 0.3 * u ** 2 + rng.uniform(-0.04, 0.04) + noise(0.03, 0.03)
+                + SIDEBURNS * smoothstep(0.72, 0.88, np.abs(u)))
+    strand_ends = w - WISPS * np.abs(noise(0.01, 1.0, stretch=4.0))
+    hair *= np.where(r2 < 1.0, smoothstep(hairline + 0.05, hairline - 0.05, strand_ends),
                      smoothstep(person.sides + 0.1, person.sides - 0.1, w))
     strands = noise(0.012, HAIR_STRANDS, stretch=3.0) + noise(0.05, 0.15)
     hair_colour = np.array(person.hair) * rng.uniform(0.9, 1.1) * (1 + strands)[..., None]
-    add(hair, FACE_FRONT + np.sqrt(np.clip(1 - h2, 0.0, 1.0)) * (1 + person.volume), hair_colour)
+    albedo *= (1 - HAIR_SHADOW * smoothstep(hairline + 0.18, hairline, w) * (r2 < 1.0))[..., None]
+    clumps = noise(0.03, HAIR_RELIEF) + noise(0.012, HAIR_RELIEF / 2, stretch=3.0)
+    add(hair, FACE_FRONT + np.sqrt(np.clip(1 - h2, 0.0, 1.0)) * (1 + person.volume) + clumps, hair_colour)
 
     head = light.shade(albedo, height, a * side, 1 - neck * (1 - glossy_parts))
     head += (0.25 * light.rim * hair * (1 - hair))[..., None]  # the hair's outline glows
+    ears_seen = ears * (1 - face) * (1 - hair)
+    head += (EAR_GLOW * light.rim * ears_seen)[..., None] * np.array([0.9, 0.3, 0.15])  # the sun through the ears
     _paint(colour[window], mask, head)
     np.maximum(alpha[window], mask, out=alpha[window])
     x, y = grid.x, grid.y
