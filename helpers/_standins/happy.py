@@ -25,12 +25,12 @@ dents (brow, eye sockets, nose, cheeks, lips, chin, the creases beside the mouth
 relief are lit by the sky in front (dim, from above or about level and up to 45 degrees to one side,
 which darkens the other side of the face and of the nose), the sunny ground below (warm) and the sun
 behind (a rim on the edges); where the head (not the neck, in the chin's shadow) reflects the sky's light
-towards the camera it has a soft sheen; skin, hair and eyebrows have a fine texture, and the skin redder and
-paler patches. The eyes lie in the sockets' shade, and the lips follow the line between them, where closed lips
-meet in a soft shadow. The hair grows in tufts and clumps down to the temples, single strands reaching past its
-line, and shades the forehead under it; the face's relief slopes down to the ears and the neck over a few pixels
-instead of stepping down at its outline, so the light draws no line there; the ears have a hollow, and the sun behind shines red through them; the neck widens into the
-shoulders.
+towards the camera it has a soft sheen; skin, hair and eyebrows have a fine texture, and the skin has redder
+and paler patches. The eyes lie in the sockets' shade, and the lips follow the line between them, where closed
+lips meet in a soft shadow. The hair grows in tufts and clumps down to the temples, single strands reaching past
+the hairline, and shades the forehead under it; the face's relief slopes down to the ears and the neck over a few
+pixels instead of stepping down at its outline, so the light draws no line there; the ears have a hollow, and the
+sun behind shines red through them; the neck widens towards the shoulders.
 Everything is computed with NumPy at ``SCALE`` times the final size, in image fractions (so any size can
 be drawn), then shrunk with a Lanczos filter and sharpened a little, as a phone does.
 
@@ -117,7 +117,8 @@ HIGH_LIGHT = 2.0         # how far above white the blur below keeps the light (t
 # needed exposure 1.9-2.4 for that and unsettled notebook 02's training: of model seeds 0-9, seeds 3 and 5 ended at
 # 0.600 and 0.733, the training loss climbing again after about epoch 20 and BatchNormalization's moving mean
 # trailing the batch statistics by about one standard deviation. Those images scaled down to the mean brightness of
-# those drawn at 1.6-2.0 (x 0.93: no pixel stays white, though the clipped patches stay flat) failed as well: seeds 5 and 3 ended at 0.687 and 0.560.
+# those drawn at 1.6-2.0 (x 0.93: no pixel stays white, though the clipped patches stay flat) failed as well: seeds 5
+# and 3 ended at 0.687 and 0.560.
 # Blurring first clips as much, leaves a softer background, and trains on model seeds 0-19: data/README.md.
 # Eyes and mouths less drawn still unsettle it, on this background as on the old one: eye whites at 0.7 of their
 # brightness, an iris 0.09 wide instead of 0.07 and a closed mouth's line at 0.6 instead of 0.85 darkness made seeds 5,
@@ -141,7 +142,7 @@ HAIR_OUTLINE = 0.02      # how ragged the hair's outline is (in head radii)
 BROWS = 0.7              # how opaque the eyebrows are over the skin at most (1: hair only) ...
 BROW_HAIRS = 0.5         # ... thinned by noise of this standard deviation (the opacity averages about 0.56)
 NOSE = 1.6               # how far the nose stands out of the face (times each person's ``nose``)
-NECK = 0.75              # the neck's half-width, in face half-widths
+NECK = 0.75              # the neck's half-width at its top, in face half-widths (NECK_FLARE widens it below)
 # (With the side light from up to 1.3, 52 degrees, and the eyebrows and neck of before, model seeds 0-3 first
 # reached 0.95 at epochs 16, 23, 8 and 24, against 9, 11, 7 and 20 now, and 7, 9, 7 and 18 for the look of now drawn
 # with other random numbers (each eyebrow's noise drawn apart); which of those three differences slowed it was not
@@ -153,22 +154,6 @@ EYE_WHITE = 0.35         # how much of its white an eye shows in the socket's sh
 LID_SHADE = 0.3          # how much the brow's shade darkens the upper lid and the socket
 LIP_LINE = 0.5           # how dark the shadow between closed lips is at its darkest (parted lips' gap: up to 0.85)
 CORNERS = 0.08           # how much the mouth's corners are darkened in any expression (DIMPLES adds to it in a smile)
-# The head's shapes, photographed rather than drawn: none of these changes with the label.
-HAIR_LUMPS = 0.03        # large tufts in the hair's outline (in head radii), so that it is no smooth cap
-HAIR_RELIEF = 0.04       # clumps standing out of the hair (in face half-widths), breaking its light up as real hair's is
-WISPS = 0.05             # how far single strands reach down past the hairline (in face half-heights)
-SIDEBURNS = 0.3          # how far the hair comes down at the temples, in front of the ears (in face half-heights)
-HAIR_SHADOW = 0.3        # how much the hair shades the forehead just under it
-FACE_EDGE = 5.0          # over how many pixels of the drawing the face's relief slopes down to the ears' and the neck's
-EAR_BOWL = 0.6           # how deep and dark the hollow inside each ear is
-EAR_GLOW = 0.4           # how much the sun behind shines red through the ears
-SKIN_BLOTCH = 0.04       # how much the skin's colour varies (redder or paler) over patches a tenth of the picture wide
-NECK_FLARE = 0.3         # how much wider the neck grows where it meets the shoulders
-# (Before, 82344a2: a smooth cap of hair ending in a clean line, the face's relief stepping down at its outline over
-# 1.5 pixels, plain ears, skin of one colour and a straight neck; model seeds 0-9 first reached 0.95 at epochs 7, 8, 6,
-# 20, 14, 11, 7, 10, 7, 9. All of the above but the neck: 6, 18, 6, 18, 7, 20, 8, 7, 9, 5. As landed: 6, 11, 8, 17, 7,
-# 19, 8, 6, 5, 5. Both ended at 0.993-1.000 and stayed there in their last five epochs; before: 0.987-1.000. Which of
-# the changes moved which seed was not isolated.)
 # (Before: whites 1 in sharper-edged openings, no lid shade, every line between the lips 0.85 dark and sharper,
 # corners 0.15, and the lips flat and 0.7 thinner in a smile, so a smile's line curved up out of them as a dark U
 # drawn on the skin: 9, 11, 7, 20, 8, 15, 8, 19, 6, 13. Whites 0.5, the lines 0.6 dark and the lips flat and paler:
@@ -179,6 +164,29 @@ NECK_FLARE = 0.3         # how much wider the neck grows where it meets the shou
 # eyes' openings and the line between the lips, made the corners 0.08 dark, took the sheen off the neck and made
 # the nose's bridge half as wide again and the creases beside the mouth 1.6 times as wide, so that the side
 # light shades them as soft slopes, not stripes.)
+# The head's shapes, photographed rather than drawn: none of these changes with the label.
+HAIR_LUMPS = 0.03        # large tufts in the hair's outline (in head radii), so that it is no smooth cap
+HAIR_RELIEF = 0.04       # clumps standing out of the hair (in face half-widths), breaking its light up as real
+                         # hair's is
+WISPS = 0.05             # the typical reach of single strands past the hairline (the scale of their random
+                         # lengths, in face half-heights)
+SIDEBURNS = 0.3          # how much further down the hairline comes at the temples, in front of the ears, than
+                         # elsewhere (in face half-heights)
+HAIR_SHADOW = 0.3        # how much the hair shades the forehead just under it
+FACE_EDGE = 5.0          # within how many pixels of the drawing either side of its outline the face's relief slopes
+                         # down to the ears' and the neck's relief (1.5 before, as the face's outline still is)
+EAR_BOWL = 0.6           # how deep and dark the hollow inside each ear is
+EAR_GLOW = 0.4           # how much the sun behind shines red through the ears
+SKIN_BLOTCH = 0.04       # how much the face's skin colour varies at random (redder or paler) over patches about 7 %
+                         # of the picture wide
+NECK_FLARE = 0.3         # how much wider the neck grows towards the shoulders (from 0.1 above where it meets them)
+# (Before, 82344a2: hair with a smooth surface and only a finely ragged outline, not down to the temples, ending in a
+# clean line and casting no shade; the face's relief stepping down within 1.5 pixels either side of its outline; ears
+# without a hollow or the sun's red glow through them; skin without the random redder and paler patches (the cheeks
+# and the nose's tip redder, as now); a neck as wide at the shoulders as at its top. Model seeds 0-9 first reached
+# 0.95 at epochs 7, 8, 6, 20, 14, 11, 7, 10, 7, 9. All the changes above but the neck's flare: 6, 18, 6, 18, 7, 20,
+# 8, 7, 9, 5. As landed: 6, 11, 8, 17, 7, 19, 8, 6, 5, 5. Both tries ended at 0.993-1.000 and stayed at 0.993 or
+# more in their last five epochs; before: 0.987-1.000. Which of the changes moved which seed was not isolated.)
 
 
 def generate(n, seed):
