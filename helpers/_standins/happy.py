@@ -25,8 +25,8 @@ dents (brow, eye sockets, nose, cheeks, lips, chin, the creases beside the mouth
 relief are lit by the sky in front (dim, from above or about level and up to 45 degrees to one side,
 which darkens the other side of the face and of the nose), the sunny ground below (warm) and the sun
 behind (a rim on the edges); where the head (not the neck, in the chin's shadow) reflects the sky's light
-towards the camera it has a soft sheen; skin, hair and eyebrows have a fine texture, and the skin has redder
-and paler patches. The eyes lie in the sockets' shade, and the lips follow the line between them, where closed
+towards the camera it has a soft sheen; skin, hair and eyebrows have a fine texture, and the face's skin has
+redder and paler patches. The eyes lie in the sockets' shade, and the lips follow the line between them, where closed
 lips meet in a soft shadow. The hair grows in tufts and clumps down to the temples, single strands reaching past
 the hairline, and shades the forehead under it; the face's relief slopes down to the ears and the neck over a few
 pixels instead of stepping down at its outline, so the light draws no line there; the ears have a hollow, and the
@@ -165,7 +165,7 @@ CORNERS = 0.08           # how much the mouth's corners are darkened in any expr
 # the nose's bridge half as wide again and the creases beside the mouth 1.6 times as wide, so that the side
 # light shades them as soft slopes, not stripes.)
 # The head's shapes, photographed rather than drawn: none of these changes with the label.
-HAIR_LUMPS = 0.03        # large tufts in the hair's outline (in head radii), so that it is no smooth cap
+HAIR_LUMPS = 0.03        # large tufts in the hair's outline (in head radii), over HAIR_OUTLINE's fine raggedness
 HAIR_RELIEF = 0.04       # clumps standing out of the hair (in face half-widths), breaking its light up as real
                          # hair's is
 WISPS = 0.05             # the typical reach of single strands past the hairline (the scale of their random
@@ -179,7 +179,8 @@ EAR_BOWL = 0.6           # how deep and dark the hollow inside each ear is
 EAR_GLOW = 0.4           # how much the sun behind shines red through the ears
 SKIN_BLOTCH = 0.04       # how much the face's skin colour varies at random (redder or paler) over patches about 7 %
                          # of the picture wide
-NECK_FLARE = 0.3         # how much wider the neck grows towards the shoulders (from 0.1 above where it meets them)
+NECK_FLARE = 0.3         # how much wider the neck grows towards the shoulders (from 0.1 of the picture's height above
+                         # where it meets them to 0.03 below)
 # (Before, 82344a2: hair with a smooth surface and only a finely ragged outline, not down to the temples, ending in a
 # clean line and casting no shade; the face's relief stepping down within 1.5 pixels either side of its outline; ears
 # without a hollow or the sun's red glow through them; skin without the random redder and paler patches (the cheeks
