@@ -181,13 +181,11 @@ SKIN_BLOTCH = 0.04       # how much the face's skin colour varies at random (red
                          # of the picture wide
 NECK_FLARE = 0.3         # how much wider the neck grows towards the shoulders (from 0.1 of the picture's height above
                          # where it meets them to 0.03 below)
-# (Before, 82344a2: hair with a smooth surface and only a finely ragged outline, not down to the temples, ending in a
-# clean line and casting no shade; the face's relief stepping down within 1.5 pixels either side of its outline; ears
-# without a hollow or the sun's red glow through them; skin without the random redder and paler patches (the cheeks
-# and the nose's tip redder, as now); a neck as wide at the shoulders as at its top. Model seeds 0-9 first reached
-# 0.95 at epochs 7, 8, 6, 20, 14, 11, 7, 10, 7, 9. All the changes above but the neck's flare: 6, 18, 6, 18, 7, 20,
-# 8, 7, 9, 5. As landed: 6, 11, 8, 17, 7, 19, 8, 6, 5, 5. Both tries ended at 0.993-1.000 and stayed at 0.993 or
-# more in their last five epochs; before: 0.987-1.000. Which of the changes moved which seed was not isolated.)
+# (Before, 82344a2, without any of these (data/README.md's `--against 82344a2` paragraph says how those heads were
+# drawn), model seeds 0-9 first reached 0.95 at epochs 7, 8, 6, 20, 14, 11, 7, 10, 7, 9. All the changes above but
+# the neck's flare: 6, 18, 6, 18, 7, 20, 8, 7, 9, 5. As landed: 6, 11, 8, 17, 7, 19, 8, 6, 5, 5. Both tries ended at
+# 0.993-1.000 and stayed at 0.993 or more in their last five epochs; before: 0.987-1.000. Which of the changes moved
+# which seed was not isolated.)
 
 
 def generate(n, seed):
@@ -513,10 +511,11 @@ def draw_person(rng, grid, person, smiling, sun):
     r2 = (u / narrowing) ** 2 + w ** 2
     face_height, face_albedo = _face(rng, person, u, w, r2, turn, skin, _expression(rng, smiling), noise)
     face_albedo *= 1 + noise(0.07, SKIN_BLOTCH)[..., None] * np.array([0.6, -0.4, -0.6])  # redder and paler patches
-    face = smoothstep(1.0 + 1.5 * px / a, 1.0 - 1.5 * px / a, np.sqrt(r2))
+    r = np.sqrt(r2)
+    face = smoothstep(1.0 + 1.5 * px / a, 1.0 - 1.5 * px / a, r)
     # the outline is sharp, but the relief slopes down to the ears and the neck, so the light draws no line there
     add(face, FACE_FRONT + face_height, face_albedo,
-        relief_mask=smoothstep(1.0 + FACE_EDGE * px / a, 1.0 - FACE_EDGE * px / a, np.sqrt(r2)))
+        relief_mask=smoothstep(1.0 + FACE_EDGE * px / a, 1.0 - FACE_EDGE * px / a, r))
 
     # Hair: over the top and the sides of the head in tufts, down to the temples, above a hairline that single
     # strands reach past; strands run downwards, clumps break its light up, it shades the forehead under it, and the
