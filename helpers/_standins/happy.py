@@ -181,8 +181,8 @@ SKIN_BLOTCH = 0.04       # how much the face's skin colour varies at random (red
                          # of the picture wide
 NECK_FLARE = 0.3         # how much wider the neck grows towards the shoulders (from 0.1 of the picture's height above
                          # where it meets them to 0.03 below)
-# (Before, 82344a2, without any of these (data/README.md's `--against 82344a2` paragraph says how those heads were
-# drawn), model seeds 0-9 first reached 0.95 at epochs 7, 8, 6, 20, 14, 11, 7, 10, 7, 9. All the changes above but
+# (Before, 82344a2, with none of these changes, model seeds 0-9 first reached 0.95 at epochs 7, 8, 6, 20, 14, 11, 7,
+# 10, 7, 9; data/README.md's `--against 82344a2` paragraph says how those heads were drawn. All the changes above but
 # the neck's flare: 6, 18, 6, 18, 7, 20, 8, 7, 9, 5. As landed: 6, 11, 8, 17, 7, 19, 8, 6, 5, 5. Both tries ended at
 # 0.993-1.000 and stayed at 0.993 or more in their last five epochs; before: 0.987-1.000. Which of the changes moved
 # which seed was not isolated.)
