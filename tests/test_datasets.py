@@ -97,6 +97,15 @@ def test_same_seed_same_bytes(renderer):
     assert X1.tobytes() != X3.tobytes()
 
 
+def test_happy_draws_the_same_bytes_in_any_number_of_processes():
+    # each image has its own random numbers, so the processes that share the drawing out draw what one would
+    X1, y1 = render_happy.generate(10, seed=7, workers=1)
+    X3, y3 = render_happy.generate(10, seed=7, workers=3)
+    assert X1.tobytes() == X3.tobytes() and y1.tobytes() == y3.tobytes()
+    with pytest.raises(ValueError, match="workers"):
+        render_happy.generate(10, seed=7, workers=0)
+
+
 def test_cache_files_are_byte_identical(tmp_path):
     _standins.prepare(SMALL_SIGNS, tmp_path / "a")
     _standins.prepare(SMALL_SIGNS, tmp_path / "b")
