@@ -1,6 +1,7 @@
 """Both data sources, determinism, atomic writes and every error path of helpers.datasets."""
 import dataclasses
 import multiprocessing
+import warnings
 from pathlib import Path
 
 import h5py
@@ -97,13 +98,49 @@ def test_same_seed_same_bytes(renderer):
     assert X1.tobytes() != X3.tobytes()
 
 
-def test_happy_draws_the_same_bytes_in_any_number_of_processes():
-    # each image has its own random numbers, so the processes that share the drawing out draw what one would
+def test_happy_draws_the_same_bytes_in_any_number_of_processes(tmp_path, monkeypatch):
+    # each image has its own random numbers, so the processes that share the drawing out draw what one would, and
+    # they import this helpers package even from a folder that holds another
     X1, y1 = render_happy.generate(10, seed=7, workers=1)
-    X3, y3 = render_happy.generate(10, seed=7, workers=3)
+    (tmp_path / "helpers.py").write_text("raise SystemExit('another helpers')\n")
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # none drew in this process instead
+        X3, y3 = render_happy.generate(10, seed=7, workers=3)
     assert X1.tobytes() == X3.tobytes() and y1.tobytes() == y3.tobytes()
     with pytest.raises(ValueError, match="workers"):
         render_happy.generate(10, seed=7, workers=0)
+
+
+def test_happy_draws_in_this_process_when_another_fails(monkeypatch):
+    X1, _ = render_happy.generate(6, seed=7, workers=1)
+    monkeypatch.setattr(render_happy.sys, "executable", "/bin/false")  # every process ends at once, with status 1
+    with pytest.warns(RuntimeWarning, match="exit status 1.*in this process instead"):
+        X2, _ = render_happy.generate(6, seed=7, workers=2)
+    assert X1.tobytes() == X2.tobytes()
+
+
+def _files(root, files):
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def test_cpu_quota_is_read_from_the_control_groups(tmp_path):
+    # cgroup v2, as JupyterHub's systemd units have it: the lowest quota of the group and those above it
+    v2 = _files(tmp_path / "v2", {"proc/self/cgroup": "0::/system.slice/jupyter-ann.service\n",
+                                  "sys/fs/cgroup/system.slice/cpu.max": "300000 100000\n",
+                                  "sys/fs/cgroup/system.slice/jupyter-ann.service/cpu.max": "200000 100000\n"})
+    assert render_happy._cpu_quota(v2) == 2.0
+    # cgroup v1 in a container whose own group is the mount's root: its quota, 1.5 cores
+    v1 = _files(tmp_path / "v1", {"proc/self/cgroup": "4:memory:/docker/abc\n1:cpu,cpuacct:/docker/abc\n",
+                                  "sys/fs/cgroup/cpu/cpu.cfs_quota_us": "150000\n",
+                                  "sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000\n"})
+    assert render_happy._cpu_quota(v1) == 1.5
+    unlimited = _files(tmp_path / "none", {"proc/self/cgroup": "0::/\n", "sys/fs/cgroup/cpu.max": "max 100000\n"})
+    assert render_happy._cpu_quota(unlimited) is None
+    assert render_happy._cpu_quota(tmp_path / "nothing") is None  # not Linux
 
 
 def test_cache_files_are_byte_identical(tmp_path):

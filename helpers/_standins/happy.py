@@ -43,8 +43,10 @@ uses it).
 import functools
 import os
 import pickle
+import signal
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,7 +204,7 @@ def generate(n, seed, workers=None):
     seed -- int seed; the same (n, seed) always returns identical bytes
     workers -- how many processes draw them: None for one per CPU core this process may use (at most
                ``MAX_WORKERS``, and at least ``PER_WORKER`` images each), 1 to draw them in this process. Each image
-               has its own random numbers (``rng.spawn``), so every number of workers draws the same bytes.
+               has its own random numbers (``rng.spawn``), so any number of processes draws the same bytes.
 
     Returns (X, y): X of shape (n, 64, 64, 3), dtype uint8; y of shape (n,), dtype int64 with
     1 = smiling and 0 = not smiling, roughly balanced (47-53 % ones) and in shuffled order.
@@ -217,46 +219,90 @@ def generate(n, seed, workers=None):
     image_rngs = rng.spawn(n)
     if workers is None:
         workers = min(_cores(), MAX_WORKERS, n // PER_WORKER)
-    # Other processes can draw only with this module as Python imports it (not a copy run from elsewhere, such as
-    # an older revision's renderer that ``python -m course standins --against`` runs).
-    if workers < 2 or __name__ != "helpers._standins.happy":
-        return _draw(image_rngs, y), y
-    return _draw_in_processes(image_rngs, y, min(workers, n)), y
+    workers = min(workers, n)
+    # Other processes import this module from its folder, so only the module as Python imports it shares its drawing
+    # out: a copy run from elsewhere (another revision's renderer, which ``python -m course standins --against`` runs)
+    # draws in this process.
+    if workers > 1 and __name__ == "helpers._standins.happy":
+        X = _draw_in_processes(image_rngs, y, workers)
+        if X is not None:
+            return X, y
+    return _draw(image_rngs, y), y
 
 
-MAX_WORKERS = 8    # generate's processes at most ...
+MAX_WORKERS = 8    # with workers=None, at most this many processes ...
 PER_WORKER = 50    # ... and at least this many images for each (starting one takes about 0.2 s, drawing 50 about 0.6 s)
 
 
 def _cores():
-    """The CPU cores this process may run on."""
+    """How many CPU cores this process may use: those it may run on, or fewer where its CPU quota allows less."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
         return os.cpu_count() or 1
+    quota = _cpu_quota()
+    return cores if quota is None else max(1, min(cores, int(quota)))
+
+
+def _cpu_quota(root="/"):
+    """The CPU quota, in cores, of this process's Linux control group or a group above it, whichever is lowest (as
+    JupyterHub's and Kubernetes' CPU limits set it: cgroup v2's ``cpu.max``, v1's ``cpu.cfs_quota_us``), or None."""
+    root = Path(root)
+    try:
+        lines = (root / "proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    quotas = []
+    for line in lines:  # "0::/group" (v2) or "<n>:<controllers>:/group" (v1)
+        _, controllers, group = line.split(":", 2)
+        if controllers and "cpu" not in controllers.split(","):
+            continue
+        base = root / "sys/fs/cgroup" / ("cpu" if controllers else "")
+        folder = base / group.lstrip("/")
+        for level in (folder, *folder.parents):
+            if not level.is_relative_to(base):
+                break
+            try:
+                if controllers:
+                    quota, period = ((level / f"cpu.cfs_{name}_us").read_text().strip() for name in ("quota", "period"))
+                else:
+                    quota, period = (level / "cpu.max").read_text().split()
+                if quota not in ("max", "-1"):
+                    quotas.append(int(quota) / int(period))
+            except (OSError, ValueError):
+                continue
+    return min(quotas, default=None)
 
 
 def _draw_in_processes(image_rngs, labels, workers):
-    """``_draw`` shared out over ``workers`` new Python processes, each running this module (``__main__`` below).
+    """``_draw`` shared out over ``workers`` new Python processes, each running this module (``__main__`` below),
+    started in the folder that holds this ``helpers`` so that they import it and no other. Returns None, with a
+    warning, if one of them fails (its own error goes to standard error).
 
-    Not ``multiprocessing``: its processes would run the learner's own script again if it called this without
-    ``if __name__ == "__main__":`` (and forking a process where TensorFlow's threads run can hang).
+    Not ``multiprocessing``: with its "spawn" and "forkserver" ways of starting processes (the default on macOS and
+    Windows), they would run the learner's own script again if it called this without ``if __name__ == "__main__":``;
+    with "fork" (Linux's default before Python 3.14), they would start as copies of a process that may be running
+    TensorFlow's threads, which can hang.
     """
     chunks = np.array_split(np.arange(len(labels)), workers)
-    package_root = str(Path(__file__).resolve().parents[2])  # where ``helpers`` is
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
-    processes = [subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  env=env) for _ in chunks]
+    package_root = Path(__file__).resolve().parents[2]
+    processes = [subprocess.Popen([sys.executable, "-m", __name__, "--draw"], cwd=package_root,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in chunks]
     try:
         for process, chunk in zip(processes, chunks):
-            with process.stdin:
-                pickle.dump(([image_rngs[i] for i in chunk], labels[chunk]), process.stdin)
+            try:
+                with process.stdin:
+                    pickle.dump(([image_rngs[i] for i in chunk], labels[chunk]), process.stdin)
+            except BrokenPipeError:  # it has ended already: see its exit status below
+                pass
         parts = []
         for process, chunk in zip(processes, chunks):
             with process.stdout:
                 data = process.stdout.read()
             if process.wait() != 0 or len(data) != len(chunk) * SIZE * SIZE * 3:
-                raise RuntimeError(f"a process drawing Happy House stand-ins failed (exit status {process.returncode})")
+                warnings.warn(f"A process drawing the Happy House stand-ins failed (exit status {process.returncode}); "
+                              "drawing them in this process instead.", RuntimeWarning, stacklevel=3)
+                return None
             parts.append(np.frombuffer(data, np.uint8).reshape(len(chunk), SIZE, SIZE, 3))
         return np.concatenate(parts)
     finally:
@@ -729,5 +775,10 @@ def _face(rng, person, u, w, r2, turn, skin, expression, noise):
     return height, albedo
 
 
-if __name__ == "__main__":  # one of generate's processes: (image_rngs, labels) pickled in, the images' bytes out
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--draw"]:
+        sys.exit("This module draws the Happy House stand-ins for helpers.datasets; run python -m helpers.datasets.")
+    # one of generate's processes: (image_rngs, labels) pickled in, the images' bytes out; an interrupt (Ctrl-C, or
+    # Jupyter's, which reaches the whole process group) ends it quietly, and generate says what happened
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     sys.stdout.buffer.write(_draw(*pickle.load(sys.stdin.buffer)).tobytes())
