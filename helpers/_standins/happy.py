@@ -198,7 +198,7 @@ NECK_FLARE = 0.3         # how much wider the neck grows towards the shoulders (
 # 0.993-1.000 and stayed at 0.993 or more in their last five epochs; before: 0.987-1.000. Which of the changes moved
 # which seed was not isolated.)
 # The T-shirt and the hair, photographed rather than drawn: none of these changes with the label either.
-SHIRT_ROUND = 0.25       # how far the chest rounds out of the picture (image fractions, over 0.55 either side)
+SHIRT_ROUND = 0.25       # how far the chest rounds out towards the camera (image fractions, over 0.55 either side)
 SHOULDER_ROLL = 0.05     # the radius of the cloth's curve over the top of the shoulders (image fractions)
 SHIRT_FOLDS = 0.02       # how far the T-shirt's folds stand out (image fractions)
 SHIRT_LIGHT = 1.35       # the T-shirt's colours are brightened by this before the light shades them
@@ -208,11 +208,11 @@ PARTING = 0.25           # the hair is combed to one side: the hairline slopes d
 # of the picture wide, and nothing lit it but a rim of sun along the shoulders' line; every hairline was level across
 # the forehead. Model seeds 0-9 first reached 0.95 at epochs 6, 11, 8, 17, 7, 19, 8, 6, 5, 5 (the record above, on an
 # Intel Xeon; on the AMD EPYC that trained the tries below, which rounds differently, seeds 0-2 took 6, 10 and 18). The
-# T-shirt lit, its colour varying by 0.05 only: 10, 9, 7, 21, 8, 13, 8, 7, 7, 6, and seed 4 ended at 0.927 (0.91-0.99
-# over its last seven epochs). Its colour varying by 0.12 and 0.06, as landed: 6, 6, 5, 13, 6, 15, 7, 7, 8, 6, ending
-# at 0.987-1.000. As landed, with the hair combed to one side: 6, 9, 4, 5, 8, 13, 8, 15, 5, 6, ending at 0.993-1.000
-# and at 0.987 or more in the last five epochs, though seed 5 fell to 0.52 at epoch 22 before it settled. Which change
-# moved which seed was not isolated.)
+# T-shirt lit as landed, but its colour varying by 0.05 only: 10, 9, 7, 21, 8, 13, 8, 7, 7, 6, and seed 4 ended at
+# 0.927 (0.91-0.99 over its last seven epochs). Its colour varying by 0.12 and 0.06, as landed: 6, 6, 5, 13, 6, 15, 7,
+# 7, 8, 6, ending at 0.987-1.000. As landed, with the hair combed to one side: 6, 9, 4, 5, 8, 13, 8, 15, 5, 6, ending
+# at 0.993-1.000 and at 0.987 or more in the last five epochs, though seed 5 fell to 0.52 at epoch 22 before it
+# settled. Which change moved which seed was not isolated.)
 
 
 def generate(n, seed, workers=None):
