@@ -128,8 +128,12 @@ def helpers_messages(root=ROOT):
     """[(None, message)] of every message the helpers mark for translation, ``_()`` or ``N_()``, in order."""
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
+    def private_too(folder):  # Babel skips folders whose names start with "_" (helpers/_standins) unless told
+        return not Path(folder).name.startswith((".", "__pycache__"))
+
     found = []
-    for _, _, message, _, _ in extract_from_dir(Path(root) / "helpers", keywords=DEFAULT_KEYWORDS):
+    for _, _, message, _, _ in extract_from_dir(Path(root) / "helpers", keywords=DEFAULT_KEYWORDS,
+                                                directory_filter=private_too):
         if (None, message) not in found:
             found.append((None, message))
     return found

@@ -1,6 +1,9 @@
 """Both data sources, determinism, atomic writes and every error path of helpers.datasets."""
 import dataclasses
+import gc
 import multiprocessing
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -99,25 +102,52 @@ def test_same_seed_same_bytes(renderer):
 
 
 def test_happy_draws_the_same_bytes_in_any_number_of_processes(tmp_path, monkeypatch):
-    # each image has its own random numbers, so the processes that share the drawing out draw what one would, and
-    # they import this helpers package even from a folder that holds another
+    # each image has its own random numbers, so the processes that share the drawing out draw what one would; they
+    # draw with this helpers package even from a folder that holds another
     X1, y1 = render_happy.generate(10, seed=7, workers=1)
     (tmp_path / "helpers.py").write_text("raise SystemExit('another helpers')\n")
     monkeypatch.chdir(tmp_path)
+
+    def not_here(image_rngs, labels):
+        raise AssertionError("drew in the calling process")
+    monkeypatch.setattr(render_happy, "_draw", not_here)  # the other processes import the module afresh
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # none drew in this process instead
+        warnings.simplefilter("error")  # none fell back to this process
         X3, y3 = render_happy.generate(10, seed=7, workers=3)
     assert X1.tobytes() == X3.tobytes() and y1.tobytes() == y3.tobytes()
     with pytest.raises(ValueError, match="workers"):
         render_happy.generate(10, seed=7, workers=0)
 
 
-def test_happy_draws_in_this_process_when_another_fails(monkeypatch):
+@pytest.mark.parametrize("executable, why", [("/bin/false", "exit status 1"),  # each process ends at once
+                                             ("/nonexistent/python", "FileNotFoundError")],  # none starts
+                         ids=["fails", "cannot-start"])
+def test_happy_draws_in_this_process_when_another_fails(monkeypatch, executable, why):
     X1, _ = render_happy.generate(6, seed=7, workers=1)
-    monkeypatch.setattr(render_happy.sys, "executable", "/bin/false")  # every process ends at once, with status 1
-    with pytest.warns(RuntimeWarning, match="exit status 1.*in this process instead"):
+    monkeypatch.setattr(render_happy.sys, "executable", executable)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         X2, _ = render_happy.generate(6, seed=7, workers=2)
+        gc.collect()  # an unclosed pipe warns when it is collected
+    said = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert len(said) == 1 and why in said[0] and said[0].endswith("drawing them in this process instead."), said
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)], "a pipe was left open"
     assert X1.tobytes() == X2.tobytes()
+
+
+def test_a_drawing_process_refuses_to_draw_with_other_code_than_its_callers():
+    # where another helpers came first on its path (an installed copy, PYTHONSAFEPATH), it would draw other pixels
+    done = subprocess.run([sys.executable, "-m", "helpers._standins.happy", "--draw", "/elsewhere/happy.py"],
+                          cwd=Path(render_happy.__file__).parents[2], input=b"", capture_output=True)
+    assert done.returncode != 0 and b"not drawing with other code" in done.stderr and done.stdout == b""
+
+
+def test_happy_uses_no_more_processes_than_its_cpu_quota(monkeypatch):
+    monkeypatch.setattr(render_happy.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setattr(render_happy, "_cpu_quota", lambda: 1.5)
+    assert render_happy._cores() == 1
+    monkeypatch.setattr(render_happy, "_cpu_quota", lambda: None)
+    assert render_happy._cores() == 4
 
 
 def _files(root, files):

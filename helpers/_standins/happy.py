@@ -45,7 +45,6 @@ uses it).
 import functools
 import os
 import pickle
-import signal
 import subprocess
 import sys
 import warnings
@@ -54,6 +53,8 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageFilter
+
+from helpers.i18n import _
 
 SIZE = 64                # side of the returned images, in pixels
 SCALE = 2                # images are drawn at SIZE * SCALE and then shrunk
@@ -272,7 +273,7 @@ def _cpu_quota(root="/"):
         return None
     quotas = []
     for line in lines:  # "0::/group" (v2) or "<n>:<controllers>:/group" (v1)
-        _, controllers, group = line.split(":", 2)
+        _hierarchy, controllers, group = line.split(":", 2)
         if controllers and "cpu" not in controllers.split(","):
             continue
         base = root / "sys/fs/cgroup" / ("cpu" if controllers else "")
@@ -293,20 +294,31 @@ def _cpu_quota(root="/"):
 
 
 def _draw_in_processes(image_rngs, labels, workers):
-    """``_draw`` shared out over ``workers`` new Python processes, each running this module (``__main__`` below),
-    started in the folder that holds this ``helpers`` so that they import it and no other. Returns None, with a
-    warning, if one of them fails (its own error goes to standard error).
+    """``_draw`` shared out over ``workers`` new Python processes, each running this module (``__main__`` below).
+    They start in the folder that holds this ``helpers``, with it first on their path, and each checks that it runs
+    this very file. Returns None, with a warning, if one of them cannot start or fails (its own error goes to
+    standard error). They run in a session of their own, so an interrupt (Ctrl-C, or Jupyter's, which reaches the
+    whole process group) stops only this process, which then ends them.
 
-    Not ``multiprocessing``: with its "spawn" and "forkserver" ways of starting processes (the default on macOS and
-    Windows), they would run the learner's own script again if it called this without ``if __name__ == "__main__":``;
-    with "fork" (Linux's default before Python 3.14), they would start as copies of a process that may be running
-    TensorFlow's threads, which can hang.
+    Not ``multiprocessing``: with its "spawn" way of starting processes (the default on macOS and Windows) or its
+    "forkserver" (Linux's from Python 3.14), they would run the learner's own script again if it called this without
+    ``if __name__ == "__main__":``; with "fork" (Linux's before 3.14), they would start as copies of a process that may
+    be running TensorFlow's threads, which can hang.
     """
     chunks = np.array_split(np.arange(len(labels)), workers)
-    package_root = Path(__file__).resolve().parents[2]
-    processes = [subprocess.Popen([sys.executable, "-m", __name__, "--draw"], cwd=package_root,
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in chunks]
+    this_file = str(Path(__file__).resolve())
+    package_root = Path(this_file).parents[2]
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONSAFEPATH"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(package_root), os.environ.get("PYTHONPATH")]))
+    processes = []
     try:
+        try:
+            for _chunk in chunks:
+                processes.append(subprocess.Popen([sys.executable, "-m", __name__, "--draw", this_file],
+                                                  cwd=package_root, env=env, start_new_session=True,
+                                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE))
+        except OSError as error:  # no interpreter there, or no more processes allowed (a container's limit)
+            return _fell_back(f"{type(error).__name__}: {error}")
         for process, chunk in zip(processes, chunks):
             try:
                 with process.stdin:
@@ -315,12 +327,9 @@ def _draw_in_processes(image_rngs, labels, workers):
                 pass
         parts = []
         for process, chunk in zip(processes, chunks):
-            with process.stdout:
-                data = process.stdout.read()
+            data = process.stdout.read()
             if process.wait() != 0 or len(data) != len(chunk) * SIZE * SIZE * 3:
-                warnings.warn(f"A process drawing the Happy House stand-ins failed (exit status {process.returncode}); "
-                              "drawing them in this process instead.", RuntimeWarning, stacklevel=3)
-                return None
+                return _fell_back(_("exit status {status}").format(status=process.returncode))
             parts.append(np.frombuffer(data, np.uint8).reshape(len(chunk), SIZE, SIZE, 3))
         return np.concatenate(parts)
     finally:
@@ -328,6 +337,12 @@ def _draw_in_processes(image_rngs, labels, workers):
             if process.poll() is None:
                 process.kill()
                 process.wait()
+            process.stdout.close()
+
+
+def _fell_back(why):
+    warnings.warn(_("A process drawing the Happy House stand-ins failed ({why}); drawing them in this process "
+                    "instead.").format(why=why), RuntimeWarning, stacklevel=4)
 
 
 def _draw(image_rngs, labels):
@@ -801,9 +816,9 @@ def _face(rng, person, u, w, r2, turn, skin, expression, noise):
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] != ["--draw"]:
+    if sys.argv[1:2] != ["--draw"] or len(sys.argv) != 3:
         sys.exit("This module draws the Happy House stand-ins for helpers.datasets; run python -m helpers.datasets.")
-    # one of generate's processes: (image_rngs, labels) pickled in, the images' bytes out; an interrupt (Ctrl-C, or
-    # Jupyter's, which reaches the whole process group) ends it quietly, and generate says what happened
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if sys.argv[2] != str(Path(__file__).resolve()):  # another copy of helpers came first on the path
+        sys.exit(f"{__file__} is not {sys.argv[2]}: not drawing with other code than the caller's.")
+    # one of generate's processes: (image_rngs, labels) pickled in, the images' bytes out
     sys.stdout.buffer.write(_draw(*pickle.load(sys.stdin.buffer)).tobytes())
