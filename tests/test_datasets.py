@@ -2,6 +2,7 @@
 import dataclasses
 import gc
 import multiprocessing
+import shutil
 import subprocess
 import sys
 import warnings
@@ -103,10 +104,11 @@ def test_same_seed_same_bytes(renderer):
 
 def test_happy_draws_the_same_bytes_in_any_number_of_processes(tmp_path, monkeypatch):
     # each image has its own random numbers, so the processes that share the drawing out draw what one would; they
-    # draw with this helpers package even from a folder that holds another
+    # draw with this helpers package even from a folder that holds another, and with PYTHONSAFEPATH set
     X1, y1 = render_happy.generate(10, seed=7, workers=1)
     (tmp_path / "helpers.py").write_text("raise SystemExit('another helpers')\n")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONSAFEPATH", "1")  # were it passed on, they would import the installed helpers first
 
     def not_here(image_rngs, labels):
         raise AssertionError("drew in the calling process")
@@ -119,12 +121,28 @@ def test_happy_draws_the_same_bytes_in_any_number_of_processes(tmp_path, monkeyp
         render_happy.generate(10, seed=7, workers=0)
 
 
-@pytest.mark.parametrize("executable, why", [("/bin/false", "exit status 1"),  # each process ends at once
-                                             ("/nonexistent/python", "FileNotFoundError")],  # none starts
-                         ids=["fails", "cannot-start"])
-def test_happy_draws_in_this_process_when_another_fails(monkeypatch, executable, why):
+def _starts_one_then_fails(real_popen):
+    calls = iter(range(2))
+
+    def popen(*args, **kwargs):
+        if next(calls, 1):
+            raise BlockingIOError(11, "Resource temporarily unavailable")  # EAGAIN: no more processes allowed
+        return real_popen(*args, **kwargs)  # (kept nowhere here, so that an unclosed pipe would warn when collected)
+    return popen
+
+
+@pytest.mark.parametrize("how, why", [("fails", "failed with exit status 1"),  # each process ends at once
+                                      ("cannot start", "could not start (FileNotFoundError"),  # none starts
+                                      ("limited", "could not start (BlockingIOError")],  # the second one cannot
+                         ids=["fails", "cannot-start", "process-limit"])
+def test_happy_draws_in_this_process_when_another_fails(monkeypatch, how, why):
     X1, _ = render_happy.generate(6, seed=7, workers=1)
-    monkeypatch.setattr(render_happy.sys, "executable", executable)
+    if how == "fails":
+        monkeypatch.setattr(render_happy.sys, "executable", shutil.which("false"))
+    elif how == "cannot start":
+        monkeypatch.setattr(render_happy.sys, "executable", "/nonexistent/python")
+    else:
+        monkeypatch.setattr(render_happy.subprocess, "Popen", _starts_one_then_fails(subprocess.Popen))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         X2, _ = render_happy.generate(6, seed=7, workers=2)
@@ -135,6 +153,13 @@ def test_happy_draws_in_this_process_when_another_fails(monkeypatch, executable,
     assert X1.tobytes() == X2.tobytes()
 
 
+def test_a_drawing_process_whose_caller_has_gone_ends_without_a_traceback():
+    done = subprocess.run([sys.executable, "-m", "helpers._standins.happy", "--draw",
+                           str(Path(render_happy.__file__).resolve())],
+                          cwd=Path(render_happy.__file__).parents[2], input=b"", capture_output=True)
+    assert done.returncode == 1 and done.stderr == b"" and done.stdout == b""
+
+
 def test_a_drawing_process_refuses_to_draw_with_other_code_than_its_callers():
     # where another helpers came first on its path (an installed copy, PYTHONSAFEPATH), it would draw other pixels
     done = subprocess.run([sys.executable, "-m", "helpers._standins.happy", "--draw", "/elsewhere/happy.py"],
@@ -142,7 +167,7 @@ def test_a_drawing_process_refuses_to_draw_with_other_code_than_its_callers():
     assert done.returncode != 0 and b"not drawing with other code" in done.stderr and done.stdout == b""
 
 
-def test_happy_uses_no_more_processes_than_its_cpu_quota(monkeypatch):
+def test_happy_counts_only_the_cores_its_cpu_quota_allows(monkeypatch):
     monkeypatch.setattr(render_happy.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
     monkeypatch.setattr(render_happy, "_cpu_quota", lambda: 1.5)
     assert render_happy._cores() == 1

@@ -297,8 +297,9 @@ def _draw_in_processes(image_rngs, labels, workers):
     """``_draw`` shared out over ``workers`` new Python processes, each running this module (``__main__`` below).
     They start in the folder that holds this ``helpers``, with it first on their path, and each checks that it runs
     this very file. Returns None, with a warning, if one of them cannot start or fails (its own error goes to
-    standard error). They run in a session of their own, so an interrupt (Ctrl-C, or Jupyter's, which reaches the
-    whole process group) stops only this process, which then ends them.
+    standard error). They run in a process group of their own, so an interrupt (Ctrl-C, or Jupyter's, which reaches
+    the whole process group) stops only this process, which then ends them; if this process is killed, each of them
+    draws at most its share and ends without a word when it finds no one reading.
 
     Not ``multiprocessing``: with its "spawn" way of starting processes (the default on macOS and Windows) or its
     "forkserver" (Linux's from Python 3.14), they would run the learner's own script again if it called this without
@@ -310,15 +311,18 @@ def _draw_in_processes(image_rngs, labels, workers):
     package_root = Path(this_file).parents[2]
     env = {name: value for name, value in os.environ.items() if name != "PYTHONSAFEPATH"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(package_root), os.environ.get("PYTHONPATH")]))
+    group = ({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt"  # Windows
+             else {"start_new_session": True})
     processes = []
     try:
         try:
             for _chunk in chunks:
                 processes.append(subprocess.Popen([sys.executable, "-m", __name__, "--draw", this_file],
-                                                  cwd=package_root, env=env, start_new_session=True,
-                                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE))
+                                                  cwd=package_root, env=env, stdin=subprocess.PIPE,
+                                                  stdout=subprocess.PIPE, **group))
         except OSError as error:  # no interpreter there, or no more processes allowed (a container's limit)
-            return _fell_back(f"{type(error).__name__}: {error}")
+            return _fell_back(_("The processes to draw the Happy House stand-ins could not start ({error}); drawing "
+                                "them in this process instead.").format(error=f"{type(error).__name__}: {error}"))
         for process, chunk in zip(processes, chunks):
             try:
                 with process.stdin:
@@ -328,8 +332,13 @@ def _draw_in_processes(image_rngs, labels, workers):
         parts = []
         for process, chunk in zip(processes, chunks):
             data = process.stdout.read()
-            if process.wait() != 0 or len(data) != len(chunk) * SIZE * SIZE * 3:
-                return _fell_back(_("exit status {status}").format(status=process.returncode))
+            status = process.wait()
+            if status < 0:  # ended by a signal
+                return _fell_back(_("A process drawing the Happy House stand-ins was ended by signal {signal}; "
+                                    "drawing them in this process instead.").format(signal=-status))
+            if status != 0 or len(data) != len(chunk) * SIZE * SIZE * 3:
+                return _fell_back(_("A process drawing the Happy House stand-ins failed with exit status {status}; "
+                                    "drawing them in this process instead.").format(status=status))
             parts.append(np.frombuffer(data, np.uint8).reshape(len(chunk), SIZE, SIZE, 3))
         return np.concatenate(parts)
     finally:
@@ -337,12 +346,15 @@ def _draw_in_processes(image_rngs, labels, workers):
             if process.poll() is None:
                 process.kill()
                 process.wait()
-            process.stdout.close()
+            for pipe in (process.stdin, process.stdout):
+                try:
+                    pipe.close()
+                except OSError:  # what was left to write to a process that has ended
+                    pass
 
 
-def _fell_back(why):
-    warnings.warn(_("A process drawing the Happy House stand-ins failed ({why}); drawing them in this process "
-                    "instead.").format(why=why), RuntimeWarning, stacklevel=4)
+def _fell_back(message):
+    warnings.warn(message, RuntimeWarning, stacklevel=4)
 
 
 def _draw(image_rngs, labels):
@@ -820,5 +832,11 @@ if __name__ == "__main__":
         sys.exit("This module draws the Happy House stand-ins for helpers.datasets; run python -m helpers.datasets.")
     if sys.argv[2] != str(Path(__file__).resolve()):  # another copy of helpers came first on the path
         sys.exit(f"{__file__} is not {sys.argv[2]}: not drawing with other code than the caller's.")
-    # one of generate's processes: (image_rngs, labels) pickled in, the images' bytes out
-    sys.stdout.buffer.write(_draw(*pickle.load(sys.stdin.buffer)).tobytes())
+    # one of generate's processes: (image_rngs, labels) pickled in, the images' bytes out; if the caller has gone (no
+    # input, or no one reading), it ends without a traceback
+    try:
+        sys.stdout.buffer.write(_draw(*pickle.load(sys.stdin.buffer)).tobytes())
+        sys.stdout.buffer.flush()
+    except (EOFError, BrokenPipeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes on exit
+        sys.exit(1)
