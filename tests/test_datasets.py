@@ -2,6 +2,8 @@
 import dataclasses
 import gc
 import multiprocessing
+import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -104,11 +106,10 @@ def test_same_seed_same_bytes(renderer):
 
 def test_happy_draws_the_same_bytes_in_any_number_of_processes(tmp_path, monkeypatch):
     # each image has its own random numbers, so the processes that share the drawing out draw what one would; they
-    # draw with this helpers package even from a folder that holds another, and with PYTHONSAFEPATH set
+    # draw with this helpers package even from a folder that holds another
     X1, y1 = render_happy.generate(10, seed=7, workers=1)
     (tmp_path / "helpers.py").write_text("raise SystemExit('another helpers')\n")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PYTHONSAFEPATH", "1")  # were it passed on, they would import the installed helpers first
 
     def not_here(image_rngs, labels):
         raise AssertionError("drew in the calling process")
@@ -132,13 +133,20 @@ def _starts_one_then_fails(real_popen):
 
 
 @pytest.mark.parametrize("how, why", [("fails", "failed with exit status 1"),  # each process ends at once
-                                      ("cannot start", "could not start (FileNotFoundError"),  # none starts
-                                      ("limited", "could not start (BlockingIOError")],  # the second one cannot
-                         ids=["fails", "cannot-start", "process-limit"])
-def test_happy_draws_in_this_process_when_another_fails(monkeypatch, how, why):
+                                      ("killed", "was ended by signal 9"),  # each process kills itself
+                                      ("cannot start", "could start (FileNotFoundError"),  # none starts
+                                      ("limited", "could start (BlockingIOError")],  # the second one cannot
+                         ids=["fails", "killed", "cannot-start", "process-limit"])
+@pytest.mark.skipif(os.name != "posix", reason="a POSIX shell's false and kill")
+def test_happy_draws_in_this_process_when_another_fails(monkeypatch, tmp_path, how, why):
     X1, _ = render_happy.generate(6, seed=7, workers=1)
     if how == "fails":
         monkeypatch.setattr(render_happy.sys, "executable", shutil.which("false"))
+    elif how == "killed":
+        killer = tmp_path / "killer"
+        killer.write_text("#!/bin/sh\nkill -9 $$\n")
+        killer.chmod(0o755)
+        monkeypatch.setattr(render_happy.sys, "executable", str(killer))
     elif how == "cannot start":
         monkeypatch.setattr(render_happy.sys, "executable", "/nonexistent/python")
     else:
@@ -153,11 +161,23 @@ def test_happy_draws_in_this_process_when_another_fails(monkeypatch, how, why):
     assert X1.tobytes() == X2.tobytes()
 
 
-def test_a_drawing_process_whose_caller_has_gone_ends_without_a_traceback():
-    done = subprocess.run([sys.executable, "-m", "helpers._standins.happy", "--draw",
-                           str(Path(render_happy.__file__).resolve())],
-                          cwd=Path(render_happy.__file__).parents[2], input=b"", capture_output=True)
-    assert done.returncode == 1 and done.stderr == b"" and done.stdout == b""
+@pytest.mark.parametrize("gone", ["no input", "part of the input", "no one reading"])
+def test_a_drawing_process_whose_caller_has_gone_ends_without_a_traceback(gone):
+    rngs = np.random.default_rng(7).spawn(3)
+    work = pickle.dumps((rngs, np.array([0, 1, 0])))
+    process = subprocess.Popen([sys.executable, "-m", "helpers._standins.happy", "--draw",
+                                str(Path(render_happy.__file__).resolve())], cwd=Path(render_happy.__file__).parents[2],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if gone == "no one reading":
+        process.stdout.close()  # before it has drawn its three images
+    process.stdin.write({"no input": b"", "part of the input": work[:len(work) // 2]}.get(gone, work))
+    process.stdin.close()
+    errors = process.stderr.read()
+    process.stderr.close()
+    if gone != "no one reading":
+        assert process.stdout.read() == b""
+        process.stdout.close()
+    assert process.wait() == 1 and errors == b"", errors.decode()
 
 
 def test_a_drawing_process_refuses_to_draw_with_other_code_than_its_callers():

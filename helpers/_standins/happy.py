@@ -297,9 +297,9 @@ def _draw_in_processes(image_rngs, labels, workers):
     """``_draw`` shared out over ``workers`` new Python processes, each running this module (``__main__`` below).
     They start in the folder that holds this ``helpers``, with it first on their path, and each checks that it runs
     this very file. Returns None, with a warning, if one of them cannot start or fails (its own error goes to
-    standard error). They run in a process group of their own, so an interrupt (Ctrl-C, or Jupyter's, which reaches
-    the whole process group) stops only this process, which then ends them; if this process is killed, each of them
-    draws at most its share and ends without a word when it finds no one reading.
+    standard error). They run in a process group of their own, so an interrupt (Ctrl-C; on Linux and macOS also
+    Jupyter's, which signals the whole process group) stops only this process, which then ends them; if this process
+    is killed, each of them draws at most its share and ends without a word when it finds no one reading.
 
     Not ``multiprocessing``: with its "spawn" way of starting processes (the default on macOS and Windows) or its
     "forkserver" (Linux's from Python 3.14), they would run the learner's own script again if it called this without
@@ -321,13 +321,14 @@ def _draw_in_processes(image_rngs, labels, workers):
                                                   cwd=package_root, env=env, stdin=subprocess.PIPE,
                                                   stdout=subprocess.PIPE, **group))
         except OSError as error:  # no interpreter there, or no more processes allowed (a container's limit)
-            return _fell_back(_("The processes to draw the Happy House stand-ins could not start ({error}); drawing "
-                                "them in this process instead.").format(error=f"{type(error).__name__}: {error}"))
+            why = f"{type(error).__name__}: {error}"
+            return _fell_back(_("Not all of the processes to draw the Happy House stand-ins could start ({error}); "
+                                "drawing them in this process instead.").format(error=why))
         for process, chunk in zip(processes, chunks):
             try:
                 with process.stdin:
                     pickle.dump(([image_rngs[i] for i in chunk], labels[chunk]), process.stdin)
-            except BrokenPipeError:  # it has ended already: see its exit status below
+            except OSError:  # it has ended already (a broken pipe; EINVAL on Windows): see its exit status below
                 pass
         parts = []
         for process, chunk in zip(processes, chunks):
@@ -336,9 +337,14 @@ def _draw_in_processes(image_rngs, labels, workers):
             if status < 0:  # ended by a signal
                 return _fell_back(_("A process drawing the Happy House stand-ins was ended by signal {signal}; "
                                     "drawing them in this process instead.").format(signal=-status))
-            if status != 0 or len(data) != len(chunk) * SIZE * SIZE * 3:
+            if status != 0:
                 return _fell_back(_("A process drawing the Happy House stand-ins failed with exit status {status}; "
                                     "drawing them in this process instead.").format(status=status))
+            expected = len(chunk) * SIZE * SIZE * 3
+            if len(data) != expected:  # something else wrote to its output too (a sitecustomize, say)
+                return _fell_back(_("A process drawing the Happy House stand-ins sent {received} bytes instead of "
+                                    "{expected}; drawing them in this process instead.").format(
+                                        received=len(data), expected=expected))
             parts.append(np.frombuffer(data, np.uint8).reshape(len(chunk), SIZE, SIZE, 3))
         return np.concatenate(parts)
     finally:
@@ -346,11 +352,8 @@ def _draw_in_processes(image_rngs, labels, workers):
             if process.poll() is None:
                 process.kill()
                 process.wait()
-            for pipe in (process.stdin, process.stdout):
-                try:
-                    pipe.close()
-                except OSError:  # what was left to write to a process that has ended
-                    pass
+            process.stdin.close()  # (one written to is closed already)
+            process.stdout.close()
 
 
 def _fell_back(message):
@@ -837,6 +840,7 @@ if __name__ == "__main__":
     try:
         sys.stdout.buffer.write(_draw(*pickle.load(sys.stdin.buffer)).tobytes())
         sys.stdout.buffer.flush()
-    except (EOFError, BrokenPipeError):
+    except (EOFError, pickle.UnpicklingError, OSError):  # no input, a part of it, or no one reading (a broken pipe;
+        # EINVAL on Windows)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes on exit
         sys.exit(1)
