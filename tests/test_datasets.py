@@ -1,5 +1,6 @@
 """Both data sources, determinism, atomic writes and every error path of helpers.datasets."""
 import dataclasses
+import errno
 import gc
 import multiprocessing
 import os
@@ -132,21 +133,54 @@ def _starts_one_then_fails(real_popen):
     return popen
 
 
-@pytest.mark.parametrize("how, why", [("fails", "failed with exit status 1"),  # each process ends at once
-                                      ("killed", "was ended by signal 9"),  # each process kills itself
+POSIX = pytest.mark.skipif(os.name != "posix", reason="a POSIX shell's false, kill and printf")
+
+
+class _BrokenStdin:
+    """A child's stdin whose reader has gone, as Windows reports it: EINVAL, not a broken pipe."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.real.close()
+
+    def write(self, data):
+        raise OSError(errno.EINVAL, "Invalid argument")
+
+    def close(self):
+        self.real.close()
+
+
+def _stdin_broken(real_popen):
+    def popen(*args, **kwargs):
+        process = real_popen(*args, **kwargs)
+        process.stdin = _BrokenStdin(process.stdin)  # the child gets no input and ends with status 1
+        return process
+    return popen
+
+
+@pytest.mark.parametrize("how, why", [pytest.param("fails", "failed with exit status 1", marks=POSIX),
+                                      pytest.param("killed", "was ended by signal 9", marks=POSIX),
+                                      pytest.param("chatty", "sent 1 bytes instead of 36864", marks=POSIX),
                                       ("cannot start", "could start (FileNotFoundError"),  # none starts
-                                      ("limited", "could start (BlockingIOError")],  # the second one cannot
-                         ids=["fails", "killed", "cannot-start", "process-limit"])
-@pytest.mark.skipif(os.name != "posix", reason="a POSIX shell's false and kill")
+                                      ("limited", "could start (BlockingIOError"),  # the second one cannot
+                                      ("einval", "failed with exit status 1")],  # writing to it fails
+                         ids=["fails", "killed", "wrong-bytes", "cannot-start", "process-limit", "write-einval"])
 def test_happy_draws_in_this_process_when_another_fails(monkeypatch, tmp_path, how, why):
     X1, _ = render_happy.generate(6, seed=7, workers=1)
     if how == "fails":
         monkeypatch.setattr(render_happy.sys, "executable", shutil.which("false"))
-    elif how == "killed":
-        killer = tmp_path / "killer"
-        killer.write_text("#!/bin/sh\nkill -9 $$\n")
-        killer.chmod(0o755)
-        monkeypatch.setattr(render_happy.sys, "executable", str(killer))
+    elif how in ("killed", "chatty"):  # a process that kills itself, or one that exits 0 after printing one byte
+        script = tmp_path / how
+        script.write_text("#!/bin/sh\n" + ("kill -9 $$\n" if how == "killed" else "printf x\n"))
+        script.chmod(0o755)
+        monkeypatch.setattr(render_happy.sys, "executable", str(script))
+    elif how == "einval":
+        monkeypatch.setattr(render_happy.subprocess, "Popen", _stdin_broken(subprocess.Popen))
     elif how == "cannot start":
         monkeypatch.setattr(render_happy.sys, "executable", "/nonexistent/python")
     else:
@@ -181,7 +215,7 @@ def test_a_drawing_process_whose_caller_has_gone_ends_without_a_traceback(gone):
 
 
 def test_a_drawing_process_refuses_to_draw_with_other_code_than_its_callers():
-    # where another helpers came first on its path (an installed copy, PYTHONSAFEPATH), it would draw other pixels
+    # where another helpers came first on its path (an installed copy), it would draw other pixels
     done = subprocess.run([sys.executable, "-m", "helpers._standins.happy", "--draw", "/elsewhere/happy.py"],
                           cwd=Path(render_happy.__file__).parents[2], input=b"", capture_output=True)
     assert done.returncode != 0 and b"not drawing with other code" in done.stderr and done.stdout == b""

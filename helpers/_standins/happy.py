@@ -42,6 +42,7 @@ the same ``(n, seed)`` always gives identical bytes, in one process or shared ou
 ``photograph`` draws one photo before it is shrunk (notebook 02's example photo, helpers._standins.draw_example_photo,
 uses it).
 """
+import errno
 import functools
 import os
 import pickle
@@ -296,10 +297,11 @@ def _cpu_quota(root="/"):
 def _draw_in_processes(image_rngs, labels, workers):
     """``_draw`` shared out over ``workers`` new Python processes, each running this module (``__main__`` below).
     They start in the folder that holds this ``helpers``, with it first on their path, and each checks that it runs
-    this very file. Returns None, with a warning, if one of them cannot start or fails (its own error goes to
-    standard error). They run in a process group of their own, so an interrupt (Ctrl-C; on Linux and macOS also
-    Jupyter's, which signals the whole process group) stops only this process, which then ends them; if this process
-    is killed, each of them draws at most its share and ends without a word when it finds no one reading.
+    this very file. Returns None, with a warning, if one of them cannot start, fails (its own error goes to
+    standard error) or sends the wrong number of bytes. They run in a process group of their own, so an interrupt
+    (Ctrl-C; on Linux and macOS also Jupyter's, which signals the whole process group) stops only this process, which
+    then ends them; if this process is killed, each of them draws at most its share and ends without a word when it
+    finds no one reading.
 
     Not ``multiprocessing``: with its "spawn" way of starting processes (the default on macOS and Windows) or its
     "forkserver" (Linux's from Python 3.14), they would run the learner's own script again if it called this without
@@ -840,7 +842,8 @@ if __name__ == "__main__":
     try:
         sys.stdout.buffer.write(_draw(*pickle.load(sys.stdin.buffer)).tobytes())
         sys.stdout.buffer.flush()
-    except (EOFError, pickle.UnpicklingError, OSError):  # no input, a part of it, or no one reading (a broken pipe;
-        # EINVAL on Windows)
+    except (EOFError, pickle.UnpicklingError, OSError) as error:  # no input, a part of it, or no one reading
+        if isinstance(error, OSError) and not isinstance(error, BrokenPipeError) and error.errno != errno.EINVAL:
+            raise  # (EINVAL: a broken pipe on Windows)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes on exit
         sys.exit(1)
