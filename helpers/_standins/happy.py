@@ -311,8 +311,7 @@ def _draw_in_processes(image_rngs, labels, workers):
     chunks = np.array_split(np.arange(len(labels)), workers)
     this_file = str(Path(__file__).resolve())
     package_root = Path(this_file).parents[2]
-    env = {name: value for name, value in os.environ.items() if name != "PYTHONSAFEPATH"}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(package_root), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(package_root), os.environ.get("PYTHONPATH")])))
     group = ({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt"  # Windows
              else {"start_new_session": True})
     processes = []
