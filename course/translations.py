@@ -348,18 +348,30 @@ def _json(nb):
 
 
 # --- the helpers' messages inside a whole output -----------------------------------------------------------------
-_FIELD = re.compile(r"\{(\w*)(?:![rsa])?(?::[^{}]*)?\}")
+_FIELD = re.compile(r"\{(\w*)(?:![rsa])?(?::([^{}]*))?\}")
+# A number as Python formats one (3, 1,234, -0.95, 4e-01, 12.5 %, inf), after the spaces of a width such as {:>8,}.
+_NUMBER = r"\s*[-+]?(?:(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?|inf|nan)"
+
+
+def _numeric(name, spec):
+    """Whether the field {name:spec} prints a number: its format spec is a number's ({x:.2f}, {n:,}), or it is one of
+    the helpers' whole counts, which every message names {count} or {n_...} (len() of something, an array's size)."""
+    return bool(spec) and spec[-1] in ",bdoxXeEfFgGn%" or name == "count" or name.startswith("n_")
 
 
 def _pattern(msgid):
     """A regex for the printed form of ``msgid``: each {field} matches the text of one line (as little as
-    possible; a field that ends the message, the rest of its line). None when the message is mostly fields or one
-    word."""
+    possible; a field that ends the message, the rest of its line), a number's field only a number (so that
+    "{title}, {count} images" cannot take "[0.00, 1.00]   variation across images" for a title and a count). None
+    when the message is mostly fields or one word."""
     parts, names, last = [], [], 0
     fields = list(_FIELD.finditer(msgid))
     for m in fields:
         parts.append(re.escape(msgid[last:m.start()].replace("{{", "{").replace("}}", "}")))
-        parts.append("(.+)" if m.end() == len(msgid) else "(.+?)")
+        if _numeric(m.group(1), m.group(2)):
+            parts.append(f"({_NUMBER})")
+        else:
+            parts.append("(.+)" if m.end() == len(msgid) else "(.+?)")
         names.append(m.group(1))
         last = m.end()
     literal = msgid[last:]

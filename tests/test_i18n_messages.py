@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from babel.messages.pofile import read_po
 
-from course.translations import _pattern, helpers_messages, translate_text as translate_to
+from course.translations import _numeric, _pattern, helpers_messages, translate_text as translate_to
 from helpers import checks, datasets, i18n, images
 from helpers.datasets import HAPPY, DatasetError
 
@@ -243,8 +243,9 @@ def test_translate_text_gives_what_the_korean_edition_prints(monkeypatch, capsys
 
 
 def _example(message):
-    """Values for every field of ``message`` (a number where the format spec needs one), distinct and not English."""
-    return {name: 1234.5678 if spec and spec[-1] in ",fgde%" else f"V{index}_{name}"
+    """Values for every field of ``message`` (a number where the format spec needs one, a whole number for a count),
+    distinct and not English."""
+    return {name: (1234.5678 if spec else 1234 + index) if _numeric(name, spec) else f"V{index}_{name}"
             for index, (name, _, spec) in enumerate(sorted(_fields(message)))}
 
 
@@ -259,3 +260,14 @@ def test_translate_text_translates_every_message(message):
     # workbook's check prints it
     assert translate_text("  Check failed: " + english + "\n") == "  Check failed: " + korean + "\n"
     assert translate_text(f"✗ Check failed: {english}") == f"✗ 확인 실패: {korean}"
+
+
+@pytest.mark.parametrize("line", [
+    "layer  1: 98% of values in [0.00, 1.00]   variation across images 4e-01",  # notebook 03's own print
+    "Stage names, count images as they come",
+])
+def test_translate_text_leaves_a_line_that_holds_no_message_as_it_is(line):
+    """A field that prints a number ({count}, {x:.2f}) matches only a number: "{title}, {count} images" does not
+    take a title and a count out of words that happen to end in "images"."""
+    assert translate_text(line) == line
+    assert translate_text("Happy House test set, 150 images") == "Happy House test set, 이미지 150장"
