@@ -271,6 +271,37 @@ def test_new_stand_ins_ask_for_a_new_execution(monkeypatch):
     assert translations.execution_key(nb, path, "xx") != before
 
 
+def test_new_pictures_of_one_stand_in_ask_only_its_lessons_for_a_new_execution(monkeypatch):
+    """A lesson's key covers the stand-ins its code names, and only those: new Happy House pictures re-execute
+    notebook 02, not notebook 03, which trains on SIGNS only (on another CPU its numbers would then differ from the
+    English lesson's, which did not change), nor notebook 05, which loads neither (fails with one key for all)."""
+    from helpers import _standins
+
+    def keys():
+        return {path.stem[:2]: translations.execution_key(json.loads(path.read_text(encoding="utf-8")), path, "xx")
+                for path in LESSONS if path.stem[:2] in ("02", "03", "05")}
+
+    before = keys()
+    monkeypatch.setitem(_standins.STAND_IN_SHA256, ("happy", "test"), "0" * 64)
+    after = keys()
+    assert after["02"] != before["02"] and after["03"] == before["03"] and after["05"] == before["05"]
+    monkeypatch.setitem(_standins.STAND_IN_SHA256, ("signs", "train"), "0" * 64)
+    assert keys()["03"] != after["03"] and keys()["05"] == after["05"]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem[:2])
+def test_every_lesson_names_the_stand_ins_it_loads(path):
+    """stand_ins_used reads the names in a lesson's code: every stand-in the lesson loads must be named there. The
+    lessons load them with load_happy_dataset() and load_signs_dataset() (named) and no other way: not with
+    load_dataset(spec), a renderer of helpers._standins or the cached files' folder."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = "\n".join("".join(cell["source"]) for cell in nb["cells"] if cell["cell_type"] == "code")
+    loads = set(re.findall(r"load_(\w+?)_dataset\b", code))
+    assert loads <= set(translations.stand_ins_used(nb)), (loads, translations.stand_ins_used(nb))
+    for other_way in ("load_dataset(", "_standins", "generated_files", "data/generated", "course_files"):
+        assert other_way not in code, f"{path.name} loads a stand-in with {other_way}: stand_ins_used cannot see it"
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem[:2])
 @pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
 def test_the_committed_edition_was_executed_from_what_it_shows(language, path):
