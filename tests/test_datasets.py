@@ -155,6 +155,14 @@ class _BrokenStdin:
         self.real.close()
 
 
+def _runs_instead(real_popen, shell_command):
+    """Popen that starts ``shell_command`` in a POSIX shell instead of the drawing process (with the same pipes): a
+    process that kills itself or prints a wrong answer, without a script file (/tmp may be mounted noexec)."""
+    def popen(args, **kwargs):
+        return real_popen(["sh", "-c", shell_command], **kwargs)
+    return popen
+
+
 def _stdin_broken(real_popen):
     def popen(*args, **kwargs):
         process = real_popen(*args, **kwargs)
@@ -170,15 +178,13 @@ def _stdin_broken(real_popen):
                                       ("limited", "could start (BlockingIOError"),  # the second one cannot
                                       ("einval", "failed with exit status 1")],  # writing to it fails
                          ids=["fails", "killed", "wrong-bytes", "cannot-start", "process-limit", "write-einval"])
-def test_happy_draws_in_this_process_when_another_fails(monkeypatch, tmp_path, how, why):
+def test_happy_draws_in_this_process_when_another_fails(monkeypatch, how, why):
     X1, _ = render_happy.generate(6, seed=7, workers=1)
     if how == "fails":
         monkeypatch.setattr(render_happy.sys, "executable", shutil.which("false"))
     elif how in ("killed", "chatty"):  # a process that kills itself, or one that exits 0 after printing one byte
-        script = tmp_path / how
-        script.write_text("#!/bin/sh\n" + ("kill -9 $$\n" if how == "killed" else "printf x\n"))
-        script.chmod(0o755)
-        monkeypatch.setattr(render_happy.sys, "executable", str(script))
+        monkeypatch.setattr(render_happy.subprocess, "Popen",
+                            _runs_instead(subprocess.Popen, "kill -9 $$" if how == "killed" else "printf x"))
     elif how == "einval":
         monkeypatch.setattr(render_happy.subprocess, "Popen", _stdin_broken(subprocess.Popen))
     elif how == "cannot start":
