@@ -363,14 +363,16 @@ def _json(nb):
 
 # --- the helpers' messages inside a whole output -----------------------------------------------------------------
 _FIELD = re.compile(r"\{(\w*)(?:![rsa])?(?::([^{}]*))?\}")
-# A number as Python formats one (3, 1,234, -0.95, 4e-01, 12.5 %, inf), after the spaces of a width such as {:>8,}.
+# A number as Python formats one (3, 1,234, -0.95, 4e-01, 12.5%, inf), after the spaces of a width such as {:>8,}.
 _NUMBER = r"\s*[-+]?(?:(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?|inf|nan)"
 
 
 def _numeric(name, spec):
-    """Whether the field {name:spec} prints a number: its format spec is a number's ({x:.2f}, {n:,}), or it is one of
-    the helpers' whole counts, which every message names {count} or {n_...} (len() of something, an array's size)."""
-    return bool(spec) and spec[-1] in ",bdoxXeEfFgGn%" or name == "count" or name.startswith("n_")
+    """Whether the field {name:spec} prints a number: its format spec is a decimal number's ({x:.2f}, {n:,}), or it
+    is named {count} or {n_...}, which in every message of the helpers are whole numbers (len() of something, an
+    array's size). Other fields that print a number without a spec ({labels}, {epochs}, {index}, ...) still match any
+    text of the line: their names print text in other messages ("labelled {labels}" is a list of names)."""
+    return bool(spec) and spec[-1] in ",deEfFgGn%" or name == "count" or name.startswith("n_")
 
 
 def _pattern(msgid):

@@ -262,6 +262,24 @@ def test_translate_text_translates_every_message(message):
     assert translate_text(f"✗ Check failed: {english}") == f"✗ 확인 실패: {korean}"
 
 
+def _small_numbers(message):
+    """Values for ``message``'s fields: a number's fields short numbers, padded where the spec has a width, negative
+    where it is a decimal's (7, "       7", -0.50, -5.0e-01); the others as in _example."""
+    return {name: (-0.5 if spec and spec[-1] in "eEfFgG%" else 7) if _numeric(name, spec) else f"V{index}_{name}"
+            for index, (name, _, spec) in enumerate(sorted(_fields(message)))}
+
+
+@pytest.mark.parametrize("message", [m for m in TRANSLATED if _pattern(m.id)[0] is not None
+                                     and any(_numeric(name, spec) for name, _, spec in _fields(m.id))],
+                         ids=lambda m: m.id[:40])
+def test_translate_text_reads_padded_and_negative_numbers(message):
+    """A number's field takes the spaces of a width ("conv0        by hand      224" in notebook 01) and a sign."""
+    values = _small_numbers(message.id)
+    english, korean = message.id.format(**values), message.string.format(**values)
+    assert translate_text(english) == korean
+    assert translate_text("  Check failed: " + english + "\n") == "  Check failed: " + korean + "\n"
+
+
 @pytest.mark.parametrize("line", [
     "layer  1: 98% of values in [0.00, 1.00]   variation across images 4e-01",  # notebook 03's own print
     "Stage names, count images as they come",

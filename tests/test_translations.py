@@ -300,6 +300,9 @@ def test_every_lesson_names_the_stand_ins_it_loads(path):
     assert loads <= set(translations.stand_ins_used(nb)), (loads, translations.stand_ins_used(nb))
     for other_way in ("load_dataset(", "_standins", "generated_files", "data/generated", "course_files"):
         assert other_way not in code, f"{path.name} loads a stand-in with {other_way}: stand_ins_used cannot see it"
+    for language in LANGUAGES:  # the key reads the translated code: a translation must not drop a name
+        translated = translations.stand_ins_used(translations.translated_notebook(path, language))
+        assert translated == translations.stand_ins_used(nb), (language.code, translated)
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem[:2])
