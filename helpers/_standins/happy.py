@@ -27,7 +27,7 @@ which darkens the other side of the face and of the nose), the sunny ground belo
 behind (a rim on the edges); where the head (not the neck, in the chin's shadow) reflects the sky's light
 towards the camera it has a soft sheen; skin, hair and eyebrows have a fine texture, and the face's skin has
 redder and paler patches. The eyes lie in the sockets' shade, and the lips follow the line between them, where closed
-lips meet in a soft shadow. The hair grows in tufts and clumps down to the temples, is combed a little to one side
+lips meet in a soft shadow; parted lips show the upper teeth right under the upper lip. The hair grows in tufts and clumps down to the temples, is combed a little to one side
 (the hairline slopes across the forehead), has single strands reaching past the hairline, and shades the forehead
 under it; the face's relief slopes down to the ears and the neck over a few
 pixels instead of stepping down at its outline, so the light draws no line there; the ears have a hollow, and the
@@ -121,7 +121,8 @@ SQUINT = 0.5             # narrows the eyes by this share ...
 UNDER_EYE = 1.0          # ... and darkens a crease under them this much
 THIN_LIPS = 0.4          # stretches the lips thinner by this share (the lips follow the corners up)
 DIMPLES = 0.1           # darkens small dimples at the mouth's corners by this much
-TEETH = (0.7, 0.45)      # the teeth parted lips show: their width (share of the mouth's) and height (of the gap)
+TEETH = (0.7, 0.75)      # the upper teeth parted lips show: their width (share of the mouth's) and how far down the
+                         # gap they reach from right under the upper lip (share of the gap)
 # Light and camera.
 EXPOSURE = (1.35, 1.75)  # the sunlit background's brightness: above 1 it is blown out to white
 HIGH_LIGHT = 2.0         # how far above white the blur below keeps the light (the sky, the brightest, stays below 1.9)
@@ -167,6 +168,7 @@ EYE_WHITE = 0.35         # how much of its white an eye shows in the socket's sh
 LID_SHADE = 0.3          # how much the brow's shade darkens the upper lid and the socket
 LIP_LINE = 0.5           # how dark the shadow between closed lips is at its darkest (parted lips' gap: up to 0.85)
 CORNERS = 0.08           # how much the mouth's corners are darkened in any expression (DIMPLES adds to it in a smile)
+LIPS = 0.5               # how much the lips' colour (redder and darker than the skin) covers the skin at their middle
 # (Before: whites 1 in sharper-edged openings, no lid shade, every line between the lips 0.85 dark and sharper,
 # corners 0.15, and the lips flat and 0.7 thinner in a smile, so a smile's line curved up out of them as a dark U
 # drawn on the skin: 9, 11, 7, 20, 8, 15, 8, 19, 6, 13. Whites 0.5, the lines 0.6 dark and the lips flat and paler:
@@ -215,6 +217,13 @@ PARTING = 0.25           # the hair is combed to one side: the hairline slopes d
 # 7, 8, 6, ending at 0.987-1.000. As landed, with the hair combed to one side: 6, 9, 4, 5, 8, 13, 8, 15, 5, 6, ending
 # at 0.993-1.000 and at 0.987 or more in the last five epochs, though seed 5 fell to 0.52 at epoch 22 before it
 # settled. Which change moved which seed was not isolated.)
+# The lips and the teeth, photographed rather than drawn. (Before, 6d3b2f0: the lips' colour covered the skin 0.7, and
+# the teeth of parted lips sat inside the mouth's dark gap, which framed them above as below like a drawn outline; now
+# they show from right under the upper lip. Model seeds 0-9 first reached 0.95 at epochs 6, 9, 4, 5, 8, 13, 8, 15, 5, 6
+# (the record above); as landed: 6, 8, 6, 13, 8, 24, 8, 20, 6, 12, ending at 0.987-1.000. Tried and dropped: a smile's
+# line rising only towards the corners (along ** 4 instead of ** 2: a flatter middle, as in many closed-mouth smiles),
+# with the same lips and teeth: seeds 0-5 reached 0.95 at epochs 20, 14, 22, never, 16, never (seeds 3 and 5 ended at
+# 0.773 and 0.587): HappyModel reads the U of the line between the lips first.)
 
 
 def generate(n, seed, workers=None):
@@ -807,7 +816,7 @@ def _face(rng, person, u, w, r2, turn, skin, expression, noise):
         _paint(albedo[rows], 0.7 * blob(nose_u[rows], w[rows], side * 0.08, 0.33, 0.04, 0.025), skin * 0.3)
     # The mouth: lips, a little redder and darker than the skin, on either side of the line between them, which
     # curves up at the corners in a smile; closed lips meet in a soft shadow, parted ones show a dark gap, and a
-    # smile's a little of the upper teeth.
+    # smile's a little of the upper teeth, right under the upper lip.
     rows = band(MOUTH_W - 0.3, MOUTH_W + 0.2)
     fm, wm, mouth_albedo = f[rows], w[rows], albedo[rows]
     along = fm / mouth_half
@@ -815,14 +824,15 @@ def _face(rng, person, u, w, r2, turn, skin, expression, noise):
     fullness = 1 - THIN_LIPS * max(smile, 0.0)  # a smile stretches the lips thinner
     lips = (smoothstep(1.05, 0.8, np.abs(along))
             * smoothstep(0.12 * fullness, 0.06 * fullness, np.abs(wm - line_w - 0.01)))
-    _paint(mouth_albedo, lips * 0.7, skin * np.array([0.85, 0.62, 0.6]))
+    _paint(mouth_albedo, lips * LIPS, skin * np.array([0.85, 0.62, 0.6]))
     gap = expression.parted * np.sqrt(np.clip(1 - along ** 2, 0.0, 1.0))
     between_lips = smoothstep(0.025, 0.0, np.abs(wm - line_w - gap / 2) - gap / 2 - 0.025)
     opening = between_lips * smoothstep(1.0, 0.9, np.abs(along))
     darkness = LIP_LINE + (0.85 - LIP_LINE) * smoothstep(0.0, 0.04, gap)  # closed: a shadow; open: the mouth inside
     _paint(mouth_albedo, opening * darkness, np.array([0.13, 0.07, 0.06]))
     if expression.teeth:
-        upper_teeth = smoothstep(0.01, 0.0, np.abs(wm - line_w - 0.3 * gap) - TEETH[1] * gap)
+        top, bottom = line_w - 0.035, line_w + TEETH[1] * gap  # over the dark rim of the gap's top, not framed by it
+        upper_teeth = smoothstep(0.01, 0.0, np.maximum(top - wm, wm - bottom))
         teeth = smoothstep(TEETH[0] + 0.1, TEETH[0] - 0.1, np.abs(along)) * upper_teeth
         _paint(mouth_albedo, teeth * 0.8, np.array([0.85, 0.82, 0.75]))
     for side in (-1.0, 1.0):  # the mouth's corners: small dimples, deeper in a smile
