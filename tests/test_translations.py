@@ -93,16 +93,20 @@ MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
 LINK_TARGET = re.compile(r"\]\(([^)\s]+)")
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 HEADING = re.compile(r"^(#{1,6}) ", re.M)
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
+LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+\.) ", re.M)
 
 
 def structure(markdown):
-    """What a translation must keep: code, math, link targets, HTML tags and heading levels (a directive's caption,
-    such as the site's table of contents', is text and is translated)."""
+    """What a translation must keep: code, math, link targets, HTML tags, heading levels, paragraphs (blank lines)
+    and list items (a directive's caption, such as the site's table of contents', is text and is translated). A lost
+    blank line joins a paragraph to the list above it."""
     fenced = [re.sub(r"^:caption:.*$", ":caption:", block, flags=re.M) for block in FENCED.findall(markdown)]
     prose = FENCED.sub("", markdown)
     return {"code": sorted(CODE_SPAN.findall(prose)), "fenced": fenced, "math": sorted(MATH.findall(prose)),
             "links": sorted(LINK_TARGET.findall(prose)), "html": sorted(HTML_TAG.findall(prose)),
-            "headings": HEADING.findall(prose)}
+            "headings": HEADING.findall(prose), "paragraphs": len(BLANK_LINE.findall(prose.strip())),
+            "list items": len(LIST_ITEM.findall(prose))}
 
 
 CODE_CELLS = {(path.stem, cell["id"]) for path in LESSONS
@@ -125,7 +129,7 @@ def _entries(language, code=False):
 @pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
 def test_a_translation_keeps_the_code_math_links_html_and_headings_of_its_english(language):
     for where, english, translated in _entries(language):
-        assert structure(translated) == structure(english), f"{where}: code/math/links/html/headings changed"
+        assert structure(translated) == structure(english), f"{where}: code/math/links/html/headings/paragraphs changed"
         assert letters_of_the_language(translated), f"{where} is not translated:\n{translated[:200]}"
 
 
