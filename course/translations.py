@@ -370,8 +370,9 @@ _NUMBER = r"\s*[-+]?(?:(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?|inf|nan)"
 def _numeric(name, spec):
     """Whether the field {name:spec} prints a number: its format spec is a decimal number's ({x:.2f}, {n:,}), or it
     is named {count} or {n_...}, which in every message of the helpers are whole numbers (len() of something, an
-    array's size). Other fields that print a number without a spec ({labels}, {epochs}, {index}, ...) still match any
-    text of the line: their names print text in other messages ("labelled {labels}" is a list of names)."""
+    array's size). Other fields that print a number without a spec ({epochs}, {index}, {labels}, ...) are not listed
+    and still match any text of the line; {labels} could not be: in one message it is a list of names ("labelled
+    {labels}")."""
     return bool(spec) and spec[-1] in ",deEfFgGn%" or name == "count" or name.startswith("n_")
 
 

@@ -127,9 +127,9 @@ def _entries(language, code=False):
 
 
 @pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
-def test_a_translation_keeps_the_code_math_links_html_and_headings_of_its_english(language):
+def test_a_translation_keeps_the_code_math_links_html_headings_paragraphs_and_lists_of_its_english(language):
     for where, english, translated in _entries(language):
-        assert structure(translated) == structure(english), f"{where}: code/math/links/html/headings/paragraphs changed"
+        assert structure(translated) == structure(english), f"{where}: code/math/links/html/headings/paragraphs/list items changed"
         assert letters_of_the_language(translated), f"{where} is not translated:\n{translated[:200]}"
 
 

@@ -224,8 +224,8 @@ PARTING = 0.25           # the hair is combed to one side: the hairline slopes d
 # (the record above); as landed: 6, 8, 6, 13, 8, 24, 8, 20, 6, 12, ending at 0.987-1.000. Tried and dropped: a smile's
 # line rising only towards the corners (along ** 4 instead of ** 2: a flatter middle, as in many closed-mouth smiles),
 # with the same lips and teeth: seeds 0-5 reached 0.95 at epochs 20, 14, 22, never, 16, never (seeds 3 and 5 ended at
-# 0.773 and 0.587): without the U of the line between the lips, the smile was too faint a cue for HappyModel's 30
-# epochs on two of six seeds.)
+# 0.773 and 0.587): with the line between the lips flatter in the middle, two of six seeds did not learn the smile
+# within notebook 02's 30 epochs.)
 
 
 def generate(n, seed, workers=None):
