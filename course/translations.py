@@ -367,13 +367,15 @@ _FIELD = re.compile(r"\{(\w*)(?:![rsa])?(?::([^{}]*))?\}")
 _NUMBER = r"\s*[-+]?(?:(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?|inf|nan)"
 
 
+# The names of the fields that print a whole number without a format spec in every message of the helpers (len() of
+# something, an array's size, a layer's index). {labels} is not one: in one message it is a list of names.
+WHOLE_NUMBERS = ("count", "epochs", "index")
+
+
 def _numeric(name, spec):
     """Whether the field {name:spec} prints a number: its format spec is a decimal number's ({x:.2f}, {n:,}), or it
-    is named {count} or {n_...}, which in every message of the helpers are whole numbers (len() of something, an
-    array's size). Other fields that print a number without a spec ({epochs}, {index}, {labels}, ...) are not listed
-    and still match any text of the line; {labels} could not be: in one message it is a list of names ("labelled
-    {labels}")."""
-    return bool(spec) and spec[-1] in ",deEfFgGn%" or name == "count" or name.startswith("n_")
+    is named in WHOLE_NUMBERS or {n_...}. Other fields match any text of their line."""
+    return bool(spec) and spec[-1] in ",deEfFgGn%" or name in WHOLE_NUMBERS or name.startswith("n_")
 
 
 def _pattern(msgid):
