@@ -367,8 +367,9 @@ _FIELD = re.compile(r"\{(\w*)(?:![rsa])?(?::([^{}]*))?\}")
 _NUMBER = r"\s*[-+]?(?:(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?|inf|nan)"
 
 
-# The names of the fields that print a whole number without a format spec in every message of the helpers (len() of
-# something, an array's size, a layer's index). {labels} is not one: in one message it is a list of names.
+# Fields that print a whole number in every message of the helpers that has them (len() of something, an array's
+# size, a layer's index), chosen to match only a number. Others that do too ({stage}, {correct}) are not listed;
+# {labels} could not be: in two messages it is a list of names.
 WHOLE_NUMBERS = ("count", "epochs", "index")
 
 

@@ -284,9 +284,11 @@ def test_translate_text_reads_padded_and_negative_numbers(message):
     "layer  1: 98% of values in [0.00, 1.00]   variation across images 4e-01",  # notebook 03's own print
     "Stage names, count images as they come",
     "Two runs, over both epochs: they agree.",  # "{title}, over {epochs} epochs: {curves}."
+    # "Layer {index} ({name}, {kind}): is named ..."
+    "Layer two (conv0, Conv2D): is named 'a', expected 'b'. Give the layer the course's name with name=...",
 ])
 def test_translate_text_leaves_a_line_that_holds_no_message_as_it_is(line):
-    """A field that prints a number ({count}, {epochs}, {x:.2f}) matches only a number: "{title}, {count} images"
-    does not take a title and a count out of words that happen to end in "images"."""
+    """A field that prints a number ({count}, {epochs}, {index}, {x:.2f}) matches only a number: "{title}, {count}
+    images" does not take a title and a count out of words that happen to end in "images"."""
     assert translate_text(line) == line
     assert translate_text("Happy House test set, 150 images") == "Happy House test set, 이미지 150장"
