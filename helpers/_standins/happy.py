@@ -18,8 +18,8 @@ course's photos show, and so what is drawn here:
 
 How strong these cues are (``SMILE``, ``LIFT``, ``WIDEN``, ...) was tuned with
 ``python -m course standins happy``: the course's HappyModel, trained as notebook 02 trains it,
-reaches at least 0.95 test accuracy with model seeds 0-2, as on the course's photos, and 18 of seeds 0-19 do
-(data/README.md has the figures).
+ends its 30 epochs at 0.95 test accuracy or more with model seeds 0-2, as on the course's photos, and so do 18 of
+seeds 0-19 (data/README.md has the figures).
 
 How a face is drawn: not with outlines but with light. A head is an ellipsoid with gentle bumps and
 dents (brow, eye sockets, nose, cheeks, lips, chin, the creases beside the mouth); the normals of that
